@@ -1,0 +1,54 @@
+"""Every event type the services publish, with the schema of its ``data``.
+
+Event data carry municipality codes, never names or e-mail addresses: personal
+data stays in the service that collected it.
+"""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+MUNICIPALITY_CODE = validate.Regexp(r"^GM\d{4}$", error="Not a CBS municipality code (GM0000).")
+
+
+class MeetingScheduled(Schema):
+    meeting_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["gia", "raad_voor_raad"]))
+    region = fields.String(required=True)
+    themes = fields.List(fields.String(), required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    capacity = fields.Integer(required=True)
+    counts_for_participation = fields.Boolean(required=True)
+    guide_presented = fields.Boolean(required=True)
+
+
+class Registered(Schema):
+    registration_id = fields.UUID(required=True)
+    meeting_id = fields.UUID(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(["confirmed", "waitlisted"]))
+    role = fields.String(required=True)
+    municipality_code = fields.String(allow_none=True, validate=MUNICIPALITY_CODE)
+
+
+class Attendance(Schema):
+    """Attended and attendance revoked: enough to roll attendance up to the municipality."""
+
+    registration_id = fields.UUID(required=True)
+    meeting_id = fields.UUID(required=True)
+    municipality_code = fields.String(allow_none=True, validate=MUNICIPALITY_CODE)
+    role = fields.String(required=True)
+    counts_for_participation = fields.Boolean(required=True)
+    guide_presented = fields.Boolean(required=True)
+
+
+MEETING_SCHEDULED = "nl.gia.registration.meeting_scheduled"
+REGISTERED = "nl.gia.registration.registered"
+ATTENDED = "nl.gia.registration.attended"
+ATTENDANCE_REVOKED = "nl.gia.registration.attendance_revoked"
+
+CATALOGUE: dict[str, type[Schema]] = {
+    MEETING_SCHEDULED: MeetingScheduled,
+    REGISTERED: Registered,
+    ATTENDED: Attendance,
+    ATTENDANCE_REVOKED: Attendance,
+}

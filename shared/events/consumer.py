@@ -1,0 +1,209 @@
+"""The consumer base: batches from a durable queue, one transaction, ack after commit.
+
+- Messages are taken in batches (prefetch) and handled in one transaction; they
+  are acknowledged only after it committed, so a crash means redelivery, never
+  loss.
+- The inbox makes that safe: an event whose id is already there is skipped.
+- A message that is not a valid event is parked on the dead-letter queue at
+  once; one whose handler keeps failing is parked after a few tries. Either way
+  the queue moves on.
+- When the database itself is unreachable nothing is parked: the batch waits
+  and is tried again until the database is back.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+from kombu import Connection, Producer
+from kombu import Consumer as KombuConsumer
+from kombu.message import Message
+from sqlalchemy import select
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session
+
+from shared.db import Database
+from shared.events.envelope import Event, MalformedEvent, parse_event
+from shared.events.inbox import InboxMixin
+from shared.events.topology import Topology
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Session, Event], None]
+DATABASE_DOWN = (OperationalError, InterfaceError)
+MAX_BACKOFF_SECONDS = 30.0
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        db: Database,
+        inbox_model: type[InboxMixin],
+        handlers: dict[str, Handler],
+        connect: Callable[[], Connection],
+        topology: Topology,
+        queue: str,
+        batch_size: int = 200,
+        max_wait: float = 0.05,
+        max_attempts: int = 3,
+    ) -> None:
+        self.db = db
+        self.inbox = inbox_model
+        self.handlers = handlers
+        self.connect = connect
+        self.topology = topology
+        self.queue = topology.queues[queue]
+        self.batch_size = batch_size
+        self.max_wait = max_wait
+        self.max_attempts = max_attempts
+
+    # -- applying events ---------------------------------------------------
+
+    def apply(self, events: Iterable[Event]) -> int:
+        """Apply new events in one transaction; returns how many were new."""
+        events = list(events)
+        applied = 0
+        with self.db.transaction() as session:
+            ids = [event.id for event in events]
+            seen = set(session.scalars(select(self.inbox.id).where(self.inbox.id.in_(ids))))
+            for event in events:
+                if event.id in seen:
+                    continue
+                seen.add(event.id)
+                handler = self.handlers.get(event.type)
+                if handler is not None:
+                    handler(session, event)
+                session.add(
+                    self.inbox(
+                        id=event.id,
+                        type=event.type,
+                        source=event.source,
+                        subject=event.subject,
+                        time=event.time,
+                        data=event.data,
+                    )
+                )
+                applied += 1
+        return applied
+
+    def _apply_until_database_answers(self, events: list[Event], stop: threading.Event) -> None:
+        backoff = 0.2
+        while True:
+            try:
+                self.apply(events)
+                return
+            except DATABASE_DOWN as error:
+                if stop.is_set():
+                    raise
+                log.warning("database unavailable, retrying in %.1fs: %s", backoff, error)
+                stop.wait(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+
+    # -- one batch -----------------------------------------------------------
+
+    def handle_batch(
+        self, messages: list[Message], dead_letter: Callable[[Message, str], None],
+        stop: threading.Event,
+    ) -> None:
+        parsed: list[tuple[Message, Event]] = []
+        for message in messages:
+            try:
+                parsed.append((message, parse_event(message.body)))
+            except MalformedEvent as error:
+                log.warning("parking malformed message: %s", error)
+                dead_letter(message, str(error))
+                message.ack()
+        if not parsed:
+            return
+        try:
+            self._apply_until_database_answers([event for _, event in parsed], stop)
+        except DATABASE_DOWN:
+            raise
+        except Exception:
+            log.exception("batch failed, handling its %d events one by one", len(parsed))
+            for message, event in parsed:
+                self._handle_alone(message, event, dead_letter, stop)
+            return
+        for message, _ in parsed:
+            message.ack()
+
+    def _handle_alone(
+        self, message: Message, event: Event, dead_letter: Callable[[Message, str], None],
+        stop: threading.Event,
+    ) -> None:
+        for attempt in range(self.max_attempts):
+            try:
+                self._apply_until_database_answers([event], stop)
+            except DATABASE_DOWN:
+                raise
+            except Exception as error:
+                log.warning(
+                    "event %s failed (attempt %d of %d): %s",
+                    event.id, attempt + 1, self.max_attempts, error,
+                )
+                last_error = error
+                time.sleep(0.05 * 2**attempt)
+            else:
+                message.ack()
+                return
+        dead_letter(message, f"handler failed {self.max_attempts} times: {last_error}")
+        message.ack()
+
+    # -- the loop --------------------------------------------------------------
+
+    def _consume(self, connection: Connection, stop: threading.Event) -> None:
+        self.topology.declare(connection)
+        dead_producer = Producer(connection.channel(), exchange=self.topology.dead)
+
+        def dead_letter(message: Message, reason: str) -> None:
+            dead_producer.publish(
+                message.body,
+                routing_key=message.delivery_info.get("routing_key") or "unroutable",
+                delivery_mode=2,
+                content_type=message.content_type,
+                content_encoding=message.content_encoding,
+                headers={"x-gia-error": reason[:1000], "x-gia-queue": self.queue.name},
+            )
+
+        buffer: list[Message] = []
+        consumer = KombuConsumer(
+            connection.default_channel,
+            queues=[self.queue],
+            on_message=buffer.append,
+            prefetch_count=self.batch_size * 2,
+            no_ack=False,
+        )
+        with consumer:
+            first_at = 0.0
+            while not stop.is_set():
+                try:
+                    connection.drain_events(timeout=self.max_wait)
+                except TimeoutError:
+                    pass
+                if not buffer:
+                    continue
+                if not first_at:
+                    first_at = time.monotonic()
+                full = len(buffer) >= self.batch_size
+                if full or time.monotonic() - first_at >= self.max_wait:
+                    batch, buffer[:] = list(buffer), []
+                    first_at = 0.0
+                    self.handle_batch(batch, dead_letter, stop)
+
+    def run(self, stop: threading.Event) -> None:
+        backoff = 0.5
+        while not stop.is_set():
+            try:
+                with self.connect() as connection:
+                    connection.ensure_connection(max_retries=1)
+                    backoff = 0.5
+                    self._consume(connection, stop)
+            except Exception as error:
+                if stop.is_set():
+                    break
+                log.warning("consumer lost its connection, retrying in %.1fs: %s", backoff, error)
+                stop.wait(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)

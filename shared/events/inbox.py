@@ -1,0 +1,28 @@
+"""The inbox of a consuming service: every event it processed, kept whole.
+
+The event id is the primary key, so a redelivered or duplicated event finds
+itself already there and has no second effect. Keeping the whole event lets a
+service rebuild its state from scratch.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.events.outbox import utcnow
+
+
+class InboxMixin:
+    __tablename__ = "received_events"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    type: Mapped[str] = mapped_column(String(120), index=True)
+    source: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(200))
+    time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,71 @@
+"""The transactional outbox: an event is a row written in the same transaction as the change.
+
+Nothing is published from a request. The relay (``shared.events.relay``) sends
+the rows later, so a change and its event are committed together or not at all,
+and an event survives a broker that is down.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
+
+from shared.events.envelope import Event, new_event
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class OutboxMixin:
+    """Columns of a service's ``outbox`` table; each service maps it on its own Base."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    type: Mapped[str] = mapped_column(String(120))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805
+        # The relay only ever looks for unsent rows, oldest first.
+        return (
+            Index(
+                "ix_outbox_pending",
+                "created_at",
+                postgresql_where=cls.sent_at.is_(None),  # type: ignore[attr-defined]
+                sqlite_where=cls.sent_at.is_(None),  # type: ignore[attr-defined]
+            ),
+        )
+
+
+class EventRecorder:
+    """Adds events to a service's outbox inside the caller's transaction."""
+
+    def __init__(self, outbox_model: type[OutboxMixin], source: str) -> None:
+        self.outbox_model = outbox_model
+        self.source = source
+
+    def record(
+        self, session: Session, event_type: str, *, subject: str, data: dict[str, Any]
+    ) -> Event:
+        event = new_event(event_type, source=self.source, subject=subject, data=data)
+        session.add(
+            self.outbox_model(
+                id=event.id,
+                type=event.type,
+                subject=event.subject,
+                body=event.to_json(),
+                created_at=event.time,
+                attempts=0,
+            )
+        )
+        return event

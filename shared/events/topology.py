@@ -1,0 +1,79 @@
+"""The one place that names the exchanges, queues and bindings.
+
+kombu's virtual transports (the file-based broker of the embedded default)
+keep exchange bindings inside the process that declared them: a publisher that
+has not declared the consumers' queues itself drops its messages without a
+word. So every process that publishes or consumes declares all of it at start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kombu import Connection, Exchange, Queue
+
+from shared.settings import Settings
+
+# Deliveries of one message before RabbitMQ parks it, a backstop for a consumer
+# that keeps dying on it; the consumer's own bounded retries come first.
+DELIVERY_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Topology:
+    events: Exchange
+    dead: Exchange
+    queues: dict[str, Queue]
+    dead_queues: dict[str, Queue]
+
+    def declare(self, connection: Connection) -> None:
+        channel = connection.default_channel
+        for entity in (self.events, self.dead, *self.queues.values(), *self.dead_queues.values()):
+            entity.bind(channel).declare()
+
+    def all_queues(self) -> list[Queue]:
+        return [*self.queues.values(), *self.dead_queues.values()]
+
+
+def broker_connection(settings: Settings, **kwargs: Any) -> Connection:
+    """A kombu connection; on the file broker it polls often enough for live figures."""
+    url = settings.effective_broker_url
+    if url.startswith("filesystem"):
+        settings.broker_dir.mkdir(parents=True, exist_ok=True)
+        (settings.broker_dir / "processed").mkdir(exist_ok=True)
+        options = {
+            "data_folder_in": str(settings.broker_dir),
+            "data_folder_out": str(settings.broker_dir),
+            "processed_folder": str(settings.broker_dir / "processed"),
+            "store_processed": False,
+            "polling_interval": 0.05,
+        }
+        return Connection(url, transport_options=options, **kwargs)
+    return Connection(url, transport_options={"confirm_publish": True}, **kwargs)
+
+
+def build_topology(settings: Settings) -> Topology:
+    prefix = settings.topology_prefix
+    on_rabbitmq = settings.effective_broker_url.startswith(("amqp", "pyamqp"))
+    events = Exchange(f"{prefix}gia.events", type="topic", durable=True)
+    dead = Exchange(f"{prefix}gia.dead", type="topic", durable=True)
+    arguments = (
+        {
+            "x-queue-type": "quorum",
+            "x-dead-letter-exchange": dead.name,
+            "x-delivery-limit": DELIVERY_LIMIT,
+        }
+        if on_rabbitmq
+        else None
+    )
+    name = f"{prefix}indicators.events"
+    queues = {
+        "indicators": Queue(
+            name, events, routing_key="nl.gia.#", durable=True, queue_arguments=arguments
+        )
+    }
+    dead_queues = {
+        "indicators": Queue(f"{prefix}indicators.dead", dead, routing_key="#", durable=True)
+    }
+    return Topology(events=events, dead=dead, queues=queues, dead_queues=dead_queues)

@@ -1,0 +1,55 @@
+"""Alembic migrations, one history per database.
+
+Each database keeps its history in ``migrations/`` beside its models; their
+``env.py`` hands the models' metadata to :func:`run_env`.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData
+
+from shared.db import Database
+from shared.settings import AUTH_DATABASE, SERVICES, Settings
+
+DATABASES: tuple[str, ...] = (*SERVICES, AUTH_DATABASE)
+
+
+def migrations_dir(name: str) -> Path:
+    package = "shared.auth" if name == AUTH_DATABASE else f"services.{name}"
+    module = import_module(package)
+    return Path(module.__file__).parent / "migrations"  # type: ignore[arg-type]
+
+
+def alembic_config(name: str, db: Database) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir(name)))
+    config.attributes["database"] = db
+    return config
+
+
+def upgrade(settings: Settings, names: tuple[str, ...] = DATABASES) -> None:
+    for name in names:
+        db = Database.for_service(settings, name)
+        try:
+            db.ensure_schema()
+            command.upgrade(alembic_config(name, db), "head")
+        finally:
+            db.dispose()
+
+
+def run_env(metadata: MetaData) -> None:
+    """The body of every ``env.py``: migrate the database the config points at."""
+    db: Database = context.config.attributes["database"]
+    with db.engine.begin() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            render_as_batch=not db.is_postgres,  # SQLite alters tables by copying them
+            compare_type=True,
+        )
+        context.run_migrations()

@@ -1,0 +1,43 @@
+"""The municipality register: CBS codes, provinces, GIA regions and the non-western share."""
+
+from shared.municipalities.register import (
+    BANDS,
+    OPTIONAL_COLUMNS,
+    PROVINCE_REGION,
+    PROVINCES,
+    REGIONS,
+    REQUIRED_COLUMNS,
+    TARGET_GROUP_THRESHOLD,
+    Band,
+    Municipality,
+    Problem,
+    Register,
+    RegisterError,
+    band_for,
+    canonical_province,
+    check_file,
+    default_register_path,
+    load_register,
+    region_for,
+)
+
+__all__ = [
+    "BANDS",
+    "OPTIONAL_COLUMNS",
+    "PROVINCES",
+    "PROVINCE_REGION",
+    "REGIONS",
+    "REQUIRED_COLUMNS",
+    "TARGET_GROUP_THRESHOLD",
+    "Band",
+    "Municipality",
+    "Problem",
+    "Register",
+    "RegisterError",
+    "band_for",
+    "canonical_province",
+    "check_file",
+    "default_register_path",
+    "load_register",
+    "region_for",
+]

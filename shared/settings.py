@@ -1,0 +1,151 @@
+"""Settings from ``GIA_*`` environment variables.
+
+With none of them set the whole system runs on one machine: SQLite files and
+kombu's file-based broker under ``var/``, mail written as ``.eml`` files, and a
+secret key generated once and kept under ``var/`` so every process agrees.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SERVICES: tuple[str, ...] = ("registration", "practiceteam", "essay_contest", "indicators")
+PUBLISHERS: tuple[str, ...] = ("registration", "practiceteam", "essay_contest")
+DEFAULT_PORTS: dict[str, int] = {
+    "registration": 5001,
+    "practiceteam": 5002,
+    "essay_contest": 5003,
+    "indicators": 5004,
+}
+AUTH_DATABASE = "auth"
+# The ministry of the Interior (BZK) in the register of organisation identification numbers.
+BZK_OIN = "00000001003214345000"
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path
+    secret_key: str
+    database_url: str | None = None
+    database_urls: Mapping[str, str] = field(default_factory=dict)
+    schema_prefix: str = "gia_"
+    broker_url: str = ""
+    topology_prefix: str = ""
+    oin: str = BZK_OIN
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "GIA 2012 <gia@minbzk.nl>"
+    mail_dir: Path | None = None
+    municipalities_file: Path | None = None
+    log_level: str = "INFO"
+    max_body_bytes: int = 1024 * 1024
+    session_hours: int = 12
+    public_urls: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def broker_dir(self) -> Path:
+        return self.var_dir / "broker"
+
+    @property
+    def effective_broker_url(self) -> str:
+        return self.broker_url or "filesystem://"
+
+    @property
+    def effective_mail_dir(self) -> Path:
+        return self.mail_dir or self.var_dir / "mail"
+
+    def database_url_for(self, name: str) -> str:
+        """One database per service: its own URL, a schema of the shared URL, or a SQLite file."""
+        if name in self.database_urls:
+            return self.database_urls[name]
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.var_dir / f'{name}.db'}"
+
+    def schema_for(self, name: str) -> str | None:
+        """The PostgreSQL schema that keeps a service apart when services share a database."""
+        url = self.database_url_for(name)
+        if url.startswith("postgresql") and name not in self.database_urls:
+            return f"{self.schema_prefix}{name}"
+        return None
+
+    def public_url(self, service: str) -> str:
+        return self.public_urls.get(service, f"http://127.0.0.1:{DEFAULT_PORTS[service]}")
+
+    def event_source(self, service: str) -> str:
+        """The CloudEvents ``source`` as the NL GOV profile asks: a URN naming organisation and system."""
+        return f"urn:nld:oin:{self.oin}:systeem:gia-{service.replace('_', '-')}"
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(var_dir: Path, env: Mapping[str, str]) -> str:
+    """The configured key, or one generated once under var/ that every local process shares."""
+    if env.get("GIA_SECRET_KEY"):
+        return env["GIA_SECRET_KEY"]
+    path = var_dir / "secret_key"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def _normalise_database_url(url: str) -> str:
+    """Accept plain ``postgresql://`` URLs and use psycopg 3 for them."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    var_dir = Path(env.get("GIA_VAR_DIR", "var")).resolve()
+    per_service = {
+        name: _normalise_database_url(env[f"GIA_{name.upper()}_DATABASE_URL"])
+        for name in (*SERVICES, AUTH_DATABASE)
+        if env.get(f"GIA_{name.upper()}_DATABASE_URL")
+    }
+    public_urls = {
+        name: env[f"GIA_{name.upper()}_URL"].rstrip("/")
+        for name in SERVICES
+        if env.get(f"GIA_{name.upper()}_URL")
+    }
+    database_url = env.get("GIA_DATABASE_URL")
+    return Settings(
+        var_dir=var_dir,
+        secret_key=_secret_key(var_dir, env),
+        database_url=_normalise_database_url(database_url) if database_url else None,
+        database_urls=per_service,
+        schema_prefix=env.get("GIA_DATABASE_SCHEMA_PREFIX", "gia_"),
+        broker_url=env.get("GIA_BROKER_URL", ""),
+        topology_prefix=env.get("GIA_TOPOLOGY_PREFIX", ""),
+        oin=env.get("GIA_OIN", BZK_OIN),
+        smtp_host=env.get("GIA_SMTP_HOST") or None,
+        smtp_port=int(env.get("GIA_SMTP_PORT", "25")),
+        smtp_user=env.get("GIA_SMTP_USER") or None,
+        smtp_password=env.get("GIA_SMTP_PASSWORD") or None,
+        smtp_starttls=_flag(env.get("GIA_SMTP_STARTTLS")),
+        mail_from=env.get("GIA_MAIL_FROM", "GIA 2012 <gia@minbzk.nl>"),
+        mail_dir=Path(env["GIA_MAIL_DIR"]).resolve() if env.get("GIA_MAIL_DIR") else None,
+        municipalities_file=(
+            Path(env["GIA_MUNICIPALITIES_FILE"]) if env.get("GIA_MUNICIPALITIES_FILE") else None
+        ),
+        log_level=env.get("GIA_LOG_LEVEL", "INFO").upper(),
+        max_body_bytes=int(env.get("GIA_MAX_BODY_BYTES", str(1024 * 1024))),
+        session_hours=int(env.get("GIA_SESSION_HOURS", "12")),
+        public_urls=public_urls,
+    )

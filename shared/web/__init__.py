@@ -1,0 +1,1 @@
+"""The Flask parts every service shares."""

@@ -1,0 +1,56 @@
+"""The pages every service has: the shared layout, login and logout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Email, Length
+
+from shared.auth.accounts import authenticate
+from shared.web.auth import remember, safe_next, session_principal
+
+pages = Blueprint(
+    "gia",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/gia",
+)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mailadres", validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField("Wachtwoord", validators=[DataRequired(), Length(max=200)])
+
+
+@pages.app_context_processor
+def _who() -> dict[str, Any]:
+    return {"principal": session_principal()}
+
+
+@pages.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    from shared.web.service import service_context
+
+    form = LoginForm()
+    failed = False
+    if form.validate_on_submit():
+        with service_context().auth_db.transaction() as session:
+            principal = authenticate(session, form.email.data or "", form.password.data or "")
+        if principal is not None:
+            remember(principal)
+            return redirect(safe_next(request.args.get("next")))
+        failed = True
+    status = 401 if failed else 400 if form.errors else 200
+    return render_template("gia/login.html", form=form, failed=failed), status
+
+
+@pages.post("/logout")
+def logout() -> Any:
+    from flask import session
+
+    session.clear()
+    return redirect(url_for("gia.login"))

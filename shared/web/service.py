@@ -1,0 +1,144 @@
+"""The app factory every service builds on, and the per-app context its views use."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, g, jsonify, request
+from flask_wtf.csrf import CSRFProtect
+
+from shared.db import Database
+from shared.events.outbox import EventRecorder, OutboxMixin
+from shared.events.topology import broker_connection
+from shared.mail import Mailer
+from shared.municipalities import Register, load_register
+from shared.settings import AUTH_DATABASE, Settings
+from shared.web.errors import ProblemApi, problem_response, register_error_handlers
+from shared.web.logs import configure_logging
+from shared.web.metrics import install_metrics
+from shared.problems import problem_body
+
+csrf = CSRFProtect()
+
+
+@dataclass
+class ServiceContext:
+    """What a service's views and use cases need, built once per app."""
+
+    name: str
+    settings: Settings
+    db: Database
+    auth_db: Database
+    register: Register
+    mailer: Mailer
+    recorder: EventRecorder | None
+
+
+def service_context() -> ServiceContext:
+    return current_app.extensions["gia"]
+
+
+def _health_blueprint(uses_broker: bool) -> Blueprint:
+    health = Blueprint("health", __name__)
+
+    @health.get("/health/live")
+    def live() -> Any:
+        return jsonify(status="pass")
+
+    @health.get("/health/ready")
+    def ready() -> Any:
+        context = service_context()
+        checks: dict[str, str] = {}
+        try:
+            context.db.ping()
+            checks["database"] = "pass"
+        except Exception as error:  # any failure means "not ready", reported, never raised
+            checks["database"] = f"fail: {type(error).__name__}"
+        if uses_broker:
+            try:
+                with broker_connection(context.settings, connect_timeout=2) as connection:
+                    connection.ensure_connection(max_retries=1, timeout=2)
+                checks["broker"] = "pass"
+            except Exception as error:
+                checks["broker"] = f"fail: {type(error).__name__}"
+        if all(value == "pass" for value in checks.values()):
+            return jsonify(status="pass", checks=checks)
+        return problem_response(
+            problem_body(503, "Service Unavailable", "A dependency is not available.", checks=checks)
+        )
+
+    return health
+
+
+def create_service_app(
+    name: str,
+    settings: Settings,
+    *,
+    title: str,
+    outbox_model: type[OutboxMixin] | None = None,
+    uses_broker: bool = False,
+    templates: Path | None = None,
+) -> tuple[Flask, ProblemApi]:
+    configure_logging(name, settings.log_level)
+    app = Flask(f"services.{name}", template_folder=str(templates) if templates else None)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        SESSION_COOKIE_NAME="gia_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
+        JSON_SORT_KEYS=False,
+        API_TITLE=title,
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "components": {
+                "securitySchemes": {
+                    "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                }
+            }
+        },
+    )
+    db = Database.for_service(settings, name)
+    app.extensions["gia"] = ServiceContext(
+        name=name,
+        settings=settings,
+        db=db,
+        auth_db=Database.for_service(settings, AUTH_DATABASE),
+        register=load_register(settings.municipalities_file),
+        mailer=Mailer(settings),
+        recorder=EventRecorder(outbox_model, settings.event_source(name)) if outbox_model else None,
+    )
+
+    @app.before_request
+    def _request_id() -> None:
+        g.request_id = request.headers.get("X-Request-ID") or str(uuid.uuid4())
+
+    @app.after_request
+    def _echo_request_id(response: Any) -> Any:
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        return response
+
+    csrf.init_app(app)
+    api = ProblemApi(app)
+    register_error_handlers(app)
+    install_metrics(app, name)
+    app.register_blueprint(_health_blueprint(uses_broker))
+    from shared.web.pages import pages
+
+    app.register_blueprint(pages)
+    return app, api
+
+
+def register_api(app: Flask, api: ProblemApi, *blueprints: Any) -> None:
+    """API blueprints authenticate with bearer tokens, so CSRF does not apply to them."""
+    for blueprint in blueprints:
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
