@@ -35,7 +35,7 @@ class OutboxMixin:
     last_error: Mapped[str | None] = mapped_column(Text)
 
     @declared_attr.directive
-    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805
+    def __table_args__(cls) -> tuple[Any, ...]:
         # The relay only ever looks for unsent rows, oldest first.
         return (
             Index(

@@ -16,11 +16,11 @@ from shared.events.outbox import EventRecorder, OutboxMixin
 from shared.events.topology import broker_connection
 from shared.mail import Mailer
 from shared.municipalities import Register, load_register
+from shared.problems import problem_body
 from shared.settings import AUTH_DATABASE, Settings
 from shared.web.errors import ProblemApi, problem_response, register_error_handlers
 from shared.web.logs import configure_logging
 from shared.web.metrics import install_metrics
-from shared.problems import problem_body
 
 csrf = CSRFProtect()
 

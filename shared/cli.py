@@ -1,0 +1,45 @@
+"""The ``gia`` command."""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+
+import click
+
+from shared.auth.tokens import ROLES, mint_token
+from shared.municipalities import check_file
+from shared.settings import load_settings
+
+
+@click.group()
+def main() -> None:
+    """GIA 2012 platform."""
+
+
+@main.command()
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--subject", default="cli", help="Who the token is for (shown in logs).")
+@click.option("--hours", default=12, show_default=True, type=click.IntRange(1, 24 * 30))
+def token(role: str, subject: str, hours: int) -> None:
+    """Print a bearer token for ROLE, signed with the shared secret key."""
+    settings = load_settings()
+    click.echo(mint_token(settings.secret_key, role, subject, timedelta(hours=hours)))
+
+
+@main.group()
+def municipalities() -> None:
+    """The municipality register."""
+
+
+@municipalities.command("check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def check(path: str) -> None:
+    """Report everything wrong with a register CSV (row numbers as in a spreadsheet)."""
+    problems = check_file(path)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {path}", err=True)
+        sys.exit(1)
+    click.echo(f"{path}: no problems")

@@ -1,0 +1,61 @@
+"""Pure unit tests of the event envelope and the bearer tokens."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from shared.auth.tokens import InvalidToken, mint_token, verify_token
+from shared.events.catalogue import ATTENDED
+from shared.events.envelope import MalformedEvent, new_event, parse_event
+
+SECRET = "s" * 40
+
+
+def attendance_data(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "registration_id": str(uuid.uuid4()),
+        "meeting_id": str(uuid.uuid4()),
+        "municipality_code": "GM0363",
+        "role": "official",
+        "counts_for_participation": True,
+        "guide_presented": False,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_event_round_trips_as_structured_cloudevent() -> None:
+    event = new_event(ATTENDED, source="urn:nld:oin:1:systeem:x", subject="s", data=attendance_data())
+    body = json.loads(event.to_json())
+    assert body["specversion"] == "1.0"
+    assert body["type"] == ATTENDED
+    assert uuid.UUID(body["id"])
+    assert body["time"].endswith("Z")
+    assert parse_event(event.to_json()) == event
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b"{}", b'{"specversion":"1.0","id":"x","source":"s","type":"t"}'],
+)
+def test_malformed_messages_are_refused(body: bytes) -> None:
+    with pytest.raises(MalformedEvent):
+        parse_event(body)
+
+
+def test_data_is_checked_against_the_catalogue() -> None:
+    with pytest.raises(MalformedEvent):
+        new_event(ATTENDED, source="s", subject="s", data=attendance_data(municipality_code="X"))
+
+
+def test_token_carries_role_and_expires() -> None:
+    principal = verify_token(SECRET, mint_token(SECRET, "staff", "a@b.nl", timedelta(hours=1)))
+    assert (principal.role, principal.subject) == ("staff", "a@b.nl")
+    with pytest.raises(InvalidToken, match="expired"):
+        verify_token(SECRET, mint_token(SECRET, "staff", "a", timedelta(seconds=-1)))
+    with pytest.raises(InvalidToken):
+        verify_token("another key " * 4, mint_token(SECRET, "jury", "a", timedelta(hours=1)))
