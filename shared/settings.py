@@ -80,7 +80,7 @@ class Settings:
         return self.public_urls.get(service, f"http://127.0.0.1:{DEFAULT_PORTS[service]}")
 
     def event_source(self, service: str) -> str:
-        """The CloudEvents ``source`` as the NL GOV profile asks: a URN naming organisation and system."""
+        """The CloudEvents ``source`` (NL GOV profile): a URN naming organisation and system."""
         return f"urn:nld:oin:{self.oin}:systeem:gia-{service.replace('_', '-')}"
 
 

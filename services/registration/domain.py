@@ -22,9 +22,7 @@ def status_for_new_registration(confirmed: int, capacity: int) -> Status:
     return Status.CONFIRMED if confirmed < capacity else Status.WAITLISTED
 
 
-def why_registration_closed(
-    *, cancelled: bool, deadline: datetime, now: datetime
-) -> str | None:
+def why_registration_closed(*, cancelled: bool, deadline: datetime, now: datetime) -> str | None:
     """The reason people cannot register (any more), or None while they can."""
     if cancelled:
         return "This meeting has been cancelled."

@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 
 from kombu import Connection, Producer
 from kombu import Consumer as KombuConsumer
@@ -105,7 +106,9 @@ class EventConsumer:
     # -- one batch -----------------------------------------------------------
 
     def handle_batch(
-        self, messages: list[Message], dead_letter: Callable[[Message, str], None],
+        self,
+        messages: list[Message],
+        dead_letter: Callable[[Message, str], None],
         stop: threading.Event,
     ) -> None:
         parsed: list[tuple[Message, Event]] = []
@@ -131,7 +134,10 @@ class EventConsumer:
             message.ack()
 
     def _handle_alone(
-        self, message: Message, event: Event, dead_letter: Callable[[Message, str], None],
+        self,
+        message: Message,
+        event: Event,
+        dead_letter: Callable[[Message, str], None],
         stop: threading.Event,
     ) -> None:
         for attempt in range(self.max_attempts):
@@ -142,7 +148,10 @@ class EventConsumer:
             except Exception as error:
                 log.warning(
                     "event %s failed (attempt %d of %d): %s",
-                    event.id, attempt + 1, self.max_attempts, error,
+                    event.id,
+                    attempt + 1,
+                    self.max_attempts,
+                    error,
                 )
                 last_error = error
                 time.sleep(0.05 * 2**attempt)
@@ -179,10 +188,8 @@ class EventConsumer:
         with consumer:
             first_at = 0.0
             while not stop.is_set():
-                try:
+                with suppress(TimeoutError):
                     connection.drain_events(timeout=self.max_wait)
-                except TimeoutError:
-                    pass
                 if not buffer:
                     continue
                 if not first_at:

@@ -1,4 +1,4 @@
-"""Every error a service answers is ``application/problem+json``, validation errors field by field."""
+"""Every error is ``application/problem+json``; validation errors field by field."""
 
 from __future__ import annotations
 

@@ -19,12 +19,16 @@ from prometheus_client import (
 def install_metrics(app: Flask, service: str) -> None:
     registry = CollectorRegistry()
     requests = Counter(
-        "gia_http_requests_total", "HTTP requests answered",
-        ["service", "method", "endpoint", "status"], registry=registry,
+        "gia_http_requests_total",
+        "HTTP requests answered",
+        ["service", "method", "endpoint", "status"],
+        registry=registry,
     )
     latency = Histogram(
-        "gia_http_request_seconds", "Time to answer an HTTP request",
-        ["service", "endpoint"], registry=registry,
+        "gia_http_request_seconds",
+        "Time to answer an HTTP request",
+        ["service", "endpoint"],
+        registry=registry,
     )
 
     @app.before_request

@@ -68,7 +68,9 @@ def _health_blueprint(uses_broker: bool) -> Blueprint:
         if all(value == "pass" for value in checks.values()):
             return jsonify(status="pass", checks=checks)
         return problem_response(
-            problem_body(503, "Service Unavailable", "A dependency is not available.", checks=checks)
+            problem_body(
+                503, "Service Unavailable", "A dependency is not available.", checks=checks
+            )
         )
 
     return health

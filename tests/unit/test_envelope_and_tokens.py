@@ -29,7 +29,9 @@ def attendance_data(**overrides: object) -> dict[str, object]:
 
 
 def test_event_round_trips_as_structured_cloudevent() -> None:
-    event = new_event(ATTENDED, source="urn:nld:oin:1:systeem:x", subject="s", data=attendance_data())
+    event = new_event(
+        ATTENDED, source="urn:nld:oin:1:systeem:x", subject="s", data=attendance_data()
+    )
     body = json.loads(event.to_json())
     assert body["specversion"] == "1.0"
     assert body["type"] == ATTENDED
