@@ -7,9 +7,12 @@ from datetime import timedelta
 
 import click
 
+from shared.auth.accounts import add_account
 from shared.auth.tokens import ROLES, mint_token
+from shared.db import Database
+from shared.migrations import upgrade
 from shared.municipalities import check_file
-from shared.settings import load_settings
+from shared.settings import AUTH_DATABASE, load_settings
 
 
 @click.group()
@@ -43,3 +46,27 @@ def check(path: str) -> None:
         click.echo(f"{len(problems)} problem(s) in {path}", err=True)
         sys.exit(1)
     click.echo(f"{path}: no problems")
+
+
+@main.group()
+def staff() -> None:
+    """Accounts of ministry staff and jury members."""
+
+
+@staff.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.password_option(help="At least 12 characters; asked for when not given.")
+def staff_add(email: str, role: str, password: str) -> None:
+    """Create an account for EMAIL, or reset its role and password."""
+    settings = load_settings()
+    upgrade(settings, (AUTH_DATABASE,))
+    db = Database.for_service(settings, AUTH_DATABASE)
+    try:
+        with db.transaction() as session:
+            account = add_account(session, email, role, password)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+    finally:
+        db.dispose()
+    click.echo(f"{account.email} can log in as {account.role}")
