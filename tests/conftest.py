@@ -1,0 +1,78 @@
+"""Real RabbitMQ and PostgreSQL for the integration tests.
+
+They are the local services on 127.0.0.1 where they run, otherwise the ones in
+docker-compose.yml through pytest-docker where a Docker engine is present. With
+neither the tests are skipped, unless GIA_REQUIRE_SERVICES=1 makes that a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shared.settings import Settings, load_settings
+
+LOCAL_POSTGRES = os.environ.get(
+    "GIA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+LOCAL_RABBITMQ = os.environ.get("GIA_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture(scope="session")
+def docker_compose_file(pytestconfig: pytest.Config) -> str:
+    return str(Path(pytestconfig.rootpath) / "docker-compose.yml")
+
+
+@pytest.fixture(scope="session")
+def docker_setup() -> list[str]:
+    return ["up -d postgres rabbitmq"]
+
+
+@pytest.fixture(scope="session")
+def service_urls(request: pytest.FixtureRequest) -> tuple[str, str]:
+    """(PostgreSQL URL, RabbitMQ URL) of real, running services."""
+    if _listening(5432) and _listening(5672):
+        return LOCAL_POSTGRES, LOCAL_RABBITMQ
+    if shutil.which("docker"):
+        try:
+            services = request.getfixturevalue("docker_services")
+            services.wait_until_responsive(
+                timeout=90, pause=1, check=lambda: _listening(5432) and _listening(5672)
+            )
+            return "postgresql://gia:gia@127.0.0.1:5432/gia", "amqp://gia:gia@127.0.0.1:5672//"
+        except Exception as error:
+            reason = f"docker compose could not start PostgreSQL and RabbitMQ: {error}"
+    else:
+        reason = "PostgreSQL and RabbitMQ are not listening on 127.0.0.1 and there is no Docker"
+    if os.environ.get("GIA_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"GIA_REQUIRE_SERVICES=1: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def real_settings(service_urls: tuple[str, str], tmp_path: Path) -> Iterator[Settings]:
+    """Settings on the real services, with schemas and queues of this test's own."""
+    database_url, broker_url = service_urls
+    tag = f"t{uuid.uuid4().hex[:10]}_"
+    yield load_settings(
+        {
+            "GIA_VAR_DIR": str(tmp_path),
+            "GIA_SECRET_KEY": "test-secret-key-" * 3,
+            "GIA_DATABASE_URL": database_url,
+            "GIA_DATABASE_SCHEMA_PREFIX": tag,
+            "GIA_BROKER_URL": broker_url,
+            "GIA_TOPOLOGY_PREFIX": tag,
+        }
+    )

@@ -1,0 +1,156 @@
+"""Outbox -> relay -> RabbitMQ -> consumer -> inbox, against the real broker and database."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from kombu import Producer
+from sqlalchemy import func, select
+
+from services.indicators.models import Base as IndicatorsBase
+from services.indicators.models import ReceivedEvent
+from services.registration.models import Outbox
+from shared.db import Database
+from shared.events.catalogue import ATTENDED
+from shared.events.consumer import EventConsumer
+from shared.events.outbox import EventRecorder
+from shared.events.relay import Relay, wait_until_drained
+from shared.events.topology import broker_connection, build_topology
+from shared.migrations import upgrade
+from shared.settings import Settings
+
+pytestmark = pytest.mark.services
+
+
+@dataclass
+class Backbone:
+    settings: Settings
+    registration: Database
+    indicators: Database
+    recorder: EventRecorder
+    consumer: EventConsumer
+
+
+def attendance() -> dict[str, object]:
+    return {
+        "registration_id": str(uuid.uuid4()),
+        "meeting_id": str(uuid.uuid4()),
+        "municipality_code": "GM0363",
+        "role": "official",
+        "counts_for_participation": True,
+        "guide_presented": False,
+    }
+
+
+@pytest.fixture
+def backbone(real_settings: Settings) -> Iterator[Backbone]:
+    settings = real_settings
+    upgrade(settings, ("registration",))
+    registration = Database.for_service(settings, "registration")
+    indicators = Database.for_service(settings, "indicators")
+    indicators.ensure_schema()
+    IndicatorsBase.metadata.create_all(indicators.engine)
+    topology = build_topology(settings)
+    consumer = EventConsumer(
+        indicators, ReceivedEvent, {}, lambda: broker_connection(settings), topology, "indicators"
+    )
+    yield Backbone(
+        settings,
+        registration,
+        indicators,
+        EventRecorder(Outbox, settings.event_source("registration")),
+        consumer,
+    )
+    with broker_connection(settings) as connection:
+        for queue in topology.all_queues():
+            queue.bind(connection.default_channel).delete()
+        for exchange in (topology.events, topology.dead):
+            exchange.bind(connection.default_channel).delete()
+    for db in (registration, indicators):
+        db.drop_schema()
+        db.dispose()
+
+
+def received(db: Database) -> int:
+    with db.transaction() as session:
+        return session.scalar(select(func.count()).select_from(ReceivedEvent)) or 0
+
+
+def wait_for(condition, timeout: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def running(target) -> tuple[threading.Event, threading.Thread]:  # type: ignore[no-untyped-def]
+    stop = threading.Event()
+    thread = threading.Thread(target=target, args=(stop,), daemon=True)
+    thread.start()
+    return stop, thread
+
+
+def test_committed_events_arrive_once_and_rolled_back_ones_never(backbone: Backbone) -> None:
+    with backbone.registration.transaction() as session:
+        for _ in range(3):
+            backbone.recorder.record(session, ATTENDED, subject="r", data=attendance())
+    with pytest.raises(RuntimeError), backbone.registration.transaction() as session:
+        backbone.recorder.record(session, ATTENDED, subject="r", data=attendance())
+        raise RuntimeError("the change failed")
+
+    relay = Relay(
+        backbone.registration,
+        Outbox,
+        lambda: broker_connection(backbone.settings),
+        build_topology(backbone.settings),
+    )
+    stop_relay, relay_thread = running(relay.run)
+    stop_consumer, consumer_thread = running(backbone.consumer.run)
+    try:
+        assert wait_until_drained(backbone.registration, Outbox, timeout=10)
+        assert wait_for(lambda: received(backbone.indicators) == 3)
+        time.sleep(0.3)
+        assert received(backbone.indicators) == 3
+    finally:
+        stop_relay.set()
+        stop_consumer.set()
+        relay_thread.join(5)
+        consumer_thread.join(5)
+
+
+def test_duplicate_counts_once_and_malformed_is_parked(backbone: Backbone) -> None:
+    settings = backbone.settings
+    topology = build_topology(settings)
+    with backbone.registration.transaction() as session:
+        event = backbone.recorder.record(session, ATTENDED, subject="r", data=attendance())
+        after = backbone.recorder.record(session, ATTENDED, subject="r", data=attendance())
+    with broker_connection(settings) as connection:
+        topology.declare(connection)
+        producer = Producer(connection.default_channel, exchange=topology.events)
+        for body in (event.to_json(), event.to_json(), b"{not an event", after.to_json()):
+            producer.publish(
+                body,
+                routing_key=ATTENDED,
+                delivery_mode=2,
+                content_type="application/cloudevents+json",
+            )
+    stop, thread = running(backbone.consumer.run)
+    try:
+        assert wait_for(lambda: received(backbone.indicators) == 2)  # the good one after it too
+        with broker_connection(settings) as connection:
+            dead = topology.dead_queues["indicators"].bind(connection.default_channel)
+            assert wait_for(lambda: dead.queue_declare(passive=True).message_count == 1)
+            parked = dead.get(no_ack=True)
+            assert parked is not None and parked.body == b"{not an event"
+            assert "not a CloudEvent" in parked.headers["x-gia-error"]
+        assert received(backbone.indicators) == 2
+    finally:
+        stop.set()
+        thread.join(5)
