@@ -48,7 +48,7 @@ class Relay:
     def _ensure_producer(self) -> Producer:
         if self._producer is None:
             connection = self.connect()
-            connection.ensure_connection(max_retries=1)
+            connection.ensure_connection(max_retries=1, interval_start=0)
             self.topology.declare(connection)
             self._connection = connection
             self._producer = Producer(connection.default_channel, exchange=self.topology.events)

@@ -6,7 +6,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from kombu import Producer
@@ -23,6 +23,7 @@ from shared.events.relay import Relay, wait_until_drained
 from shared.events.topology import broker_connection, build_topology
 from shared.migrations import upgrade
 from shared.settings import Settings
+from tests.integration.tcp_proxy import TcpProxy, free_port
 
 pytestmark = pytest.mark.services
 
@@ -154,3 +155,38 @@ def test_duplicate_counts_once_and_malformed_is_parked(backbone: Backbone) -> No
     finally:
         stop.set()
         thread.join(5)
+
+
+def test_event_written_while_broker_unreachable_is_sent_when_it_is_back(
+    backbone: Backbone,
+) -> None:
+    port = free_port()
+    proxy = TcpProxy(port, ("127.0.0.1", 5672))
+    via_proxy = replace(backbone.settings, broker_url=f"amqp://guest:guest@127.0.0.1:{port}//")
+    relay = Relay(
+        backbone.registration,
+        Outbox,
+        lambda: broker_connection(via_proxy),
+        build_topology(backbone.settings),
+    )
+    with backbone.registration.transaction() as session:
+        backbone.recorder.record(session, ATTENDED, subject="r", data=attendance())
+    stop_relay, relay_thread = running(relay.run)
+    stop_consumer, consumer_thread = running(backbone.consumer.run)
+    try:
+
+        def failed_once() -> bool:
+            with backbone.registration.transaction() as session:
+                row = session.scalars(select(Outbox)).one()
+                return row.sent_at is None and row.attempts >= 1 and bool(row.last_error)
+
+        assert wait_for(failed_once)
+        proxy.start()
+        assert wait_until_drained(backbone.registration, Outbox, timeout=20)
+        assert wait_for(lambda: received(backbone.indicators) == 1)
+    finally:
+        proxy.stop()
+        stop_relay.set()
+        stop_consumer.set()
+        relay_thread.join(5)
+        consumer_thread.join(5)
