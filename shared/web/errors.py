@@ -43,7 +43,7 @@ class ProblemApi(Api):
         detail = error.description
         if errors is not None:
             detail = "The request has invalid fields; see errors."
-        headers = dict(data.get("headers", {})) if data else {}
+        headers = dict(data.get("headers") or {}) if data else {}
         if error.code == 405 and error.valid_methods:  # type: ignore[attr-defined]
             headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
         body = problem_body(error.code or 500, error.name, detail, errors=errors)

@@ -1,0 +1,18 @@
+"""The registration service's app factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from services.registration.api import api
+from services.registration.models import Outbox
+from shared.settings import Settings, load_settings
+from shared.web.service import create_service_app, register_api
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    app, rest = create_service_app(
+        "registration", settings or load_settings(), title="GIA registration", outbox_model=Outbox
+    )
+    register_api(app, rest, api)
+    return app

@@ -1,0 +1,76 @@
+"""The only place the registration API parses input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from services.registration.domain import KINDS, ROLES
+from shared.municipalities import REGIONS
+from shared.themes import THEMES
+from shared.web.service import service_context
+
+
+class MeetingIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    title = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    region = fields.String(required=True, validate=validate.OneOf(REGIONS))
+    venue = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    address = fields.String(load_default=None, validate=validate.Length(max=300))
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=5000))
+    registration_deadline = fields.AwareDateTime(required=True)
+    themes = fields.List(
+        fields.String(validate=validate.OneOf(THEMES)),
+        load_default=list,
+        validate=validate.Length(max=16),
+    )
+    counts_for_participation = fields.Boolean(load_default=True)
+    guide_presented = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def _times_in_order(self, data: dict[str, Any], **_: Any) -> None:
+        if data["ends_at"] <= data["starts_at"]:
+            raise ValidationError("The meeting must end after it starts.", "ends_at")
+        if data["registration_deadline"] > data["starts_at"]:
+            raise ValidationError(
+                "Registration must close before the meeting starts.", "registration_deadline"
+            )
+
+
+class MeetingOut(MeetingIn):
+    id = fields.UUID()
+    seats_left = fields.Integer()
+    cancelled_at = fields.AwareDateTime(allow_none=True)
+
+
+class RegistrationIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    municipality_code = fields.String(load_default=None)
+    organisation = fields.String(load_default=None, validate=validate.Length(max=200))
+
+    @validates("municipality_code")
+    def _known_municipality(self, value: str | None, **_: Any) -> None:
+        if value is not None and value not in service_context().register:
+            raise ValidationError(
+                f"Unknown municipality code {value!r} (use a CBS code like GM0363)."
+            )
+
+    @validates_schema
+    def _from_somewhere(self, data: dict[str, Any], **_: Any) -> None:
+        if not data.get("municipality_code") and not data.get("organisation"):
+            raise ValidationError(
+                "Give a municipality_code or an organisation.", "municipality_code"
+            )
+
+
+class RegistrationOut(Schema):
+    id = fields.UUID()
+    meeting_id = fields.UUID()
+    status = fields.String()
+    municipality_code = fields.String(allow_none=True)
+    checked_in_at = fields.AwareDateTime(allow_none=True)

@@ -1,0 +1,137 @@
+"""The registration API on PostgreSQL: the first use case, clear 4xx answers and staff tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from services.registration.app import create_app
+from services.registration.models import Outbox
+from shared.auth.tokens import mint_token
+from shared.db import Database
+from shared.events.catalogue import ATTENDED
+from shared.migrations import upgrade
+from shared.settings import Settings
+
+pytestmark = pytest.mark.services
+
+MEETING = {
+    "kind": "gia",
+    "title": "Regiobijeenkomst Limburg",
+    "region": "Limburg",
+    "venue": "Maastricht",
+    "starts_at": "2030-10-10T10:00:00+02:00",
+    "ends_at": "2030-10-10T13:00:00+02:00",
+    "capacity": 1,
+    "registration_deadline": "2030-10-09T12:00:00+02:00",
+    "themes": ["discrimination"],
+}
+PERSON = {
+    "name": "An de Vries",
+    "email": "an@example.nl",
+    "role": "official",
+    "municipality_code": "GM0935",
+}
+
+
+@pytest.fixture
+def client(real_settings: Settings) -> Iterator[FlaskClient]:
+    upgrade(real_settings, ("auth", "registration"))
+    app = create_app(real_settings)
+    yield app.test_client()
+    for name in ("auth", "registration"):
+        Database.for_service(real_settings, name).drop_schema()
+
+
+@pytest.fixture
+def staff(real_settings: Settings) -> dict[str, str]:
+    token = mint_token(real_settings.secret_key, "staff", "test", timedelta(minutes=5))
+    return {"Authorization": f"Bearer {token}"}
+
+
+def new_meeting(client: FlaskClient, staff: dict[str, str]) -> str:
+    response = client.post("/api/v1/meetings", json=MEETING, headers=staff)
+    assert response.status_code == 201, response.json
+    return response.json["id"]
+
+
+def test_register_then_check_in_writes_attended_to_the_outbox(
+    client: FlaskClient, staff: dict[str, str], real_settings: Settings
+) -> None:
+    meeting_id = new_meeting(client, staff)
+    first = client.post(f"/api/v1/meetings/{meeting_id}/registrations", json=PERSON)
+    assert first.status_code == 201 and first.json["status"] == "confirmed"
+    second = client.post(
+        f"/api/v1/meetings/{meeting_id}/registrations", json={**PERSON, "email": "b@example.nl"}
+    )
+    assert second.json["status"] == "waitlisted"  # capacity 1
+    checked = client.post(f"/api/v1/registrations/{first.json['id']}/check-in", headers=staff)
+    assert checked.status_code == 200 and checked.json["checked_in_at"]
+    db = Database.for_service(real_settings, "registration")
+    with db.transaction() as session:
+        attended = session.scalars(select(Outbox).where(Outbox.type == ATTENDED)).all()
+    assert (
+        len(attended) == 1
+        and b'"GM0935"' in attended[0].body
+        and b"an@example.nl" not in attended[0].body
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ("{not json", 400, None),
+        ({**PERSON, "email": None}, 422, "email"),
+        ({key: value for key, value in PERSON.items() if key != "name"}, 422, "name"),
+        ({**PERSON, "role": 7}, 422, "role"),
+        ({**PERSON, "municipality_code": "GM9999"}, 422, "municipality_code"),
+    ],
+)
+def test_bad_input_is_a_clear_problem(
+    client: FlaskClient, staff: dict[str, str], body: Any, status: int, field: str | None
+) -> None:
+    meeting_id = new_meeting(client, staff)
+    url = f"/api/v1/meetings/{meeting_id}/registrations"
+    response = (
+        client.post(url, data=body, content_type="application/json")
+        if isinstance(body, str)
+        else client.post(url, json=body)
+    )
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json"
+    if field:
+        assert field in response.json["errors"]
+
+
+def test_unknown_meeting_and_duplicate_address(client: FlaskClient, staff: dict[str, str]) -> None:
+    missing = client.post(
+        "/api/v1/meetings/6f1c0c4e-0000-4000-8000-000000000000/registrations", json=PERSON
+    )
+    assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
+    meeting_id = new_meeting(client, staff)
+    url = f"/api/v1/meetings/{meeting_id}/registrations"
+    assert client.post(url, json=PERSON).status_code == 201
+    again = client.post(url, json={**PERSON, "email": PERSON["email"].upper()})
+    assert again.status_code == 409 and again.mimetype == "application/problem+json"
+
+
+def test_staff_endpoints_refuse_missing_forged_and_expired_tokens(
+    client: FlaskClient, real_settings: Settings
+) -> None:
+    expired = mint_token(real_settings.secret_key, "staff", "t", timedelta(seconds=-5))
+    forged = mint_token("somebody else's key " * 3, "staff", "t", timedelta(minutes=5))
+    jury = mint_token(real_settings.secret_key, "jury", "t", timedelta(minutes=5))
+    for headers, status in (
+        ({}, 401),
+        ({"Authorization": f"Bearer {expired}"}, 401),
+        ({"Authorization": f"Bearer {forged}"}, 401),
+        ({"Authorization": f"Bearer {jury}"}, 403),
+    ):
+        response = client.post("/api/v1/meetings", json=MEETING, headers=headers)
+        assert response.status_code == status
+        assert response.mimetype == "application/problem+json"
