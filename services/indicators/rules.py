@@ -1,10 +1,10 @@
 """Which event is evidence for which indicator, and why: the one rule table.
 
-| event                                  | gives                          | because                                        |
-|----------------------------------------|--------------------------------|------------------------------------------------|
-| registration.attended (counting mtg)   | participation                  | the attendance list is what counts (eval. T4)  |
-| registration.attended (guide presented)| awareness                      | the guide was presented to those present       |
-| registration.attendance_revoked        | withdraws what attended gave   | a check-in undone was never attendance         |
+- attended, at a meeting that counts: participation (the attendance list is
+  what counted in 2008-2011, evaluation Table 4);
+- attended, where the guide was presented: awareness (everyone there saw it);
+- attendance revoked: withdraws what the attendance gave (an undone check-in
+  was never attendance).
 """
 
 from __future__ import annotations
