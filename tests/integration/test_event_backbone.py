@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -23,6 +22,7 @@ from shared.events.relay import Relay, wait_until_drained
 from shared.events.topology import broker_connection, build_topology
 from shared.migrations import upgrade
 from shared.settings import Settings
+from tests.factories import attendance_data
 from tests.integration.tcp_proxy import TcpProxy, free_port
 
 pytestmark = pytest.mark.services
@@ -35,17 +35,6 @@ class Backbone:
     indicators: Database
     recorder: EventRecorder
     consumer: EventConsumer
-
-
-def attendance() -> dict[str, object]:
-    return {
-        "registration_id": str(uuid.uuid4()),
-        "meeting_id": str(uuid.uuid4()),
-        "municipality_code": "GM0363",
-        "role": "official",
-        "counts_for_participation": True,
-        "guide_presented": False,
-    }
 
 
 @pytest.fixture
@@ -101,9 +90,9 @@ def running(target) -> tuple[threading.Event, threading.Thread]:  # type: ignore
 def test_committed_events_arrive_once_and_rolled_back_ones_never(backbone: Backbone) -> None:
     with backbone.registration.transaction() as session:
         for _ in range(3):
-            backbone.recorder.record(session, ATTENDED, subject="r", data=attendance())
+            backbone.recorder.record(session, ATTENDED, subject="r", data=attendance_data())
     with pytest.raises(RuntimeError), backbone.registration.transaction() as session:
-        backbone.recorder.record(session, ATTENDED, subject="r", data=attendance())
+        backbone.recorder.record(session, ATTENDED, subject="r", data=attendance_data())
         raise RuntimeError("the change failed")
 
     relay = Relay(
@@ -130,8 +119,8 @@ def test_duplicate_counts_once_and_malformed_is_parked(backbone: Backbone) -> No
     settings = backbone.settings
     topology = build_topology(settings)
     with backbone.registration.transaction() as session:
-        event = backbone.recorder.record(session, ATTENDED, subject="r", data=attendance())
-        after = backbone.recorder.record(session, ATTENDED, subject="r", data=attendance())
+        event = backbone.recorder.record(session, ATTENDED, subject="r", data=attendance_data())
+        after = backbone.recorder.record(session, ATTENDED, subject="r", data=attendance_data())
     with broker_connection(settings) as connection:
         topology.declare(connection)
         producer = Producer(connection.default_channel, exchange=topology.events)
@@ -170,7 +159,7 @@ def test_event_written_while_broker_unreachable_is_sent_when_it_is_back(
         build_topology(backbone.settings),
     )
     with backbone.registration.transaction() as session:
-        backbone.recorder.record(session, ATTENDED, subject="r", data=attendance())
+        backbone.recorder.record(session, ATTENDED, subject="r", data=attendance_data())
     stop_relay, relay_thread = running(relay.run)
     stop_consumer, consumer_thread = running(backbone.consumer.run)
     try:

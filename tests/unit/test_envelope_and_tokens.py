@@ -11,21 +11,9 @@ import pytest
 from shared.auth.tokens import InvalidToken, mint_token, verify_token
 from shared.events.catalogue import ATTENDED
 from shared.events.envelope import MalformedEvent, new_event, parse_event
+from tests.factories import attendance_data
 
 SECRET = "s" * 40
-
-
-def attendance_data(**overrides: object) -> dict[str, object]:
-    data: dict[str, object] = {
-        "registration_id": str(uuid.uuid4()),
-        "meeting_id": str(uuid.uuid4()),
-        "municipality_code": "GM0363",
-        "role": "official",
-        "counts_for_participation": True,
-        "guide_presented": False,
-    }
-    data.update(overrides)
-    return data
 
 
 def test_event_round_trips_as_structured_cloudevent() -> None:
