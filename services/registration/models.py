@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, func, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, func, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.db import UtcDateTime
 from shared.events.outbox import OutboxMixin, utcnow
 
 
@@ -29,14 +30,14 @@ class Meeting(Base):
     region: Mapped[str] = mapped_column(String(40))
     venue: Mapped[str] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(300))
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
     capacity: Mapped[int] = mapped_column(Integer)
-    registration_deadline: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    registration_deadline: Mapped[datetime] = mapped_column(UtcDateTime())
     counts_for_participation: Mapped[bool] = mapped_column(Boolean, default=True)
     guide_presented: Mapped[bool] = mapped_column(Boolean, default=False)
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Registration(Base):
@@ -50,8 +51,8 @@ class Registration(Base):
     municipality_code: Mapped[str | None] = mapped_column(String(6))
     organisation: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))
-    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     __table_args__ = (
         # The database itself refuses a second active registration of one address.

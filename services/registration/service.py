@@ -70,9 +70,7 @@ def register(
     now = now or datetime.now(UTC)
     reason = why_registration_closed(
         cancelled=meeting.cancelled_at is not None,
-        deadline=meeting.registration_deadline.astimezone(UTC)
-        if meeting.registration_deadline.tzinfo
-        else meeting.registration_deadline.replace(tzinfo=UTC),
+        deadline=meeting.registration_deadline,
         now=now,
     ) or why_role_not_admitted(meeting.kind, data["role"])
     if reason:

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import DateTime, String, func, select
+from sqlalchemy import String, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from shared.auth.tokens import ROLES, Principal
+from shared.db import UtcDateTime
 from shared.events.outbox import utcnow
 
 _hasher = PasswordHasher()
@@ -27,7 +28,7 @@ class Account(Base):
     email: Mapped[str] = mapped_column(String(254), primary_key=True)
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 def normalise_email(email: str) -> str:

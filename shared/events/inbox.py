@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, String
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared.db import UtcDateTime
 from shared.events.outbox import utcnow
 
 
@@ -23,6 +24,6 @@ class InboxMixin:
     type: Mapped[str] = mapped_column(String(120), index=True)
     source: Mapped[str] = mapped_column(String(200))
     subject: Mapped[str] = mapped_column(String(200))
-    time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    time: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
