@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData
 
-from shared.db import Database
+from shared.db import Database, UtcDateTime
 from shared.settings import AUTH_DATABASE, SERVICES, Settings
 
 DATABASES: tuple[str, ...] = (*SERVICES, AUTH_DATABASE)
@@ -42,6 +43,13 @@ def upgrade(settings: Settings, names: tuple[str, ...] = DATABASES) -> None:
             db.dispose()
 
 
+def _render_item(kind: str, item: Any, _autogen_context: Any) -> str | bool:
+    """Migrations spell UtcDateTime as the plain column type it stores."""
+    if kind == "type" and isinstance(item, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_env(metadata: MetaData) -> None:
     """The body of every ``env.py``: migrate the database the config points at."""
     db: Database = context.config.attributes["database"]
@@ -51,5 +59,6 @@ def run_env(metadata: MetaData) -> None:
             target_metadata=metadata,
             render_as_batch=not db.is_postgres,  # SQLite alters tables by copying them
             compare_type=True,
+            render_item=_render_item,
         )
         context.run_migrations()

@@ -11,7 +11,6 @@ import pytest
 from kombu import Producer
 from sqlalchemy import func, select
 
-from services.indicators.models import Base as IndicatorsBase
 from services.indicators.models import ReceivedEvent
 from services.registration.models import Outbox
 from shared.db import Database
@@ -40,11 +39,9 @@ class Backbone:
 @pytest.fixture
 def backbone(real_settings: Settings) -> Iterator[Backbone]:
     settings = real_settings
-    upgrade(settings, ("registration",))
+    upgrade(settings, ("registration", "indicators"))
     registration = Database.for_service(settings, "registration")
     indicators = Database.for_service(settings, "indicators")
-    indicators.ensure_schema()
-    IndicatorsBase.metadata.create_all(indicators.engine)
     topology = build_topology(settings)
     consumer = EventConsumer(
         indicators, ReceivedEvent, {}, lambda: broker_connection(settings), topology, "indicators"

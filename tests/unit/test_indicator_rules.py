@@ -25,3 +25,8 @@ def test_no_municipality_or_other_events_give_nothing() -> None:
     assert evidence_from(ATTENDED, data(municipality_code=None)) == []
     assert evidence_from(REGISTERED, data()) == []
     assert withdraws(ATTENDANCE_REVOKED) and not withdraws(ATTENDED)
+
+
+def test_a_revocation_names_what_its_attendance_gave() -> None:
+    revoked = data(guide_presented=True)
+    assert evidence_from(ATTENDANCE_REVOKED, revoked) == evidence_from(ATTENDED, revoked)

@@ -1,0 +1,17 @@
+"""The indicators service's app factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from services.indicators.api import api
+from shared.settings import Settings, load_settings
+from shared.web.service import create_service_app, register_api
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    app, rest = create_service_app(
+        "indicators", settings or load_settings(), title="GIA indicators", uses_broker=True
+    )
+    register_api(app, rest, api)
+    return app

@@ -1,0 +1,3 @@
+from services.indicators.app import create_app
+
+app = create_app()

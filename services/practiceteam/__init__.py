@@ -1,0 +1,1 @@
+"""Praktijkteam support requests from municipalities: intake, triage, planning and follow-up."""

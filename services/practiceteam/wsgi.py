@@ -1,0 +1,3 @@
+from services.practiceteam.app import create_app
+
+app = create_app()
