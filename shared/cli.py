@@ -7,12 +7,13 @@ from datetime import timedelta
 
 import click
 
+from shared import processes
 from shared.auth.accounts import add_account
 from shared.auth.tokens import ROLES, mint_token
 from shared.db import Database
-from shared.migrations import upgrade
+from shared.migrations import DATABASES, upgrade
 from shared.municipalities import check_file
-from shared.settings import AUTH_DATABASE, load_settings
+from shared.settings import AUTH_DATABASE, PUBLISHERS, SERVICES, load_settings
 
 
 @click.group()
@@ -70,3 +71,46 @@ def staff_add(email: str, role: str, password: str) -> None:
     finally:
         db.dispose()
     click.echo(f"{account.email} can log in as {account.role}")
+
+
+@main.command()
+@click.argument("services", nargs=-1, type=click.Choice(DATABASES))
+def migrate(services: tuple[str, ...]) -> None:
+    """Bring the databases of SERVICES (default: all) up to date."""
+    names = services or DATABASES
+    upgrade(load_settings(), names)
+    click.echo(f"migrated: {', '.join(names)}")
+
+
+@main.command()
+@click.argument("service", type=click.Choice(SERVICES))
+@click.option("--port", type=int, help="Default: $PORT, else GIA_<SERVICE>_PORT or its own.")
+def serve(service: str, port: int | None) -> None:
+    """Serve SERVICE under gunicorn (deploy/gunicorn.conf.py)."""
+    processes.serve(load_settings(), service, port)
+
+
+@main.command("relay")
+@click.argument("service", type=click.Choice(PUBLISHERS))
+def relay_command(service: str) -> None:
+    """Publish SERVICE's outbox to the broker until SIGTERM."""
+    processes.relay(load_settings(), service)
+
+
+@main.command()
+@click.argument("service", type=click.Choice(["indicators"]))
+def consume(service: str) -> None:
+    """Consume events for SERVICE until SIGTERM."""
+    processes.consume(load_settings())
+
+
+@main.command()
+def run() -> None:
+    """Migrate, then run every service, relay and consumer until Ctrl-C."""
+    settings = load_settings()
+    upgrade(settings)
+    sys.exit(processes.run_all(settings, click.echo))
+
+
+if __name__ == "__main__":
+    main()

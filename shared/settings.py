@@ -48,6 +48,7 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     session_hours: int = 12
     public_urls: Mapping[str, str] = field(default_factory=dict)
+    ports: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
 
     @property
     def broker_dir(self) -> Path:
@@ -77,7 +78,7 @@ class Settings:
         return None
 
     def public_url(self, service: str) -> str:
-        return self.public_urls.get(service, f"http://127.0.0.1:{DEFAULT_PORTS[service]}")
+        return self.public_urls.get(service, f"http://127.0.0.1:{self.ports[service]}")
 
     def event_source(self, service: str) -> str:
         """The CloudEvents ``source`` (NL GOV profile): a URN naming organisation and system."""
@@ -124,6 +125,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         for name in SERVICES
         if env.get(f"GIA_{name.upper()}_URL")
     }
+    ports = {
+        name: int(env.get(f"GIA_{name.upper()}_PORT", port)) for name, port in DEFAULT_PORTS.items()
+    }
     database_url = env.get("GIA_DATABASE_URL")
     return Settings(
         var_dir=var_dir,
@@ -148,4 +152,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=int(env.get("GIA_MAX_BODY_BYTES", str(1024 * 1024))),
         session_hours=int(env.get("GIA_SESSION_HOURS", "12")),
         public_urls=public_urls,
+        ports=ports,
     )

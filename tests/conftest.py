@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from shared.db import Database
+from shared.events.topology import broker_connection, build_topology
+from shared.migrations import DATABASES
 from shared.settings import Settings, load_settings
 
 LOCAL_POSTGRES = os.environ.get(
@@ -62,17 +65,36 @@ def service_urls(request: pytest.FixtureRequest) -> tuple[str, str]:
 
 
 @pytest.fixture
-def real_settings(service_urls: tuple[str, str], tmp_path: Path) -> Iterator[Settings]:
-    """Settings on the real services, with schemas and queues of this test's own."""
+def real_env(service_urls: tuple[str, str], tmp_path: Path) -> Iterator[dict[str, str]]:
+    """GIA_* variables for the real services, with schemas and queues of this test's own.
+
+    Whatever the test created under its tag is removed afterwards.
+    """
     database_url, broker_url = service_urls
     tag = f"t{uuid.uuid4().hex[:10]}_"
-    yield load_settings(
-        {
-            "GIA_VAR_DIR": str(tmp_path),
-            "GIA_SECRET_KEY": "test-secret-key-" * 3,
-            "GIA_DATABASE_URL": database_url,
-            "GIA_DATABASE_SCHEMA_PREFIX": tag,
-            "GIA_BROKER_URL": broker_url,
-            "GIA_TOPOLOGY_PREFIX": tag,
-        }
-    )
+    env = {
+        "GIA_VAR_DIR": str(tmp_path),
+        "GIA_SECRET_KEY": "test-secret-key-" * 3,
+        "GIA_DATABASE_URL": database_url,
+        "GIA_DATABASE_SCHEMA_PREFIX": tag,
+        "GIA_BROKER_URL": broker_url,
+        "GIA_TOPOLOGY_PREFIX": tag,
+    }
+    yield env
+    settings = load_settings(env)
+    for name in DATABASES:
+        db = Database.for_service(settings, name)
+        db.drop_schema()
+        db.dispose()
+    topology = build_topology(settings)
+    with broker_connection(settings) as connection:
+        channel = connection.default_channel
+        for queue in topology.all_queues():
+            queue.bind(channel).delete()
+        for exchange in (topology.events, topology.dead):
+            exchange.bind(channel).delete()
+
+
+@pytest.fixture
+def real_settings(real_env: dict[str, str]) -> Settings:
+    return load_settings(real_env)

@@ -4,6 +4,25 @@ from __future__ import annotations
 
 import uuid
 
+MEETING = {
+    "kind": "gia",
+    "title": "Regiobijeenkomst Limburg",
+    "region": "Limburg",
+    "venue": "Maastricht",
+    "starts_at": "2030-10-10T10:00:00+02:00",
+    "ends_at": "2030-10-10T13:00:00+02:00",
+    "capacity": 1,
+    "registration_deadline": "2030-10-09T12:00:00+02:00",
+    "themes": ["discrimination"],
+}
+# Rotterdam: in the target group of the shipped register.
+PERSON = {
+    "name": "An de Vries",
+    "email": "an@example.nl",
+    "role": "official",
+    "municipality_code": "GM0599",
+}
+
 
 def attendance_data(**overrides: object) -> dict[str, object]:
     """The data of an attended event, fresh ids each time."""

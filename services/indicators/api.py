@@ -24,7 +24,7 @@ api = Blueprint("indicators_api", __name__, url_prefix="/api/v1", description="T
 @api.response(200, IndicatorsOut)
 def indicators() -> Any:
     context = service_context()
-    target_group = {municipality.code for municipality in context.register.target_group()}
+    target_group = {municipality.code for municipality in context.register.target_group}
     with context.db.transaction() as session:
         figures = [
             figure(name, covered_municipalities(session, name), target_group, target)

@@ -24,7 +24,10 @@ from shared.events.topology import Topology
 
 log = logging.getLogger(__name__)
 
+# An idle relay looks again soon, then less often, up to the longest wait an
+# event may spend unseen in the outbox.
 IDLE_POLL_SECONDS = 0.05
+MAX_IDLE_POLL_SECONDS = 0.4
 MAX_BACKOFF_SECONDS = 30.0
 
 
@@ -109,6 +112,7 @@ class Relay:
 
     def run(self, stop: threading.Event) -> None:
         backoff = 0.5
+        idle = IDLE_POLL_SECONDS
         while not stop.is_set():
             try:
                 sent = self.publish_pending()
@@ -123,8 +127,9 @@ class Relay:
                 stop.wait(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
                 continue
+            idle = IDLE_POLL_SECONDS if sent else min(idle * 2, MAX_IDLE_POLL_SECONDS)
             if sent < self.batch_size:
-                stop.wait(IDLE_POLL_SECONDS)
+                stop.wait(idle)
         self.close()
 
 

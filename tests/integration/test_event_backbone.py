@@ -53,13 +53,7 @@ def backbone(real_settings: Settings) -> Iterator[Backbone]:
         EventRecorder(Outbox, settings.event_source("registration")),
         consumer,
     )
-    with broker_connection(settings) as connection:
-        for queue in topology.all_queues():
-            queue.bind(connection.default_channel).delete()
-        for exchange in (topology.events, topology.dead):
-            exchange.bind(connection.default_channel).delete()
     for db in (registration, indicators):
-        db.drop_schema()
         db.dispose()
 
 

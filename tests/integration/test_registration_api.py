@@ -17,26 +17,9 @@ from shared.db import Database
 from shared.events.catalogue import ATTENDED
 from shared.migrations import upgrade
 from shared.settings import Settings
+from tests.factories import MEETING, PERSON
 
 pytestmark = pytest.mark.services
-
-MEETING = {
-    "kind": "gia",
-    "title": "Regiobijeenkomst Limburg",
-    "region": "Limburg",
-    "venue": "Maastricht",
-    "starts_at": "2030-10-10T10:00:00+02:00",
-    "ends_at": "2030-10-10T13:00:00+02:00",
-    "capacity": 1,
-    "registration_deadline": "2030-10-09T12:00:00+02:00",
-    "themes": ["discrimination"],
-}
-PERSON = {
-    "name": "An de Vries",
-    "email": "an@example.nl",
-    "role": "official",
-    "municipality_code": "GM0935",
-}
 
 
 @pytest.fixture
@@ -44,8 +27,9 @@ def client(real_settings: Settings) -> Iterator[FlaskClient]:
     upgrade(real_settings, ("auth", "registration"))
     app = create_app(real_settings)
     yield app.test_client()
-    for name in ("auth", "registration"):
-        Database.for_service(real_settings, name).drop_schema()
+    context = app.extensions["gia"]
+    for db in (context.db, context.auth_db):
+        db.dispose()
 
 
 @pytest.fixture
@@ -77,7 +61,7 @@ def test_register_then_check_in_writes_attended_to_the_outbox(
         attended = session.scalars(select(Outbox).where(Outbox.type == ATTENDED)).all()
     assert (
         len(attended) == 1
-        and b'"GM0935"' in attended[0].body
+        and b'"GM0599"' in attended[0].body
         and b"an@example.nl" not in attended[0].body
     )
 
