@@ -7,6 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from services.registration import service
+from services.registration.mails import registration_received
 from services.registration.schemas import MeetingIn, MeetingOut, RegistrationIn, RegistrationOut
 from shared.web.auth import require_role
 from shared.web.service import service_context
@@ -53,6 +54,8 @@ def register(data: dict[str, Any], meeting_id: Any) -> Any:
     context = service_context()
     with context.db.transaction() as session:
         registration = service.register(session, context.recorder, str(meeting_id), data)
+        mail = registration_received(context.settings, registration.meeting, registration)
+    context.mailer.send(mail)  # after the commit: a mail failure never loses the registration
     return registration
 
 

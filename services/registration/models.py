@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, func, text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UtcDateTime
 from shared.events.outbox import OutboxMixin, utcnow
@@ -53,6 +53,8 @@ class Registration(Base):
     status: Mapped[str] = mapped_column(String(20))
     checked_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship()
 
     __table_args__ = (
         # The database itself refuses a second active registration of one address.

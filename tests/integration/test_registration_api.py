@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
+from email import message_from_bytes, policy
 from typing import Any
 
 import pytest
@@ -15,9 +17,11 @@ from services.registration.models import Outbox
 from shared.auth.tokens import mint_token
 from shared.db import Database
 from shared.events.catalogue import ATTENDED
+from shared.mail import sent_messages
 from shared.migrations import upgrade
 from shared.settings import Settings
 from tests.factories import MEETING, PERSON
+from tests.integration.tcp_proxy import free_port
 
 pytestmark = pytest.mark.services
 
@@ -119,3 +123,37 @@ def test_staff_endpoints_refuse_missing_forged_and_expired_tokens(
         response = client.post("/api/v1/meetings", json=MEETING, headers=headers)
         assert response.status_code == status
         assert response.mimetype == "application/problem+json"
+
+
+def test_registrants_get_a_mail_saying_whether_they_have_a_seat(
+    client: FlaskClient, staff: dict[str, str], real_settings: Settings
+) -> None:
+    meeting_id = new_meeting(client, staff)
+    client.post(f"/api/v1/meetings/{meeting_id}/registrations", json=PERSON)
+    client.post(
+        f"/api/v1/meetings/{meeting_id}/registrations", json={**PERSON, "email": "b@example.nl"}
+    )
+    mails = [
+        message_from_bytes(path.read_bytes(), policy=policy.default)
+        for path in sent_messages(real_settings.effective_mail_dir)
+    ]
+    assert [(mail["To"], mail["Subject"].split(":")[0]) for mail in mails] == [
+        ("an@example.nl", "Aanmelding bevestigd"),
+        ("b@example.nl", "Op de wachtlijst"),
+    ]
+    assert "10-10-2030 van 10:00 tot 13:00 uur" in mails[0].get_content()
+
+
+def test_a_mail_server_that_is_down_never_loses_the_registration(
+    real_settings: Settings, staff: dict[str, str]
+) -> None:
+    upgrade(real_settings, ("registration",))
+    unreachable = replace(real_settings, smtp_host="127.0.0.1", smtp_port=free_port())
+    app = create_app(unreachable)
+    client = app.test_client()
+    meeting_id = new_meeting(client, staff)
+    response = client.post(f"/api/v1/meetings/{meeting_id}/registrations", json=PERSON)
+    assert response.status_code == 201
+    seen = client.get(f"/api/v1/meetings/{meeting_id}")
+    assert seen.json["seats_left"] == 0
+    app.extensions["gia"].db.dispose()
