@@ -10,15 +10,12 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from shared.db import Database
-from shared.events.topology import broker_connection, build_topology
-from shared.migrations import DATABASES
+from shared.isolation import isolated_env, remove
 from shared.settings import Settings, load_settings
 
 LOCAL_POSTGRES = os.environ.get(
@@ -70,29 +67,9 @@ def real_env(service_urls: tuple[str, str], tmp_path: Path) -> Iterator[dict[str
 
     Whatever the test created under its tag is removed afterwards.
     """
-    database_url, broker_url = service_urls
-    tag = f"t{uuid.uuid4().hex[:10]}_"
-    env = {
-        "GIA_VAR_DIR": str(tmp_path),
-        "GIA_SECRET_KEY": "test-secret-key-" * 3,
-        "GIA_DATABASE_URL": database_url,
-        "GIA_DATABASE_SCHEMA_PREFIX": tag,
-        "GIA_BROKER_URL": broker_url,
-        "GIA_TOPOLOGY_PREFIX": tag,
-    }
+    env = isolated_env(*service_urls, tmp_path)
     yield env
-    settings = load_settings(env)
-    for name in DATABASES:
-        db = Database.for_service(settings, name)
-        db.drop_schema()
-        db.dispose()
-    topology = build_topology(settings)
-    with broker_connection(settings) as connection:
-        channel = connection.default_channel
-        for queue in topology.all_queues():
-            queue.bind(channel).delete()
-        for exchange in (topology.events, topology.dead):
-            exchange.bind(channel).delete()
+    remove(load_settings(env))
 
 
 @pytest.fixture

@@ -19,21 +19,24 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 
-from kombu import Connection, Producer
+from kombu import Connection
 from kombu import Consumer as KombuConsumer
 from kombu.message import Message
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from shared.db import Database
-from shared.events.envelope import Event, MalformedEvent, parse_event
+from shared.events.envelope import CONTENT_TYPE, Event, MalformedEvent, parse_event
 from shared.events.inbox import InboxMixin
+from shared.events.outbox import utcnow
+from shared.events.publisher import ConfirmedPublisher, Outgoing
 from shared.events.topology import Topology
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Session, Event], None]
+# Applies a batch of new events, in order, inside the batch transaction.
+Projection = Callable[[Session, list[Event]], None]
 DATABASE_DOWN = (OperationalError, InterfaceError)
 MAX_BACKOFF_SECONDS = 30.0
 
@@ -43,7 +46,7 @@ class EventConsumer:
         self,
         db: Database,
         inbox_model: type[InboxMixin],
-        handlers: dict[str, Handler],
+        project: Projection,
         connect: Callable[[], Connection],
         topology: Topology,
         queue: str,
@@ -53,7 +56,7 @@ class EventConsumer:
     ) -> None:
         self.db = db
         self.inbox = inbox_model
-        self.handlers = handlers
+        self.project = project
         self.connect = connect
         self.topology = topology
         self.queue = topology.queues[queue]
@@ -66,29 +69,33 @@ class EventConsumer:
     def apply(self, events: Iterable[Event]) -> int:
         """Apply new events in one transaction; returns how many were new."""
         events = list(events)
-        applied = 0
         with self.db.transaction() as session:
             ids = [event.id for event in events]
             seen = set(session.scalars(select(self.inbox.id).where(self.inbox.id.in_(ids))))
+            new = []
+            received_at = utcnow()
             for event in events:
-                if event.id in seen:
-                    continue
-                seen.add(event.id)
-                handler = self.handlers.get(event.type)
-                if handler is not None:
-                    handler(session, event)
-                session.add(
-                    self.inbox(
-                        id=event.id,
-                        type=event.type,
-                        source=event.source,
-                        subject=event.subject,
-                        time=event.time,
-                        data=event.data,
-                    )
+                if event.id not in seen:
+                    seen.add(event.id)
+                    new.append(event)
+            self.project(session, new)
+            if new:
+                session.execute(
+                    insert(self.inbox),
+                    [
+                        {
+                            "id": event.id,
+                            "type": event.type,
+                            "source": event.source,
+                            "subject": event.subject,
+                            "time": event.time,
+                            "data": event.data,
+                            "received_at": received_at,
+                        }
+                        for event in new
+                    ],
                 )
-                applied += 1
-        return applied
+        return len(new)
 
     def _apply_until_database_answers(self, events: list[Event], stop: threading.Event) -> None:
         backoff = 0.2
@@ -165,16 +172,19 @@ class EventConsumer:
 
     def _consume(self, connection: Connection, stop: threading.Event) -> None:
         self.topology.declare(connection)
-        dead_producer = Producer(connection.channel(), exchange=self.topology.dead)
+        parking = ConfirmedPublisher(connection, self.topology.dead)
 
         def dead_letter(message: Message, reason: str) -> None:
-            dead_producer.publish(
-                message.body,
-                routing_key=message.delivery_info.get("routing_key") or "unroutable",
-                delivery_mode=2,
-                content_type=message.content_type,
-                content_encoding=message.content_encoding,
-                headers={"x-gia-error": reason[:1000], "x-gia-queue": self.queue.name},
+            parking.publish(
+                [
+                    Outgoing(
+                        message.body,
+                        routing_key=message.delivery_info.get("routing_key") or "unroutable",
+                        headers={"x-gia-error": reason[:1000], "x-gia-queue": self.queue.name},
+                        content_type=message.content_type or CONTENT_TYPE,
+                        content_encoding=message.content_encoding,
+                    )
+                ]
             )
 
         buffer: list[Message] = []

@@ -14,12 +14,12 @@ import threading
 import time
 from collections.abc import Callable
 
-from kombu import Connection, Producer
+from kombu import Connection
 from sqlalchemy import select, update
 
 from shared.db import Database
-from shared.events.envelope import CONTENT_TYPE
 from shared.events.outbox import OutboxMixin, utcnow
+from shared.events.publisher import ConfirmedPublisher, Outgoing
 from shared.events.topology import Topology
 
 log = logging.getLogger(__name__)
@@ -46,22 +46,22 @@ class Relay:
         self.topology = topology
         self.batch_size = batch_size
         self._connection: Connection | None = None
-        self._producer: Producer | None = None
+        self._publisher: ConfirmedPublisher | None = None
 
-    def _ensure_producer(self) -> Producer:
-        if self._producer is None:
+    def _ensure_publisher(self) -> ConfirmedPublisher:
+        if self._publisher is None:
             connection = self.connect()
             connection.ensure_connection(max_retries=1, interval_start=0)
             self.topology.declare(connection)
             self._connection = connection
-            self._producer = Producer(connection.default_channel, exchange=self.topology.events)
-        return self._producer
+            self._publisher = ConfirmedPublisher(connection, self.topology.events)
+        return self._publisher
 
     def close(self) -> None:
         if self._connection is not None:
             self._connection.release()
         self._connection = None
-        self._producer = None
+        self._publisher = None
 
     def publish_pending(self) -> int:
         """Send one batch of pending rows; returns how many were sent."""
@@ -76,16 +76,9 @@ class Relay:
             ).all()
             if not rows:
                 return 0
-            producer = self._ensure_producer()
-            for row in rows:
-                producer.publish(
-                    row.body,
-                    routing_key=row.type,
-                    delivery_mode=2,
-                    content_type=CONTENT_TYPE,
-                    content_encoding="utf-8",
-                    message_id=row.id,
-                )
+            self._ensure_publisher().publish(
+                Outgoing(row.body, routing_key=row.type, message_id=row.id) for row in rows
+            )
             session.execute(
                 update(outbox)
                 .where(outbox.id.in_([row.id for row in rows]))

@@ -37,7 +37,10 @@ class Topology:
 
 
 def broker_connection(settings: Settings, **kwargs: Any) -> Connection:
-    """A kombu connection; on the file broker it polls often enough for live figures."""
+    """A kombu connection; on the file broker it polls often enough for live figures.
+
+    Publishers confirm whole batches themselves (``shared.events.publisher``).
+    """
     url = settings.effective_broker_url
     if url.startswith("filesystem"):
         settings.broker_dir.mkdir(parents=True, exist_ok=True)
@@ -50,7 +53,7 @@ def broker_connection(settings: Settings, **kwargs: Any) -> Connection:
             "polling_interval": 0.05,
         }
         return Connection(url, transport_options=options, **kwargs)
-    return Connection(url, transport_options={"confirm_publish": True}, **kwargs)
+    return Connection(url, **kwargs)
 
 
 def build_topology(settings: Settings) -> Topology:

@@ -11,6 +11,7 @@ import pytest
 from kombu import Producer
 from sqlalchemy import func, select
 
+from services.indicators.evidence import record_evidence
 from services.indicators.models import ReceivedEvent
 from services.registration.models import Outbox
 from shared.db import Database
@@ -44,7 +45,12 @@ def backbone(real_settings: Settings) -> Iterator[Backbone]:
     indicators = Database.for_service(settings, "indicators")
     topology = build_topology(settings)
     consumer = EventConsumer(
-        indicators, ReceivedEvent, {}, lambda: broker_connection(settings), topology, "indicators"
+        indicators,
+        ReceivedEvent,
+        record_evidence,
+        lambda: broker_connection(settings),
+        topology,
+        "indicators",
     )
     yield Backbone(
         settings,
