@@ -25,13 +25,12 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from kombu import Connection, Consumer, Exchange, Producer, Queue
 from kombu.message import Message
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 # Run as a script from anywhere: the project root holds the test factories too.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -53,57 +52,77 @@ WRITE_BATCH = 100
 
 
 class Watcher(threading.Thread):
-    """Notes when each event becomes visible in the indicators database.
-
-    The one consumer commits batch after batch and stamps each with the time it
-    began, so rows at or after the latest stamp seen are all that can be new.
-    """
+    """Notes when each watched event becomes visible in the indicators database."""
 
     def __init__(self, db: Database) -> None:
         super().__init__(daemon=True)
         self.db = db
+        self.pending: dict[str, None] = {}  # insertion-ordered: oldest first
         self.seen: dict[str, float] = {}
         self.stop = threading.Event()
+        self.lock = threading.Lock()
+
+    def watch(self, event_id: str) -> None:
+        with self.lock:
+            self.pending[event_id] = None
 
     def run(self) -> None:
-        since = datetime.now(UTC) - timedelta(minutes=1)
         while not self.stop.is_set():
-            with self.db.transaction() as session:
-                rows = session.execute(
-                    select(ReceivedEvent.id, ReceivedEvent.received_at).where(
-                        ReceivedEvent.received_at >= since
-                    )
-                ).all()
-            now = time.time()
-            for event_id, received_at in rows:
-                self.seen.setdefault(event_id, now)
-                since = max(since, received_at)
+            with self.lock:
+                oldest = list(self.pending)[:500]
+            if oldest:
+                with self.db.transaction() as session:
+                    found = session.scalars(
+                        select(ReceivedEvent.id).where(ReceivedEvent.id.in_(oldest))
+                    ).all()
+                now = time.time()
+                with self.lock:
+                    for event_id in found:
+                        self.pending.pop(event_id, None)
+                        self.seen[event_id] = now
             self.stop.wait(0.005)
 
-    def wait_for(self, ids: set[str], timeout: float) -> float:
+    def count(self) -> int:
+        with self.db.transaction() as session:
+            return session.scalar(select(func.count()).select_from(ReceivedEvent)) or 0
+
+    def wait_for_all(self, last_id: str, total: int, timeout: float) -> float:
+        """Wait for the last event written (a cheap look-up), then check none is missing.
+
+        Counting a growing table every few milliseconds would load the database
+        more than the pipeline it measures.
+        """
+        self.watch(last_id)
+        self.wait_for_pending(timeout)
+        finished = self.seen[last_id]
         deadline = time.monotonic() + timeout
-        while not ids <= self.seen.keys():
+        while (visible := self.count()) < total:
             if time.monotonic() > deadline:
-                missing = len(ids - self.seen.keys())
-                raise SystemExit(f"{missing} events not visible after {timeout:.0f}s")
-            time.sleep(0.005)
-        return max(self.seen[event_id] for event_id in ids)
+                raise SystemExit(f"{total - visible} events not visible after {timeout:.0f}s")
+            time.sleep(0.05)
+            finished = time.time()
+        return finished
+
+    def wait_for_pending(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while self.pending:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{len(self.pending)} events not visible after {timeout:.0f}s")
+            time.sleep(0.01)
 
 
-def write(db: Database, recorder: EventRecorder, count: int) -> dict[str, float]:
-    """Write ``count`` events in transactions of WRITE_BATCH; returns id -> commit time."""
-    written: dict[str, float] = {}
+def write(db: Database, recorder: EventRecorder, count: int) -> str:
+    """Write ``count`` events in transactions of WRITE_BATCH; returns the last one's id."""
+    last = ""
     while count > 0:
         batch = min(count, WRITE_BATCH)
         with db.transaction() as session:
-            ids = [
-                recorder.record(session, ATTENDED, subject="bench", data=attendance_data()).id
-                for _ in range(batch)
-            ]
-        committed = time.time()
-        written.update(dict.fromkeys(ids, committed))
+            for _ in range(batch):
+                last = recorder.record(
+                    session, ATTENDED, subject="bench", data=attendance_data()
+                ).id
         count -= batch
-    return written
+    return last
 
 
 def backlog(
@@ -119,12 +138,13 @@ def backlog(
     the pipeline alone (relay, broker, consumer, database), not the writer.
     """
     relay.send_signal(signal.SIGSTOP)
+    total = watcher.count() + events
     started = time.time()
-    written = write(db, recorder, events)
+    last = write(db, recorder, events)
     writing = events / (time.time() - started)
     started = time.time()
     relay.send_signal(signal.SIGCONT)
-    finished = watcher.wait_for(set(written), timeout=300)
+    finished = watcher.wait_for_all(last, total, timeout=300)
     return writing, events / (finished - started)
 
 
@@ -144,7 +164,8 @@ def steady(
                 session, ATTENDED, subject="bench", data=attendance_data()
             ).id
         written[event_id] = time.time()
-    watcher.wait_for(set(written), timeout=60)
+        watcher.watch(event_id)
+    watcher.wait_for_pending(timeout=60)
     return sorted((watcher.seen[key] - at) * 1000 for key, at in written.items())
 
 
@@ -199,10 +220,10 @@ def bare_kombu(settings: Settings, events: int, body: bytes) -> float:
     return events / elapsed
 
 
-def start_processes(env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
-    """The relay, then the consumer, as the production commands."""
+def start_processes(env: dict[str, str], consumers: int) -> list[subprocess.Popen[bytes]]:
+    """The relay, then the consumers, as the production commands."""
     gia = [sys.executable, "-m", "shared.cli"]
-    commands = [[*gia, "relay", "registration"], [*gia, "consume", "indicators"]]
+    commands = [[*gia, "relay", "registration"]] + [[*gia, "consume", "indicators"]] * consumers
     environment = {**os.environ, **env, "GIA_LOG_LEVEL": "WARNING"}
     return [subprocess.Popen(command, env=environment) for command in commands]
 
@@ -212,6 +233,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=20000, help="events in the backlog")
     parser.add_argument("--rate", type=int, default=500, help="events/s in the latency run")
     parser.add_argument("--seconds", type=float, default=10, help="length of the latency run")
+    parser.add_argument("--consumers", type=int, default=1, help="consumer processes")
     args = parser.parse_args()
 
     env = isolated_env(DATABASE_URL, BROKER_URL, Path(tempfile.mkdtemp()), prefix="b")
@@ -220,12 +242,12 @@ def main() -> None:
     registration = Database.for_service(settings, "registration")
     indicators = Database.for_service(settings, "indicators")
     recorder = EventRecorder(Outbox, settings.event_source("registration"))
-    processes = start_processes(env)
+    processes = start_processes(env, args.consumers)
     watcher = Watcher(indicators)
     watcher.start()
     try:
         backlog(registration, recorder, watcher, processes[0], 200)  # warm up
-        print(f"backlog of {args.events} events, 1 relay, 1 consumer ...", flush=True)
+        print(f"backlog of {args.events} events, 1 relay, {args.consumers} consumer(s) ...")
         writing, throughput = backlog(registration, recorder, watcher, processes[0], args.events)
         print(f"steady {args.rate} events/s for {args.seconds:.0f} s ...", flush=True)
         latencies = steady(registration, recorder, watcher, args.rate, args.seconds)

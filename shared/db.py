@@ -41,7 +41,9 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 def _postgres_engine(url: str, schema: str | None) -> Engine:
-    connect_args: dict[str, object] = {"connect_timeout": 5}
+    # No server-side prepared statements: a generic plan made while a table was
+    # small (a sequential scan) stays in use long after it has grown.
+    connect_args: dict[str, object] = {"connect_timeout": 5, "prepare_threshold": None}
     if schema:
         connect_args["options"] = f"-csearch_path={schema}"
     return create_engine(
@@ -108,8 +110,8 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def dialect_insert(session: Session, model: type[Any]) -> Any:
+def dialect_insert(session: Session, table: Any) -> Any:
     """An INSERT with ``on_conflict_do_update``, which PostgreSQL and SQLite both offer."""
     if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(model)
-    return sqlite.insert(model)
+        return postgresql.insert(table)
+    return sqlite.insert(table)

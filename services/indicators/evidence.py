@@ -6,7 +6,7 @@ what is stored by one upsert, without reading it first.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -62,7 +62,7 @@ def record_evidence(session: Session, events: list[Event]) -> None:
             standings[key] = fold(start, event)
     if not standings:
         return
-    statement = dialect_insert(session, Evidence)
+    statement = dialect_insert(session, Evidence.__table__)
     table, incoming = Evidence.__table__.c, statement.excluded
     merged = {
         f"{column}_{part}": case(
@@ -75,7 +75,15 @@ def record_evidence(session: Session, events: list[Event]) -> None:
     session.execute(
         statement.on_conflict_do_update(index_elements=["indicator", "basis"], set_=merged),
         [
-            {"indicator": indicator, "basis": basis, **asdict(standing)}
+            {
+                "indicator": indicator,
+                "basis": basis,
+                "municipality_code": standing.municipality_code,
+                "given_at": standing.given_at,
+                "given_by": standing.given_by,
+                "withdrawn_at": standing.withdrawn_at,
+                "withdrawn_by": standing.withdrawn_by,
+            }
             for (indicator, basis), standing in standings.items()
         ],
     )

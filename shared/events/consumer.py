@@ -81,7 +81,7 @@ class EventConsumer:
             self.project(session, new)
             if new:
                 session.execute(
-                    insert(self.inbox),
+                    insert(self.inbox.__table__),  # type: ignore[attr-defined]
                     [
                         {
                             "id": event.id,
