@@ -32,6 +32,13 @@ class Standing:
     withdrawn_at: datetime | None = None
     withdrawn_by: str | None = None
 
+    @property
+    def holds(self) -> bool:
+        """Given after it was last withdrawn (``Evidence.holds`` says the same in SQL)."""
+        if self.given_at is None:
+            return False
+        return self.withdrawn_at is None or self.withdrawn_at < self.given_at
+
 
 def fold(standing: Standing, event: Event) -> Standing:
     """Keeps the latest of each kind, so events applied in any order end the same."""

@@ -1,0 +1,43 @@
+"""Folding events into a piece of evidence: any order ends the same."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from services.indicators.evidence import Standing, fold
+from shared.events.catalogue import ATTENDANCE_REVOKED, ATTENDED
+from shared.events.envelope import Event
+
+START = datetime(2012, 3, 1, 14, tzinfo=UTC)
+
+
+def event(kind: str, minutes: int) -> Event:
+    return Event(str(uuid.uuid4()), kind, "urn:test", "r", START + timedelta(minutes=minutes), {})
+
+
+def folded(events: list[Event]) -> Standing:
+    standing = Standing("GM0599")
+    for item in events:
+        standing = fold(standing, item)
+    return standing
+
+
+def test_every_order_of_the_same_events_ends_in_the_same_standing() -> None:
+    history = [event(ATTENDED, 0), event(ATTENDANCE_REVOKED, 5), event(ATTENDED, 10)]
+    endings = {folded(list(order)) for order in itertools.permutations(history)}
+    assert len(endings) == 1
+    assert endings.pop().holds  # checked in again after the revocation
+
+
+def test_a_revocation_cancels_an_earlier_attendance_even_when_it_arrives_first() -> None:
+    attended, revoked = event(ATTENDED, 0), event(ATTENDANCE_REVOKED, 5)
+    assert not folded([revoked, attended]).holds
+    assert not folded([attended, revoked]).holds
+    assert folded([attended]).holds
+
+
+def test_the_same_event_twice_changes_nothing() -> None:
+    attended = event(ATTENDED, 0)
+    assert folded([attended, attended]) == folded([attended])
