@@ -12,6 +12,7 @@ import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,3 +76,24 @@ def real_env(service_urls: tuple[str, str], tmp_path: Path) -> Iterator[dict[str
 @pytest.fixture
 def real_settings(real_env: dict[str, str]) -> Settings:
     return load_settings(real_env)
+
+
+_ran_on_services: dict[str, int] = {"passed": 0, "skipped": 0, "failed": 0}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Counts the tests that needed the real services, for the summary below."""
+    if "services" not in report.keywords:
+        return
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        _ran_on_services[report.outcome] += 1
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    counts = _ran_on_services
+    if any(counts.values()):
+        terminalreporter.write_line(
+            f"real services (PostgreSQL {LOCAL_POSTGRES.split('@')[-1]}, RabbitMQ "
+            f"{LOCAL_RABBITMQ.split('@')[-1]} or docker compose's): "
+            f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped"
+        )

@@ -47,7 +47,9 @@ def wait_until(check: Any, timeout: float) -> Any:
         time.sleep(0.1)
 
 
-@pytest.fixture(params=["embedded", "postgresql+rabbitmq"])
+@pytest.fixture(
+    params=["embedded", pytest.param("postgresql+rabbitmq", marks=pytest.mark.services)]
+)
 def environment(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
     env = {
         key: value

@@ -26,10 +26,9 @@ ROTTERDAM, AMSTERDAM, MAASTRICHT = (
 )  # the last is not in the target group
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
 def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     if request.param == "postgresql":
-        request.applymarker(pytest.mark.services)
         return request.getfixturevalue("real_settings")
     return load_settings({"GIA_VAR_DIR": str(tmp_path), "GIA_SECRET_KEY": "k" * 40})
 
