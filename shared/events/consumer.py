@@ -51,7 +51,7 @@ class EventConsumer:
         topology: Topology,
         queue: str,
         batch_size: int = 200,
-        max_wait: float = 0.05,
+        max_wait: float = 0.02,
         max_attempts: int = 3,
     ) -> None:
         self.db = db

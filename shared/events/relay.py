@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 # An idle relay looks again soon, then less often, up to the longest wait an
 # event may spend unseen in the outbox.
-IDLE_POLL_SECONDS = 0.05
+IDLE_POLL_SECONDS = 0.02
 MAX_IDLE_POLL_SECONDS = 0.4
 MAX_BACKOFF_SECONDS = 30.0
 
