@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify
 from flask_smorest import Api
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 from shared.problems import PROBLEM_JSON, Problem, problem_body
-
-log = logging.getLogger(__name__)
 
 
 def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
@@ -36,8 +33,7 @@ class ProblemApi(Api):
     """flask-smorest's Api with errors in the RFC 9457 shape."""
 
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
-        if isinstance(error, InternalServerError):
-            log.error("unhandled error", exc_info=error.original_exception or error)
+        # Flask has already logged an unhandled error with its traceback.
         data = getattr(error, "data", None)
         errors = _validation_errors(data)
         detail = error.description
