@@ -2,48 +2,211 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import UTC, datetime
 from typing import Any
 
+from flask import Response
 from flask_smorest import Blueprint
+from sqlalchemy.orm import Session
 
-from services.registration import service
-from services.registration.mails import registration_received
-from services.registration.schemas import MeetingIn, MeetingOut, RegistrationIn, RegistrationOut
-from shared.web.auth import require_role
+from services.registration import mails, service
+from services.registration.access import opens, personal_links
+from services.registration.domain import Status
+from services.registration.models import Meeting, Registration
+from services.registration.notices import compose_all
+from services.registration.schemas import (
+    AccessQuery,
+    MeetingChange,
+    MeetingIn,
+    MeetingOut,
+    MeetingQuery,
+    RegistrationIn,
+    RegistrationOut,
+)
+from shared.problems import Forbidden
+from shared.web.auth import bearer_principal, require_role
 from shared.web.service import service_context
 
 api = Blueprint(
     "registration_api", __name__, url_prefix="/api/v1", description="Meetings and registrations"
 )
+STAFF = [{"bearer": []}]
 
 
-def _meeting_out(session: Any, meeting: Any) -> dict[str, Any]:
+def meeting_out(session: Session, meeting: Meeting) -> dict[str, Any]:
     out = {
         column: getattr(meeting, column)
         for column in MeetingOut().fields
         if hasattr(meeting, column)
     }
-    out["seats_left"] = max(meeting.capacity - service.confirmed_count(session, meeting.id), 0)
+    out["seats_left"] = service.seats_left(session, meeting)
+    out["waiting"] = service.count_with_status(session, meeting.id, Status.WAITLISTED)
     return out
+
+
+def registration_out(session: Session, registration: Registration) -> dict[str, Any]:
+    context = service_context()
+    out = {
+        column: getattr(registration, column)
+        for column in RegistrationOut().fields
+        if hasattr(registration, column)
+    }
+    out["waitlist_position"] = service.waitlist_position(session, registration)
+    out["links"] = personal_links(
+        context.settings.public_url("registration"), context.settings.secret_key, registration.id
+    )
+    return out
+
+
+def _send(messages: list[Any]) -> None:
+    mailer = service_context().mailer
+    for message in messages:
+        mailer.send(message)
+
+
+def _staff_or_owner(registration_id: str, token: str | None) -> None:
+    """The person's own link opens their registration; anyone else needs a staff token."""
+    if opens(service_context().settings.secret_key, registration_id, token):
+        return
+    if bearer_principal().role != "staff":
+        raise Forbidden("Only staff, or the person through their own link, may do this.")
+
+
+# -- meetings ------------------------------------------------------------------------
+
+
+@api.get("/meetings")
+@api.arguments(MeetingQuery, location="query")
+@api.response(200, MeetingOut(many=True))
+def list_meetings(query: dict[str, Any]) -> Any:
+    with service_context().db.transaction() as session:
+        meetings = service.upcoming_meetings(session, datetime.now(UTC), **query)
+        return [meeting_out(session, meeting) for meeting in meetings]
 
 
 @api.post("/meetings")
 @api.arguments(MeetingIn)
 @api.response(201, MeetingOut)
-@api.doc(security=[{"bearer": []}])
+@api.doc(security=STAFF)
 @require_role("staff")
 def create_meeting(data: dict[str, Any]) -> Any:
     context = service_context()
     with context.db.transaction() as session:
         meeting = service.create_meeting(session, context.recorder, data)
-        return _meeting_out(session, meeting)
+        return meeting_out(session, meeting)
 
 
 @api.get("/meetings/<uuid:meeting_id>")
 @api.response(200, MeetingOut)
 def get_meeting(meeting_id: Any) -> Any:
     with service_context().db.transaction() as session:
-        return _meeting_out(session, service.get_meeting(session, str(meeting_id)))
+        return meeting_out(session, service.get_meeting(session, str(meeting_id)))
+
+
+@api.patch("/meetings/<uuid:meeting_id>")
+@api.arguments(MeetingChange(partial=True))
+@api.response(200, MeetingOut)
+@api.doc(security=STAFF)
+@require_role("staff")
+def change_meeting(data: dict[str, Any], meeting_id: Any) -> Any:
+    """Change a meeting; everyone registered is told, and more seats promote people waiting."""
+    context = service_context()
+    with context.db.transaction() as session:
+        outcome = service.change_meeting(session, context.recorder, str(meeting_id), data)
+        out = meeting_out(session, outcome.meeting)
+        messages = compose_all(context.settings, outcome, mails.meeting_changed)
+    _send(messages)
+    return out
+
+
+@api.post("/meetings/<uuid:meeting_id>/cancel")
+@api.response(200, MeetingOut)
+@api.doc(security=STAFF)
+@require_role("staff")
+def cancel_meeting(meeting_id: Any) -> Any:
+    """Cancel a meeting: registration closes and everyone registered is told."""
+    context = service_context()
+    with context.db.transaction() as session:
+        outcome = service.cancel_meeting(session, context.recorder, str(meeting_id))
+        out = meeting_out(session, outcome.meeting)
+        messages = compose_all(context.settings, outcome, mails.meeting_cancelled)
+    _send(messages)
+    return out
+
+
+@api.get("/meetings/<uuid:meeting_id>/registrations")
+@api.response(200, RegistrationOut(many=True))
+@api.doc(security=STAFF)
+@require_role("staff")
+def list_registrations(meeting_id: Any) -> Any:
+    with service_context().db.transaction() as session:
+        return [
+            registration_out(session, registration)
+            for registration in service.registrations_of(session, str(meeting_id))
+        ]
+
+
+@api.get("/meetings/<uuid:meeting_id>/attendance.csv")
+@api.response(200, description="The attendance list as CSV")
+@api.doc(security=STAFF)
+@require_role("staff")
+def attendance_csv(meeting_id: Any) -> Any:
+    with service_context().db.transaction() as session:
+        meeting = service.get_meeting(session, str(meeting_id))
+        present = service.attendance_of(session, meeting.id)
+        register = service_context().register
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(
+            [
+                "naam",
+                "e-mail",
+                "rol",
+                "gemeentecode",
+                "gemeente",
+                "organisatie",
+                "binnen",
+                "walk-in",
+            ]
+        )
+        for person in present:
+            municipality = (
+                register.get(person.municipality_code) if person.municipality_code else None
+            )
+            writer.writerow(
+                [
+                    person.name or "",
+                    person.email or "",
+                    person.role,
+                    person.municipality_code or "",
+                    municipality.name if municipality else "",
+                    person.organisation or "",
+                    person.checked_in_at.isoformat() if person.checked_in_at else "",
+                    "ja" if person.walk_in else "nee",
+                ]
+            )
+    filename = f"aanwezigheid-{meeting.starts_at:%Y-%m-%d}-{meeting.id[:8]}.csv"
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@api.post("/meetings/<uuid:meeting_id>/erase-personal-data")
+@api.response(200, description="How many registrations were erased")
+@api.doc(security=STAFF)
+@require_role("staff")
+def erase_personal_data(meeting_id: Any) -> Any:
+    """After the programme year: forget names and addresses, keep attendance by municipality."""
+    with service_context().db.transaction() as session:
+        erased = service.erase_personal_data(session, str(meeting_id), datetime.now(UTC))
+    return {"erased": erased}
+
+
+# -- registrations -----------------------------------------------------------------------
 
 
 @api.post("/meetings/<uuid:meeting_id>/registrations")
@@ -54,16 +217,71 @@ def register(data: dict[str, Any], meeting_id: Any) -> Any:
     context = service_context()
     with context.db.transaction() as session:
         registration = service.register(session, context.recorder, str(meeting_id), data)
-        mail = registration_received(context.settings, registration.meeting, registration)
-    context.mailer.send(mail)  # after the commit: a mail failure never loses the registration
-    return registration
+        out = registration_out(session, registration)
+        mail = mails.registration_received(
+            context.settings, registration.meeting, registration, out["waitlist_position"]
+        )
+    _send([mail])
+    return out
+
+
+@api.post("/meetings/<uuid:meeting_id>/walk-ins")
+@api.arguments(RegistrationIn)
+@api.response(201, RegistrationOut)
+@api.doc(security=STAFF)
+@require_role("staff")
+def walk_in(data: dict[str, Any], meeting_id: Any) -> Any:
+    """Someone at the door who did not register: registered and checked in at once."""
+    context = service_context()
+    with context.db.transaction() as session:
+        registration = service.walk_in(session, context.recorder, str(meeting_id), data)
+        return registration_out(session, registration)
+
+
+@api.get("/registrations/<uuid:registration_id>")
+@api.arguments(AccessQuery, location="query")
+@api.response(200, RegistrationOut)
+@api.doc(security=[*STAFF, {}])
+def get_registration(query: dict[str, Any], registration_id: Any) -> Any:
+    """For staff, or for the person through the token in their own link."""
+    _staff_or_owner(str(registration_id), query["token"])
+    with service_context().db.transaction() as session:
+        return registration_out(session, service.get_registration(session, str(registration_id)))
+
+
+@api.post("/registrations/<uuid:registration_id>/cancel")
+@api.arguments(AccessQuery, location="query")
+@api.response(200, RegistrationOut)
+@api.doc(security=[*STAFF, {}])
+def cancel_registration(query: dict[str, Any], registration_id: Any) -> Any:
+    """Cancel (the ``links.cancel`` address); the first person waiting gets the seat."""
+    _staff_or_owner(str(registration_id), query["token"])
+    context = service_context()
+    with context.db.transaction() as session:
+        outcome = service.cancel_registration(session, context.recorder, str(registration_id))
+        out = registration_out(session, outcome.registration)
+        messages = compose_all(context.settings, outcome, mails.promoted)
+    _send(messages)
+    return out
 
 
 @api.post("/registrations/<uuid:registration_id>/check-in")
 @api.response(200, RegistrationOut)
-@api.doc(security=[{"bearer": []}])
+@api.doc(security=STAFF)
 @require_role("staff")
 def check_in(registration_id: Any) -> Any:
     context = service_context()
     with context.db.transaction() as session:
-        return service.check_in(session, context.recorder, str(registration_id))
+        registration = service.check_in(session, context.recorder, str(registration_id))
+        return registration_out(session, registration)
+
+
+@api.delete("/registrations/<uuid:registration_id>/check-in")
+@api.response(200, RegistrationOut)
+@api.doc(security=STAFF)
+@require_role("staff")
+def undo_check_in(registration_id: Any) -> Any:
+    context = service_context()
+    with context.db.transaction() as session:
+        registration = service.undo_check_in(session, context.recorder, str(registration_id))
+        return registration_out(session, registration)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 KINDS = ("gia", "raad_voor_raad")
 ROLES = ("official", "council_member", "alderman", "other")
@@ -37,4 +40,30 @@ def why_role_not_admitted(kind: str, role: str) -> str | None:
             "Raad voor Raad meetings are for council members and aldermen; "
             "officials and others are welcome at the regional GIA meetings."
         )
+    return None
+
+
+def why_capacity_refused(capacity: int | None, confirmed: int) -> str | None:
+    """Seats already given stay given: capacity cannot drop below them."""
+    if capacity is not None and capacity < confirmed:
+        return (
+            f"{confirmed} people already have a confirmed seat; "
+            f"the capacity cannot be lower than that."
+        )
+    return None
+
+
+def programme_year_over(starts_at: datetime, now: datetime) -> bool:
+    """Personal data is kept for the programme year of the meeting (Amsterdam calendar)."""
+    return now.astimezone(AMSTERDAM).year > starts_at.astimezone(AMSTERDAM).year
+
+
+def why_times_wrong(
+    starts_at: datetime, ends_at: datetime, deadline: datetime
+) -> tuple[str, str] | None:
+    """(field, reason) when a meeting's times are out of order."""
+    if ends_at <= starts_at:
+        return "ends_at", "The meeting must end after it starts."
+    if deadline > starts_at:
+        return "registration_deadline", "Registration must close before the meeting starts."
     return None

@@ -1,50 +1,148 @@
-"""The mails registration sends, in Dutch like the pages people use."""
+"""The mails registration sends, in Dutch like the pages people use.
+
+Each one that concerns a seat carries the meeting as an iCalendar file and the
+person's own link to view or cancel the registration.
+"""
 
 from __future__ import annotations
 
 from email.message import EmailMessage
-from zoneinfo import ZoneInfo
 
-from services.registration.domain import Status
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from services.registration.access import personal_links
+from services.registration.domain import AMSTERDAM, Status
 from services.registration.models import Meeting, Registration
 from shared.mail import compose
 from shared.settings import Settings
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+SIGNATURE = [
+    "",
+    "Met vriendelijke groet,",
+    "Het GIA-team van het ministerie van Binnenlandse Zaken en Koninkrijksrelaties",
+]
 
 
-def _when(meeting: Meeting) -> str:
+def when(meeting: Meeting) -> str:
     starts = meeting.starts_at.astimezone(AMSTERDAM)
     ends = meeting.ends_at.astimezone(AMSTERDAM)
     return f"{starts:%d-%m-%Y} van {starts:%H:%M} tot {ends:%H:%M} uur"
 
 
+def where(meeting: Meeting) -> str:
+    return ", ".join(part for part in (meeting.venue, meeting.address) if part)
+
+
+def calendar_file(meeting: Meeting, *, cancelled: bool = False) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//BZK//GIA 2012//NL")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+    event = CalendarEvent()
+    event.add("uid", f"{meeting.id}@gia.minbzk.nl")
+    event.add("dtstamp", meeting.created_at)
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.ends_at)
+    event.add("summary", meeting.title)
+    event.add("location", where(meeting))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _message(
+    settings: Settings,
+    meeting: Meeting,
+    registration: Registration,
+    subject: str,
+    paragraphs: list[str],
+    *,
+    link: bool = True,
+    cancelled: bool = False,
+) -> EmailMessage:
+    lines = [f"Beste {registration.name},", ""]
+    for paragraph in paragraphs:
+        lines += [paragraph, ""]
+    lines += [
+        f"Bijeenkomst: {meeting.title}",
+        f"Wanneer:     {when(meeting)}",
+        f"Waar:        {where(meeting)}",
+        f"Kenmerk:     {registration.id}",
+    ]
+    if link:
+        page = personal_links(
+            settings.public_url("registration"), settings.secret_key, registration.id
+        )["self"]
+        lines += ["", "Uw aanmelding bekijken of annuleren:", page]
+    ics = ("bijeenkomst.ics", "text/calendar", calendar_file(meeting, cancelled=cancelled))
+    return compose(settings, registration.email or "", subject, "\n".join(lines + SIGNATURE), [ics])
+
+
 def registration_received(
-    settings: Settings, meeting: Meeting, registration: Registration
+    settings: Settings, meeting: Meeting, registration: Registration, position: int | None
 ) -> EmailMessage:
     if registration.status == Status.CONFIRMED:
-        subject = f"Aanmelding bevestigd: {meeting.title}"
-        opening = "U bent aangemeld voor deze bijeenkomst. Er is een plaats voor u gereserveerd."
-    else:
-        subject = f"Op de wachtlijst: {meeting.title}"
-        opening = (
-            "De bijeenkomst is vol. U staat op de wachtlijst en krijgt bericht "
-            "zodra er een plaats voor u vrijkomt."
+        return _message(
+            settings,
+            meeting,
+            registration,
+            f"Aanmelding bevestigd: {meeting.title}",
+            ["U bent aangemeld voor deze bijeenkomst. Er is een plaats voor u gereserveerd."],
         )
-    where = ", ".join(part for part in (meeting.venue, meeting.address) if part)
-    text = "\n".join(
+    return _message(
+        settings,
+        meeting,
+        registration,
+        f"Op de wachtlijst: {meeting.title}",
         [
-            f"Beste {registration.name},",
-            "",
-            opening,
-            "",
-            f"Bijeenkomst: {meeting.title}",
-            f"Wanneer:     {_when(meeting)}",
-            f"Waar:        {where}",
-            f"Kenmerk:     {registration.id}",
-            "",
-            "Met vriendelijke groet,",
-            "Het GIA-team van het ministerie van Binnenlandse Zaken en Koninkrijksrelaties",
-        ]
+            f"De bijeenkomst is vol. U staat op de wachtlijst, op plaats {position}. "
+            "Komt er een plaats vrij, dan krijgt u die automatisch en ontvangt u bericht."
+        ],
     )
-    return compose(settings, registration.email, subject, text)
+
+
+def promoted(settings: Settings, meeting: Meeting, registration: Registration) -> EmailMessage:
+    return _message(
+        settings,
+        meeting,
+        registration,
+        f"Er is een plaats voor u: {meeting.title}",
+        ["Er is een plaats vrijgekomen. U staat niet meer op de wachtlijst maar bent aangemeld."],
+    )
+
+
+def meeting_changed(
+    settings: Settings, meeting: Meeting, registration: Registration
+) -> EmailMessage:
+    return _message(
+        settings,
+        meeting,
+        registration,
+        f"Gewijzigd: {meeting.title}",
+        ["De gegevens van deze bijeenkomst zijn gewijzigd. Hieronder staan de nieuwe gegevens."],
+    )
+
+
+def meeting_cancelled(
+    settings: Settings, meeting: Meeting, registration: Registration
+) -> EmailMessage:
+    return _message(
+        settings,
+        meeting,
+        registration,
+        f"Afgelast: {meeting.title}",
+        ["Deze bijeenkomst gaat helaas niet door. Uw aanmelding vervalt daarmee."],
+        link=False,
+        cancelled=True,
+    )
+
+
+def reminder(settings: Settings, meeting: Meeting, registration: Registration) -> EmailMessage:
+    return _message(
+        settings,
+        meeting,
+        registration,
+        f"Herinnering: morgen {meeting.title}",
+        ["Wij zien u graag morgen bij deze bijeenkomst. Kunt u niet komen? Meld u dan af."],
+    )

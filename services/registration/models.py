@@ -38,6 +38,8 @@ class Meeting(Base):
     guide_presented: Mapped[bool] = mapped_column(Boolean, default=False)
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # Registrations so far: the next one's place in the order of arrival.
+    arrivals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Registration(Base):
@@ -45,14 +47,20 @@ class Registration(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
     meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(254))
+    # Both are erased (None) once the programme year is over.
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
     role: Mapped[str] = mapped_column(String(20))
     municipality_code: Mapped[str | None] = mapped_column(String(6))
     organisation: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))
     checked_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    arrival: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    walk_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     meeting: Mapped[Meeting] = relationship()
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from services.registration.domain import KINDS, ROLES
+from services.registration.domain import KINDS, ROLES, why_times_wrong
 from shared.municipalities import REGIONS
 from shared.themes import THEMES
 from shared.web.service import service_context
@@ -31,19 +31,29 @@ class MeetingIn(Schema):
     guide_presented = fields.Boolean(load_default=False)
 
     @validates_schema
-    def _times_in_order(self, data: dict[str, Any], **_: Any) -> None:
-        if data["ends_at"] <= data["starts_at"]:
-            raise ValidationError("The meeting must end after it starts.", "ends_at")
-        if data["registration_deadline"] > data["starts_at"]:
-            raise ValidationError(
-                "Registration must close before the meeting starts.", "registration_deadline"
-            )
+    def _times_in_order(self, data: dict[str, Any], partial: Any = None, **_: Any) -> None:
+        if partial:
+            return  # a change is checked on the meeting it makes, see service.change_meeting
+        wrong = why_times_wrong(data["starts_at"], data["ends_at"], data["registration_deadline"])
+        if wrong:
+            raise ValidationError(wrong[1], wrong[0])
+
+
+class MeetingChange(MeetingIn):
+    """Any of a meeting's fields (loaded with ``partial=True``)."""
 
 
 class MeetingOut(MeetingIn):
     id = fields.UUID()
     seats_left = fields.Integer()
+    waiting = fields.Integer(metadata={"description": "People on the waiting list"})
     cancelled_at = fields.AwareDateTime(allow_none=True)
+
+
+class MeetingQuery(Schema):
+    region = fields.String(validate=validate.OneOf(REGIONS))
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    theme = fields.String(validate=validate.OneOf(THEMES))
 
 
 class RegistrationIn(Schema):
@@ -68,9 +78,27 @@ class RegistrationIn(Schema):
             )
 
 
+class Links(Schema):
+    self = fields.Url(metadata={"description": "The person's own page (view or cancel)"})
+    cancel = fields.Url(metadata={"description": "POST here to cancel"})
+
+
 class RegistrationOut(Schema):
     id = fields.UUID()
     meeting_id = fields.UUID()
     status = fields.String()
+    waitlist_position = fields.Integer(allow_none=True)
+    name = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    role = fields.String()
     municipality_code = fields.String(allow_none=True)
+    organisation = fields.String(allow_none=True)
+    walk_in = fields.Boolean()
     checked_in_at = fields.AwareDateTime(allow_none=True)
+    cancelled_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime()
+    links = fields.Nested(Links)
+
+
+class AccessQuery(Schema):
+    token = fields.String(load_default=None)

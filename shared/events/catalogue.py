@@ -22,10 +22,18 @@ class MeetingScheduled(Schema):
     guide_presented = fields.Boolean(required=True)
 
 
+class MeetingCancelled(Schema):
+    meeting_id = fields.UUID(required=True)
+
+
 class Registered(Schema):
+    """Registered, waitlisted, promoted and cancelled: a registration's new status."""
+
     registration_id = fields.UUID(required=True)
     meeting_id = fields.UUID(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(["confirmed", "waitlisted"]))
+    status = fields.String(
+        required=True, validate=validate.OneOf(["confirmed", "waitlisted", "cancelled"])
+    )
     role = fields.String(required=True)
     municipality_code = fields.String(allow_none=True, validate=MUNICIPALITY_CODE)
 
@@ -42,13 +50,23 @@ class Attendance(Schema):
 
 
 MEETING_SCHEDULED = "nl.gia.registration.meeting_scheduled"
+MEETING_CHANGED = "nl.gia.registration.meeting_changed"
+MEETING_CANCELLED = "nl.gia.registration.meeting_cancelled"
 REGISTERED = "nl.gia.registration.registered"
+WAITLISTED = "nl.gia.registration.waitlisted"
+PROMOTED = "nl.gia.registration.promoted"
+REGISTRATION_CANCELLED = "nl.gia.registration.cancelled"
 ATTENDED = "nl.gia.registration.attended"
 ATTENDANCE_REVOKED = "nl.gia.registration.attendance_revoked"
 
 CATALOGUE: dict[str, type[Schema]] = {
     MEETING_SCHEDULED: MeetingScheduled,
+    MEETING_CHANGED: MeetingScheduled,
+    MEETING_CANCELLED: MeetingCancelled,
     REGISTERED: Registered,
+    WAITLISTED: Registered,
+    PROMOTED: Registered,
+    REGISTRATION_CANCELLED: Registered,
     ATTENDED: Attendance,
     ATTENDANCE_REVOKED: Attendance,
 }

@@ -141,7 +141,12 @@ def test_registrants_get_a_mail_saying_whether_they_have_a_seat(
         ("an@example.nl", "Aanmelding bevestigd"),
         ("b@example.nl", "Op de wachtlijst"),
     ]
-    assert "10-10-2030 van 10:00 tot 13:00 uur" in mails[0].get_content()
+    text = mails[0].get_body(("plain",)).get_content()
+    assert "10-10-2030 van 10:00 tot 13:00 uur" in text
+    assert "/inschrijving/" in text and "token=" in text
+    (calendar,) = [part for part in mails[0].iter_attachments()]
+    assert calendar.get_content_type() == "text/calendar"
+    assert "DTSTART:20301010T080000Z" in calendar.get_content()
 
 
 def test_a_mail_server_that_is_down_never_loses_the_registration(
