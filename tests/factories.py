@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from shared.auth.tokens import mint_token
+from shared.settings import Settings
 
 MEETING = {
     "kind": "gia",
@@ -36,3 +41,14 @@ def attendance_data(**overrides: object) -> dict[str, object]:
     }
     data.update(overrides)
     return data
+
+
+def staff_headers(settings: Settings, role: str = "staff") -> dict[str, str]:
+    token = mint_token(settings.secret_key, role, "test", timedelta(minutes=10))
+    return {"Authorization": f"Bearer {token}"}
+
+
+def path_of(url: str) -> str:
+    """The part of an absolute link a test client requests."""
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path

@@ -16,11 +16,11 @@ from services.registration.app import create_app
 from services.registration.models import Outbox
 from shared.auth.tokens import mint_token
 from shared.db import Database
-from shared.events.catalogue import ATTENDED
+from shared.events.catalogue import ATTENDANCE_REVOKED, ATTENDED, REGISTERED
 from shared.mail import sent_messages
 from shared.migrations import upgrade
 from shared.settings import Settings
-from tests.factories import MEETING, PERSON
+from tests.factories import MEETING, PERSON, path_of, staff_headers
 from tests.integration.tcp_proxy import free_port
 
 pytestmark = pytest.mark.services
@@ -38,8 +38,7 @@ def client(real_settings: Settings) -> Iterator[FlaskClient]:
 
 @pytest.fixture
 def staff(real_settings: Settings) -> dict[str, str]:
-    token = mint_token(real_settings.secret_key, "staff", "test", timedelta(minutes=5))
-    return {"Authorization": f"Bearer {token}"}
+    return staff_headers(real_settings)
 
 
 def new_meeting(client: FlaskClient, staff: dict[str, str]) -> str:
@@ -78,6 +77,8 @@ def test_register_then_check_in_writes_attended_to_the_outbox(
         ({key: value for key, value in PERSON.items() if key != "name"}, 422, "name"),
         ({**PERSON, "role": 7}, 422, "role"),
         ({**PERSON, "municipality_code": "GM9999"}, 422, "municipality_code"),
+        ({**PERSON, "email": "not an address"}, 422, "email"),
+        ({**PERSON, "name": "x" * 1024 * 1024}, 413, None),
     ],
 )
 def test_bad_input_is_a_clear_problem(
@@ -94,6 +95,87 @@ def test_bad_input_is_a_clear_problem(
     assert response.mimetype == "application/problem+json"
     if field:
         assert field in response.json["errors"]
+    listed = client.get(f"/api/v1/meetings/{meeting_id}/registrations", headers=staff)
+    assert listed.json == []  # nothing half-written
+
+
+def test_closed_and_full_are_conflicts_with_the_reason(
+    client: FlaskClient, staff: dict[str, str]
+) -> None:
+    past = {**MEETING, "registration_deadline": "2020-01-01T12:00:00+01:00"}
+    closed = client.post("/api/v1/meetings", json=past, headers=staff).json["id"]
+    late = client.post(f"/api/v1/meetings/{closed}/registrations", json=PERSON)
+    assert late.status_code == 409 and "closed" in late.json["detail"]
+
+    meeting_id = new_meeting(client, staff)  # one seat
+    client.post(f"/api/v1/meetings/{meeting_id}/registrations", json=PERSON)
+    walk_in = client.post(
+        f"/api/v1/meetings/{meeting_id}/walk-ins",
+        json={**PERSON, "email": "door@example.nl"},
+        headers=staff,
+    )
+    assert walk_in.status_code == 409 and "full" in walk_in.json["detail"]
+
+    client.post(f"/api/v1/meetings/{meeting_id}/cancel", headers=staff)
+    after = client.post(
+        f"/api/v1/meetings/{meeting_id}/registrations", json={**PERSON, "email": "c@example.nl"}
+    )
+    assert after.status_code == 409 and "cancelled" in after.json["detail"]
+
+
+def test_a_personal_link_opens_only_its_own_registration(
+    client: FlaskClient, staff: dict[str, str], real_settings: Settings
+) -> None:
+    meeting_id = new_meeting(client, staff)
+    url = f"/api/v1/meetings/{meeting_id}/registrations"
+    mine = client.post(url, json=PERSON).json
+    theirs = client.post(url, json={**PERSON, "email": "b@example.nl"}).json
+    my_token = path_of(mine["links"]["cancel"]).split("token=")[1]
+
+    assert client.get(f"/api/v1/registrations/{mine['id']}?token={my_token}").status_code == 200
+    for attempt in (
+        client.get(f"/api/v1/registrations/{theirs['id']}?token={my_token}"),
+        client.post(f"/api/v1/registrations/{theirs['id']}/cancel?token={my_token}"),
+        client.post(f"/api/v1/registrations/{theirs['id']}/cancel"),
+    ):
+        assert attempt.status_code == 401 and attempt.mimetype == "application/problem+json"
+    jury = staff_headers(real_settings, role="jury")
+    refused = client.post(f"/api/v1/registrations/{theirs['id']}/cancel", headers=jury)
+    assert refused.status_code == 403
+    assert client.get(f"/api/v1/registrations/{theirs['id']}", headers=staff).json["status"] == (
+        "waitlisted"
+    )
+    assert client.post(path_of(mine["links"]["cancel"])).json["status"] == "cancelled"
+    assert client.get(f"/api/v1/registrations/{theirs['id']}", headers=staff).json["status"] == (
+        "confirmed"
+    )
+
+
+def test_check_in_undo_and_walk_in_write_attendance_events(
+    client: FlaskClient, staff: dict[str, str], real_settings: Settings
+) -> None:
+    meeting_id = client.post(
+        "/api/v1/meetings", json={**MEETING, "capacity": 5}, headers=staff
+    ).json["id"]
+    person = client.post(f"/api/v1/meetings/{meeting_id}/registrations", json=PERSON).json
+    client.post(f"/api/v1/registrations/{person['id']}/check-in", headers=staff)
+    undone = client.delete(f"/api/v1/registrations/{person['id']}/check-in", headers=staff)
+    assert undone.status_code == 200 and undone.json["checked_in_at"] is None
+    walked = client.post(
+        f"/api/v1/meetings/{meeting_id}/walk-ins",
+        json={**PERSON, "email": "door@example.nl", "municipality_code": "GM0363"},
+        headers=staff,
+    )
+    assert walked.status_code == 201 and walked.json["walk_in"] and walked.json["checked_in_at"]
+    attendance = client.get(f"/api/v1/meetings/{meeting_id}/attendance.csv", headers=staff)
+    assert attendance.mimetype == "text/csv"
+    rows = attendance.get_data(as_text=True).splitlines()
+    assert len(rows) == 2 and "door@example.nl" in rows[1] and "Amsterdam" in rows[1]
+    db = Database.for_service(real_settings, "registration")
+    with db.transaction() as session:
+        kinds = [row.type for row in session.scalars(select(Outbox).order_by(Outbox.created_at))]
+    assert kinds[-4:] == [ATTENDED, ATTENDANCE_REVOKED, REGISTERED, ATTENDED]
+    db.dispose()
 
 
 def test_unknown_meeting_and_duplicate_address(client: FlaskClient, staff: dict[str, str]) -> None:
