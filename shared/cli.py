@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 
 import click
 
@@ -11,6 +11,7 @@ from shared import processes
 from shared.auth.accounts import add_account
 from shared.auth.tokens import ROLES, mint_token
 from shared.db import Database
+from shared.events.outbox import EventRecorder
 from shared.migrations import DATABASES, upgrade
 from shared.municipalities import check_file
 from shared.settings import AUTH_DATABASE, PUBLISHERS, SERVICES, load_settings
@@ -102,6 +103,35 @@ def relay_command(service: str) -> None:
 def consume(service: str) -> None:
     """Consume events for SERVICE until SIGTERM."""
     processes.consume(load_settings())
+
+
+@main.command("seed")
+def seed_command() -> None:
+    """Add example meetings in the shape of the 2012 programme (marked "Voorbeeld")."""
+    from services.registration.models import Outbox
+    from services.registration.seed import seed
+
+    settings = load_settings()
+    upgrade(settings, ("registration",))
+    db = Database.for_service(settings, "registration")
+    recorder = EventRecorder(Outbox, settings.event_source("registration"))
+    try:
+        with db.transaction() as session:
+            added = seed(session, recorder, date.today())
+    finally:
+        db.dispose()
+    click.echo(f"{added} example meetings added" if added else "example meetings already there")
+
+
+@main.command()
+@click.option("--hours", default=24, show_default=True, help="Remind for meetings this soon.")
+def remind(hours: int) -> None:
+    """Mail a reminder to everyone with a seat at a meeting in the coming day (run it hourly)."""
+    from services.registration.reminders import send_reminders
+
+    settings = load_settings()
+    sent = send_reminders(settings, timedelta(hours=hours))
+    click.echo(f"{sent} reminder(s) sent")
 
 
 @main.command()

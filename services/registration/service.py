@@ -8,7 +8,7 @@ and a meeting is never overbooked.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -368,7 +368,7 @@ def walk_in(
 # -- reminders and privacy -------------------------------------------------------------------
 
 
-def due_reminders(session: Session, now: datetime, ahead: Any) -> list[Registration]:
+def due_reminders(session: Session, now: datetime, ahead: timedelta) -> list[Registration]:
     """Confirmed people of meetings starting within ``ahead`` who were not reminded yet."""
     return list(
         session.scalars(

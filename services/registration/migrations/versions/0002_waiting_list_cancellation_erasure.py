@@ -5,6 +5,8 @@ Revises: 0001
 Create Date: 2026-11-24 18:30:57.630443
 """
 
+import warnings
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -18,7 +20,13 @@ def upgrade() -> None:
     with op.batch_alter_table("meetings", schema=None) as batch_op:
         batch_op.add_column(sa.Column("arrivals", sa.Integer(), server_default="0", nullable=False))
 
-    with op.batch_alter_table("registrations", schema=None) as batch_op:
+    # SQLite rebuilds the table and cannot reflect the expression index (it
+    # warns so); the index is put back below.
+    with (
+        warnings.catch_warnings(),
+        op.batch_alter_table("registrations", schema=None) as batch_op,
+    ):
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection")
         batch_op.add_column(sa.Column("arrival", sa.Integer(), server_default="0", nullable=False))
         batch_op.add_column(sa.Column("walk_in", sa.Boolean(), server_default="0", nullable=False))
         batch_op.add_column(sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True))
@@ -28,7 +36,6 @@ def upgrade() -> None:
         batch_op.alter_column("email", existing_type=sa.VARCHAR(length=254), nullable=True)
 
     if op.get_bind().dialect.name == "sqlite":
-        # Rebuilding the table on SQLite drops the expression index; put it back.
         op.execute(
             "CREATE UNIQUE INDEX IF NOT EXISTS uq_registration_active_email "
             "ON registrations (meeting_id, lower(email)) WHERE status <> 'cancelled'"
