@@ -25,12 +25,14 @@ from tests.factories import MEETING, PERSON
 from tests.integration.tcp_proxy import free_port
 
 
-def call(url: str, body: dict[str, Any] | None = None, token: str = "") -> Any:
+def call(
+    url: str, body: dict[str, Any] | None = None, token: str = "", method: str | None = None
+) -> Any:
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, headers=headers)
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)
     with urllib.request.urlopen(request, timeout=5) as response:
         return json.load(response)
 
@@ -112,6 +114,9 @@ def test_a_check_in_is_counted_and_ctrl_c_stops_everything(
 
     counted = wait_until(participation, timeout=10)
     assert counted and counted["denominator"] > 0 and counted["target"] == 0.45
+
+    call(f"{registration}/api/v1/registrations/{person['id']}/check-in", None, token, "DELETE")
+    assert wait_until(lambda: participation() is None, timeout=10)
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0
