@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/gia seed
 	$(BIN)/gia run
 
 test: $(STAMP)

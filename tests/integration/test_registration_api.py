@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from typing import Any
 
@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from services.registration import service
 from services.registration.app import create_app
 from services.registration.models import Outbox
 from shared.auth.tokens import mint_token
@@ -244,3 +245,52 @@ def test_a_mail_server_that_is_down_never_loses_the_registration(
     seen = client.get(f"/api/v1/meetings/{meeting_id}")
     assert seen.json["seats_left"] == 0
     app.extensions["gia"].db.dispose()
+
+
+def test_changing_a_meeting_tells_everyone_and_more_seats_promote(
+    client: FlaskClient, staff: dict[str, str], real_settings: Settings
+) -> None:
+    meeting_id = new_meeting(client, staff)  # one seat
+    url = f"/api/v1/meetings/{meeting_id}/registrations"
+    client.post(url, json=PERSON)
+    waiting = client.post(url, json={**PERSON, "email": "b@example.nl"}).json
+    change = f"/api/v1/meetings/{meeting_id}"
+
+    assert client.patch(change, json={"capacity": 0}, headers=staff).status_code == 422
+    moved = client.patch(change, json={"capacity": 2, "venue": "Stadhuis"}, headers=staff)
+    assert moved.status_code == 200 and moved.json["venue"] == "Stadhuis"
+    assert (
+        client.get(f"/api/v1/registrations/{waiting['id']}", headers=staff).json["status"]
+        == "confirmed"
+    )
+    fewer = client.patch(change, json={"capacity": 1}, headers=staff)
+    assert fewer.status_code == 409 and "2 people" in fewer.json["detail"]
+    backwards = client.patch(change, json={"ends_at": "2030-10-10T09:00:00+02:00"}, headers=staff)
+    assert backwards.status_code == 422 and "ends_at" in backwards.json["errors"]
+
+    cancelled = client.post(f"/api/v1/meetings/{meeting_id}/cancel", headers=staff)
+    assert cancelled.status_code == 200 and cancelled.json["cancelled_at"]
+    subjects = [
+        message_from_bytes(path.read_bytes(), policy=policy.default)["Subject"].split(":")[0]
+        for path in sent_messages(real_settings.effective_mail_dir)
+    ]
+    assert subjects[2:] == ["Er is een plaats voor u", "Gewijzigd", "Afgelast", "Afgelast"]
+
+
+def test_personal_data_is_erased_only_after_the_programme_year(
+    client: FlaskClient, staff: dict[str, str], real_settings: Settings
+) -> None:
+    meeting_id = new_meeting(client, staff)
+    person = client.post(f"/api/v1/meetings/{meeting_id}/registrations", json=PERSON).json
+    client.post(f"/api/v1/registrations/{person['id']}/check-in", headers=staff)
+    early = client.post(f"/api/v1/meetings/{meeting_id}/erase-personal-data", headers=staff)
+    assert early.status_code == 409
+
+    db = Database.for_service(real_settings, "registration")
+    with db.transaction() as session:
+        erased = service.erase_personal_data(session, meeting_id, datetime(2031, 1, 2, tzinfo=UTC))
+    db.dispose()
+    assert erased == 1
+    kept = client.get(f"/api/v1/registrations/{person['id']}", headers=staff).json
+    assert kept["name"] is None and kept["email"] is None
+    assert kept["municipality_code"] == "GM0599" and kept["checked_in_at"]
