@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from services.registration import mails, service
 from services.registration.access import opens, personal_links
-from services.registration.domain import Status
+from services.registration.domain import Status, waitlist_positions
 from services.registration.models import Meeting, Registration
 from services.registration.notices import compose_all
 from services.registration.schemas import (
@@ -46,14 +46,19 @@ def meeting_out(session: Session, meeting: Meeting) -> dict[str, Any]:
     return out
 
 
-def registration_out(session: Session, registration: Registration) -> dict[str, Any]:
+def registration_out(
+    session: Session, registration: Registration, position: int | bool | None = True
+) -> dict[str, Any]:
+    """``position`` is looked up unless the caller already knows it (None: not waiting)."""
     context = service_context()
     out = {
         column: getattr(registration, column)
         for column in RegistrationOut().fields
         if hasattr(registration, column)
     }
-    out["waitlist_position"] = service.waitlist_position(session, registration)
+    out["waitlist_position"] = (
+        service.waitlist_position(session, registration) if position is True else position
+    )
     out["links"] = personal_links(
         context.settings.public_url("registration"), context.settings.secret_key, registration.id
     )
@@ -142,10 +147,9 @@ def cancel_meeting(meeting_id: Any) -> Any:
 @require_role("staff")
 def list_registrations(meeting_id: Any) -> Any:
     with service_context().db.transaction() as session:
-        return [
-            registration_out(session, registration)
-            for registration in service.registrations_of(session, str(meeting_id))
-        ]
+        everyone = service.registrations_of(session, str(meeting_id))
+        positions = waitlist_positions(everyone)
+        return [registration_out(session, r, positions.get(r.id)) for r in everyone]
 
 
 @api.get("/meetings/<uuid:meeting_id>/attendance.csv")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -67,3 +68,9 @@ def why_times_wrong(
     if deadline > starts_at:
         return "registration_deadline", "Registration must close before the meeting starts."
     return None
+
+
+def waitlist_positions(in_arrival_order: list[Any]) -> dict[str, int]:
+    """Registration id -> place on the waiting list (1 = next), for everyone waiting."""
+    waiting = [r.id for r in in_arrival_order if r.status == Status.WAITLISTED]
+    return {registration_id: place for place, registration_id in enumerate(waiting, start=1)}

@@ -59,3 +59,20 @@ def test_raad_voor_raad_is_for_the_council() -> None:
     assert why_role_not_admitted("raad_voor_raad", "alderman") is None
     assert why_role_not_admitted("raad_voor_raad", "official")
     assert why_role_not_admitted("gia", "other") is None
+
+
+def test_waiting_list_places_follow_arrival_and_skip_everyone_not_waiting() -> None:
+    from types import SimpleNamespace
+
+    from services.registration.domain import Status, waitlist_positions
+
+    arrivals = [
+        SimpleNamespace(id=name, status=status)
+        for name, status in [
+            ("a", Status.CONFIRMED),
+            ("b", Status.WAITLISTED),
+            ("c", Status.CANCELLED),
+            ("d", Status.WAITLISTED),
+        ]
+    ]
+    assert waitlist_positions(arrivals) == {"b": 1, "d": 2}
