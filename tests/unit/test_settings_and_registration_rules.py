@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 from services.registration.domain import (
     Status,
     status_for_new_registration,
+    waitlist_positions,
     why_registration_closed,
     why_role_not_admitted,
 )
@@ -62,10 +64,6 @@ def test_raad_voor_raad_is_for_the_council() -> None:
 
 
 def test_waiting_list_places_follow_arrival_and_skip_everyone_not_waiting() -> None:
-    from types import SimpleNamespace
-
-    from services.registration.domain import Status, waitlist_positions
-
     arrivals = [
         SimpleNamespace(id=name, status=status)
         for name, status in [
