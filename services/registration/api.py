@@ -46,19 +46,15 @@ def meeting_out(session: Session, meeting: Meeting) -> dict[str, Any]:
     return out
 
 
-def registration_out(
-    session: Session, registration: Registration, position: int | bool | None = True
-) -> dict[str, Any]:
-    """``position`` is looked up unless the caller already knows it (None: not waiting)."""
+def registration_out(registration: Registration, position: int | None) -> dict[str, Any]:
+    """``position``: the place on the waiting list, None for anyone not waiting."""
     context = service_context()
     out = {
         column: getattr(registration, column)
         for column in RegistrationOut().fields
         if hasattr(registration, column)
     }
-    out["waitlist_position"] = (
-        service.waitlist_position(session, registration) if position is True else position
-    )
+    out["waitlist_position"] = position
     out["links"] = personal_links(
         context.settings.public_url("registration"), context.settings.secret_key, registration.id
     )
@@ -149,7 +145,7 @@ def list_registrations(meeting_id: Any) -> Any:
     with service_context().db.transaction() as session:
         everyone = service.registrations_of(session, str(meeting_id))
         positions = waitlist_positions(everyone)
-        return [registration_out(session, r, positions.get(r.id)) for r in everyone]
+        return [registration_out(r, positions.get(r.id)) for r in everyone]
 
 
 @api.get("/meetings/<uuid:meeting_id>/attendance.csv")
@@ -221,12 +217,11 @@ def register(data: dict[str, Any], meeting_id: Any) -> Any:
     context = service_context()
     with context.db.transaction() as session:
         registration = service.register(session, context.recorder, str(meeting_id), data)
-        out = registration_out(session, registration)
-        mail = mails.registration_received(
-            context.settings, registration.meeting, registration, out["waitlist_position"]
-        )
-    _send([mail])
-    return out
+        position = service.waitlist_position(session, registration)
+        meeting = registration.meeting
+    # Outside the transaction: the meeting's row lock is held no longer than needed.
+    _send([mails.registration_received(context.settings, meeting, registration, position)])
+    return registration_out(registration, position)
 
 
 @api.post("/meetings/<uuid:meeting_id>/walk-ins")
@@ -239,7 +234,7 @@ def walk_in(data: dict[str, Any], meeting_id: Any) -> Any:
     context = service_context()
     with context.db.transaction() as session:
         registration = service.walk_in(session, context.recorder, str(meeting_id), data)
-        return registration_out(session, registration)
+        return registration_out(registration, None)
 
 
 @api.get("/registrations/<uuid:registration_id>")
@@ -250,7 +245,8 @@ def get_registration(query: dict[str, Any], registration_id: Any) -> Any:
     """For staff, or for the person through the token in their own link."""
     _staff_or_owner(str(registration_id), query["token"])
     with service_context().db.transaction() as session:
-        return registration_out(session, service.get_registration(session, str(registration_id)))
+        registration = service.get_registration(session, str(registration_id))
+        return registration_out(registration, service.waitlist_position(session, registration))
 
 
 @api.post("/registrations/<uuid:registration_id>/cancel")
@@ -263,10 +259,9 @@ def cancel_registration(query: dict[str, Any], registration_id: Any) -> Any:
     context = service_context()
     with context.db.transaction() as session:
         outcome = service.cancel_registration(session, context.recorder, str(registration_id))
-        out = registration_out(session, outcome.registration)
         messages = compose_all(context.settings, outcome, mails.promoted)
     _send(messages)
-    return out
+    return registration_out(outcome.registration, None)
 
 
 @api.post("/registrations/<uuid:registration_id>/check-in")
@@ -277,7 +272,7 @@ def check_in(registration_id: Any) -> Any:
     context = service_context()
     with context.db.transaction() as session:
         registration = service.check_in(session, context.recorder, str(registration_id))
-        return registration_out(session, registration)
+        return registration_out(registration, None)
 
 
 @api.delete("/registrations/<uuid:registration_id>/check-in")
@@ -288,4 +283,4 @@ def undo_check_in(registration_id: Any) -> Any:
     context = service_context()
     with context.db.transaction() as session:
         registration = service.undo_check_in(session, context.recorder, str(registration_id))
-        return registration_out(session, registration)
+        return registration_out(registration, None)
