@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,7 +9,7 @@ from flask import Response
 from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
-from services.registration import mails, service
+from services.registration import exports, mails, service
 from services.registration.access import opens, personal_links
 from services.registration.domain import Status, waitlist_positions
 from services.registration.models import Meeting, Registration
@@ -148,51 +146,36 @@ def list_registrations(meeting_id: Any) -> Any:
         return [registration_out(r, positions.get(r.id)) for r in everyone]
 
 
+def _csv_response(body: str, name: str) -> Response:
+    return Response(
+        body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
 @api.get("/meetings/<uuid:meeting_id>/attendance.csv")
 @api.response(200, description="The attendance list as CSV")
 @api.doc(security=STAFF)
 @require_role("staff")
 def attendance_csv(meeting_id: Any) -> Any:
-    with service_context().db.transaction() as session:
+    context = service_context()
+    with context.db.transaction() as session:
         meeting = service.get_meeting(session, str(meeting_id))
         present = service.attendance_of(session, meeting.id)
-        register = service_context().register
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(
-            [
-                "naam",
-                "e-mail",
-                "rol",
-                "gemeentecode",
-                "gemeente",
-                "organisatie",
-                "binnen",
-                "walk-in",
-            ]
-        )
-        for person in present:
-            municipality = (
-                register.get(person.municipality_code) if person.municipality_code else None
-            )
-            writer.writerow(
-                [
-                    person.name or "",
-                    person.email or "",
-                    person.role,
-                    person.municipality_code or "",
-                    municipality.name if municipality else "",
-                    person.organisation or "",
-                    person.checked_in_at.isoformat() if person.checked_in_at else "",
-                    "ja" if person.walk_in else "nee",
-                ]
-            )
-    filename = f"aanwezigheid-{meeting.starts_at:%Y-%m-%d}-{meeting.id[:8]}.csv"
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    body = exports.attendance_csv(present, context.register)
+    return _csv_response(body, exports.filename(meeting, "aanwezigheid"))
+
+
+@api.get("/meetings/<uuid:meeting_id>/registrations.csv")
+@api.response(200, description="Every registration with its status, as CSV")
+@api.doc(security=STAFF)
+@require_role("staff")
+def registrations_csv(meeting_id: Any) -> Any:
+    context = service_context()
+    with context.db.transaction() as session:
+        meeting = service.get_meeting(session, str(meeting_id))
+        everyone = service.registrations_of(session, meeting.id)
+    body = exports.registrations_csv(everyone, context.register)
+    return _csv_response(body, exports.filename(meeting, "inschrijvingen"))
 
 
 @api.post("/meetings/<uuid:meeting_id>/erase-personal-data")

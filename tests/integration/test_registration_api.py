@@ -172,6 +172,12 @@ def test_check_in_undo_and_walk_in_write_attendance_events(
     assert attendance.mimetype == "text/csv"
     rows = attendance.get_data(as_text=True).splitlines()
     assert len(rows) == 2 and "door@example.nl" in rows[1] and "Amsterdam" in rows[1]
+    listed = client.get(f"/api/v1/meetings/{meeting_id}/registrations.csv", headers=staff)
+    assert [line.split(",")[6] for line in listed.get_data(as_text=True).splitlines()] == [
+        "status",
+        "confirmed",
+        "confirmed",
+    ]
     db = Database.for_service(real_settings, "registration")
     with db.transaction() as session:
         kinds = [row.type for row in session.scalars(select(Outbox).order_by(Outbox.created_at))]
