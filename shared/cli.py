@@ -125,13 +125,18 @@ def seed_command() -> None:
 
 @main.command()
 @click.option("--hours", default=24, show_default=True, help="Remind for meetings this soon.")
-def remind(hours: int) -> None:
-    """Mail a reminder to everyone with a seat at a meeting in the coming day (run it hourly)."""
+@click.option("--every", type=int, help="Keep running, looking again every N seconds.")
+def remind(hours: int, every: int | None) -> None:
+    """Mail a reminder to everyone with a seat at a meeting in the coming day."""
     from services.registration.reminders import send_reminders
 
     settings = load_settings()
-    sent = send_reminders(settings, timedelta(hours=hours))
-    click.echo(f"{sent} reminder(s) sent")
+    stop = processes.stop_on_signals()
+    while True:
+        sent = send_reminders(settings, timedelta(hours=hours))
+        click.echo(f"{sent} reminder(s) sent")
+        if not every or stop.wait(every):
+            return
 
 
 @main.command()

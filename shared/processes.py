@@ -117,7 +117,12 @@ def children(settings: Settings) -> list[Child]:
         for service in SERVICES
     ]
     relays = [Child(f"relay {service}", [*gia, "relay", service]) for service in PUBLISHERS]
-    return [*web, *relays, Child("consumer indicators", [*gia, "consume", "indicators"])]
+    return [
+        *web,
+        *relays,
+        Child("consumer indicators", [*gia, "consume", "indicators"]),
+        Child("reminders", [*gia, "remind", "--every", "900"]),
+    ]
 
 
 def _ready(url: str) -> bool:

@@ -382,6 +382,8 @@ def due_reminders(session: Session, now: datetime, ahead: timedelta) -> list[Reg
                 Meeting.starts_at > now,
                 Meeting.starts_at <= now + ahead,
             )
+            # A second runner skips what the first is reminding.
+            .with_for_update(of=Registration, skip_locked=True)
         )
     )
 
