@@ -74,4 +74,6 @@ class Registration(Base):
             postgresql_where=text("status <> 'cancelled'"),
             sqlite_where=text("status <> 'cancelled'"),
         ),
+        # Seats taken and places in line are counted by status, in order of arrival.
+        Index("ix_registration_meeting_status_arrival", "meeting_id", "status", "arrival"),
     )
