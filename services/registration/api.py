@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response
 from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
@@ -59,12 +58,6 @@ def registration_out(registration: Registration, position: int | None) -> dict[s
     return out
 
 
-def _send(messages: list[Any]) -> None:
-    mailer = service_context().mailer
-    for message in messages:
-        mailer.send(message)
-
-
 def _staff_or_owner(registration_id: str, token: str | None) -> None:
     """The person's own link opens their registration; anyone else needs a staff token."""
     if opens(service_context().settings.secret_key, registration_id, token):
@@ -116,7 +109,7 @@ def change_meeting(data: dict[str, Any], meeting_id: Any) -> Any:
         outcome = service.change_meeting(session, context.recorder, str(meeting_id), data)
         out = meeting_out(session, outcome.meeting)
         messages = compose_all(context.settings, outcome, mails.meeting_changed)
-    _send(messages)
+    service_context().mailer.send_all(messages)
     return out
 
 
@@ -131,7 +124,7 @@ def cancel_meeting(meeting_id: Any) -> Any:
         outcome = service.cancel_meeting(session, context.recorder, str(meeting_id))
         out = meeting_out(session, outcome.meeting)
         messages = compose_all(context.settings, outcome, mails.meeting_cancelled)
-    _send(messages)
+    service_context().mailer.send_all(messages)
     return out
 
 
@@ -146,12 +139,6 @@ def list_registrations(meeting_id: Any) -> Any:
         return [registration_out(r, positions.get(r.id)) for r in everyone]
 
 
-def _csv_response(body: str, name: str) -> Response:
-    return Response(
-        body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
-
-
 @api.get("/meetings/<uuid:meeting_id>/attendance.csv")
 @api.response(200, description="The attendance list as CSV")
 @api.doc(security=STAFF)
@@ -161,8 +148,9 @@ def attendance_csv(meeting_id: Any) -> Any:
     with context.db.transaction() as session:
         meeting = service.get_meeting(session, str(meeting_id))
         present = service.attendance_of(session, meeting.id)
-    body = exports.attendance_csv(present, context.register)
-    return _csv_response(body, exports.filename(meeting, "aanwezigheid"))
+    return exports.download(
+        exports.attendance_csv(present, context.register), meeting, "aanwezigheid"
+    )
 
 
 @api.get("/meetings/<uuid:meeting_id>/registrations.csv")
@@ -174,8 +162,9 @@ def registrations_csv(meeting_id: Any) -> Any:
     with context.db.transaction() as session:
         meeting = service.get_meeting(session, str(meeting_id))
         everyone = service.registrations_of(session, meeting.id)
-    body = exports.registrations_csv(everyone, context.register)
-    return _csv_response(body, exports.filename(meeting, "inschrijvingen"))
+    return exports.download(
+        exports.registrations_csv(everyone, context.register), meeting, "inschrijvingen"
+    )
 
 
 @api.post("/meetings/<uuid:meeting_id>/erase-personal-data")
@@ -203,7 +192,9 @@ def register(data: dict[str, Any], meeting_id: Any) -> Any:
         position = service.waitlist_position(session, registration)
         meeting = registration.meeting
     # Outside the transaction: the meeting's row lock is held no longer than needed.
-    _send([mails.registration_received(context.settings, meeting, registration, position)])
+    service_context().mailer.send_all(
+        [mails.registration_received(context.settings, meeting, registration, position)]
+    )
     return registration_out(registration, position)
 
 
@@ -243,7 +234,7 @@ def cancel_registration(query: dict[str, Any], registration_id: Any) -> Any:
     with context.db.transaction() as session:
         outcome = service.cancel_registration(session, context.recorder, str(registration_id))
         messages = compose_all(context.settings, outcome, mails.promoted)
-    _send(messages)
+    service_context().mailer.send_all(messages)
     return registration_out(outcome.registration, None)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from flask import Response
+
 from services.registration.domain import waitlist_positions
 from services.registration.models import Meeting, Registration
 from shared.municipalities import Register
@@ -64,5 +66,9 @@ def registrations_csv(in_arrival_order: list[Registration], register: Register) 
     )
 
 
-def filename(meeting: Meeting, what: str) -> str:
-    return f"{what}-{meeting.starts_at:%Y-%m-%d}-{meeting.id[:8]}.csv"
+def download(body: str, meeting: Meeting, what: str) -> Response:
+    """A CSV file named after what it lists, the meeting's date and id."""
+    name = f"{what}-{meeting.starts_at:%Y-%m-%d}-{meeting.id[:8]}.csv"
+    return Response(
+        body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

@@ -27,4 +27,4 @@ def send_reminders(settings: Settings, ahead: timedelta, now: datetime | None = 
     finally:
         db.dispose()
     mailer = Mailer(settings)
-    return sum(mailer.send(message) for message in messages)
+    return mailer.send_all(messages)

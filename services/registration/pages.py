@@ -1,0 +1,601 @@
+"""The registration service's Dutch web pages: for people who register, and for staff.
+
+Views stay thin: forms go through the API's marshmallow schemas, changes through
+the use cases in service.py, and mails go out after the commit, as in api.py.
+Use cases speak English (their Problems also answer the API); this module turns
+their messages into Dutch for the people reading the pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from typing import Any, NamedTuple
+from uuid import UUID
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from marshmallow import Schema, ValidationError, fields
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+from services.registration import exports, mails, service
+from services.registration.access import access_token, opens
+from services.registration.domain import (
+    AMSTERDAM,
+    Status,
+    waitlist_positions,
+    why_registration_closed,
+)
+from services.registration.models import Meeting, Registration
+from services.registration.notices import compose_all
+from services.registration.schemas import MeetingIn, MeetingQuery, RegistrationIn
+from shared.events.outbox import EventRecorder
+from shared.municipalities import REGIONS
+from shared.problems import Conflict, Forbidden, Invalid, Problem
+from shared.themes import THEME_LABELS
+from shared.web.auth import page_for
+from shared.web.service import service_context
+
+pages = Blueprint("registration_pages", __name__, template_folder="templates")
+
+KIND_LABELS = {"gia": "GIA-bijeenkomst", "raad_voor_raad": "Raad voor Raad"}
+ROLE_LABELS = {
+    "official": "ambtenaar",
+    "council_member": "raadslid",
+    "alderman": "wethouder",
+    "other": "anders",
+}
+STATUS_LABELS = {
+    Status.CONFIRMED: "aangemeld",
+    Status.WAITLISTED: "op de wachtlijst",
+    Status.CANCELLED: "afgemeld",
+}
+FIELD_LABELS = {
+    "name": "Naam",
+    "email": "E-mailadres",
+    "role": "Rol",
+    "municipality_code": "Gemeente",
+    "organisation": "Organisatie",
+    "kind": "Soort bijeenkomst",
+    "title": "Titel",
+    "region": "Regio",
+    "venue": "Locatie",
+    "address": "Adres",
+    "starts_at": "Begint op",
+    "ends_at": "Eindigt op",
+    "capacity": "Aantal plaatsen",
+    "registration_deadline": "Aanmelden kan tot",
+    "themes": "Thema's",
+    "theme": "Thema",
+    "counts_for_participation": "Telt mee voor deelname",
+    "guide_presented": "De handreiking wordt gepresenteerd",
+}
+
+# The English messages of marshmallow, the schemas and the use cases, in Dutch; first match wins.
+DUTCH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), text)
+    for pattern, text in (
+        (r"Missing data for required field|may not be null", "Vul dit veld in."),
+        (r"Not a valid email", "Vul een geldig e-mailadres in, zoals naam@gemeente.nl."),
+        (r"Unknown municipality code", "Deze gemeente kennen wij niet; kies er een uit de lijst."),
+        (
+            r"Give a municipality_code or an organisation",
+            "Kies uw gemeente of vul uw organisatie in.",
+        ),
+        (r"Must be one of", "Kies een van de mogelijkheden."),
+        (
+            r"Length must be between (?P<low>\d+) and (?P<high>\d+)",
+            "Vul {low} tot {high} tekens in.",
+        ),
+        (r"Shorter than minimum length (?P<low>\d+)", "Vul minstens {low} tekens in."),
+        (r"Longer than maximum length (?P<high>\d+)", "Vul hoogstens {high} tekens in."),
+        (r"Not a valid integer", "Vul een geheel getal in."),
+        (
+            r"greater than or equal to (?P<low>\d+) and less than or equal to (?P<high>\d+)",
+            "Vul een getal van {low} tot en met {high} in.",
+        ),
+        (r"Not a valid (aware )?datetime", "Vul een datum en tijd in."),
+        (r"must end after it starts", "De bijeenkomst moet eindigen nadat ze begint."),
+        (r"must close before the meeting", "Aanmelden moet sluiten voordat de bijeenkomst begint."),
+        (r"cancelled and can no longer", "Deze bijeenkomst is afgelast en kan niet meer wijzigen."),
+        (r"meeting has been cancelled", "Deze bijeenkomst is afgelast; aanmelden kan niet meer."),
+        (r"Registration closed", "De aanmelding voor deze bijeenkomst is gesloten."),
+        (
+            r"Raad voor Raad meetings are for",
+            "Raad voor Raad-bijeenkomsten zijn alleen voor raadsleden en wethouders. Als "
+            "ambtenaar of namens een andere organisatie bent u van harte welkom op een "
+            "regionale GIA-bijeenkomst.",
+        ),
+        (r"(?P<email>\S+) is already registered", "{email} is al aangemeld voor deze bijeenkomst."),
+        (
+            r"meeting is full; raise its capacity",
+            "De bijeenkomst is vol. Verhoog eerst het aantal plaatsen om iemand binnen te laten.",
+        ),
+        (
+            r"(?P<count>\d+) people already have a confirmed seat",
+            "{count} deelnemers hebben al een bevestigde plaats; "
+            "het aantal plaatsen kan niet lager zijn.",
+        ),
+        (
+            r"has been checked in; undo",
+            "U bent al binnen gemeld bij de bijeenkomst; afmelden kan niet meer.",
+        ),
+        (
+            r"Only confirmed registrations can check in",
+            "Alleen wie een bevestigde plaats heeft, kan binnen worden gemeld.",
+        ),
+        (r"There is no meeting", "Deze bijeenkomst bestaat niet."),
+        (r"There is no registration", "Deze aanmelding bestaat niet."),
+        (
+            r"link does not open",
+            "Deze link is niet geldig. Gebruik de link uit de e-mail die u van ons kreeg.",
+        ),
+    )
+)
+# When no message above matches: what the status alone says.
+STATUS_MESSAGES = {
+    400: "Dit verzoek kunnen wij niet verwerken.",
+    403: "U heeft geen toegang tot deze pagina.",
+    404: "Deze pagina bestaat niet.",
+    409: "Dat kan nu niet; de gegevens zijn intussen veranderd.",
+    422: "Deze invoer klopt niet.",
+}
+EXPIRED_FORM = "Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens."
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
+
+
+def dutch(english: str, status: int) -> str:
+    """The Dutch for a message; an unforeseen one falls back to what its status says."""
+    for pattern, text in DUTCH:
+        if found := pattern.search(english):
+            return text.format(**found.groupdict())
+    return STATUS_MESSAGES.get(status, STATUS_MESSAGES[400])
+
+
+def _first(messages: Any) -> str:
+    """marshmallow nests messages (per list item, for one); the first says enough."""
+    if isinstance(messages, str):
+        return messages
+    return _first(next(iter(messages.values() if isinstance(messages, Mapping) else messages)))
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What a refused form tells the person: a Dutch message per field and/or in general."""
+
+    status: int = 200
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str | None = None
+
+    @classmethod
+    def of(cls, error: ValidationError | Problem) -> Feedback:
+        if isinstance(error, ValidationError):
+            messages = error.normalized_messages()
+            return cls(422, {name: dutch(_first(found), 422) for name, found in messages.items()})
+        errors = error.extra.get("errors") or {}
+        return cls(
+            error.status,
+            {name: dutch(_first(found), error.status) for name, found in errors.items()},
+            None if errors else dutch(error.detail, error.status),
+        )
+
+
+def load_form(schema: Schema) -> dict[str, Any]:
+    """The POSTed form through one of the API's schemas; raises ValidationError.
+
+    Forms send empty strings, leave unticked boxes out and hold Amsterdam wall-clock
+    times; the schemas want absent or None, False, and times with an offset.
+    """
+    form = request.form
+    data: dict[str, Any] = {}
+    for name, spec in schema.fields.items():
+        value = form.get(name, "").strip()
+        if isinstance(spec, fields.List):
+            data[name] = form.getlist(name)
+        elif isinstance(spec, fields.Boolean):
+            data[name] = name in form
+        elif value:
+            data[name] = _with_offset(value) if isinstance(spec, fields.DateTime) else value
+        elif spec.allow_none:
+            data[name] = None
+    return schema.load(data)
+
+
+def form_values(schema: Schema, thing: Any) -> MultiDict[str, Any]:
+    """What a form shows for ``thing`` before it is edited: the reverse of ``load_form``."""
+    values: MultiDict[str, Any] = MultiDict()
+    for name, spec in schema.fields.items():
+        value = getattr(thing, name)
+        if isinstance(spec, fields.List):
+            values.setlist(name, value)
+        elif isinstance(spec, fields.DateTime):
+            values[name] = value.astimezone(AMSTERDAM).strftime(LOCAL_INPUT)
+        elif value not in (None, False):
+            values[name] = value
+    return values
+
+
+def _with_offset(value: str) -> str:
+    """Amsterdam wall-clock time with its offset of that day (summer or winter time)."""
+    try:
+        local = datetime.fromisoformat(value)
+    except ValueError:
+        return value  # the schema says what is wrong with it
+    return (local if local.tzinfo else local.replace(tzinfo=AMSTERDAM)).isoformat()
+
+
+class Listed(NamedTuple):
+    """A meeting as lists show it: with the seats still free and the people waiting."""
+
+    meeting: Meeting
+    seats_left: int
+    waiting: int
+
+
+def _listed(session: Session, meetings: Iterable[Meeting]) -> list[Listed]:
+    return [
+        Listed(
+            meeting,
+            service.seats_left(session, meeting),
+            service.count_with_status(session, meeting.id, Status.WAITLISTED),
+        )
+        for meeting in meetings
+    ]
+
+
+def origin(registration: Registration) -> str:
+    """Where someone comes from, as people read it: the municipality and/or organisation."""
+    code = registration.municipality_code
+    municipality = service_context().register.get(code) if code else None
+    parts = (municipality.name if municipality else None, registration.organisation)
+    return ", ".join(part for part in parts if part)
+
+
+def _amsterdam(moment: datetime, pattern: str = "%d-%m-%Y %H:%M") -> str:
+    return moment.astimezone(AMSTERDAM).strftime(pattern)
+
+
+@pages.context_processor
+def _page_context() -> dict[str, Any]:
+    """Labels and helpers for every page; ``values`` and ``feedback`` are what forms show."""
+    return {
+        "KINDS": KIND_LABELS,
+        "ROLES": ROLE_LABELS,
+        "STATUSES": STATUS_LABELS,
+        "THEMES": THEME_LABELS,
+        "REGIONS": {region: region for region in REGIONS},
+        "FIELDS": FIELD_LABELS,
+        "municipalities": service_context().register,
+        "when": mails.when,
+        "where": mails.where,
+        "origin": origin,
+        "amsterdam": _amsterdam,
+        "values": request.form,
+        "feedback": Feedback(),
+    }
+
+
+# -- errors ---------------------------------------------------------------------------------
+
+
+def error_page(status: int, message: str) -> tuple[str, int]:
+    """A Dutch page with the right status; the way back only to a page of our own."""
+    back = request.referrer if (request.referrer or "").startswith(request.host_url) else None
+    return render_template("registration/error.html", message=message, back=back), status
+
+
+@pages.errorhandler(Problem)
+def _problem_page(error: Problem) -> tuple[str, int]:
+    return error_page(error.status, dutch(error.detail, error.status))
+
+
+@pages.errorhandler(ValidationError)
+def _invalid_page(error: ValidationError) -> tuple[str, int]:
+    return error_page(422, dutch(_first(error.messages), 422))
+
+
+@pages.errorhandler(CSRFError)
+def _expired_form(_: CSRFError) -> tuple[str, int]:
+    return error_page(400, EXPIRED_FORM)
+
+
+# -- for everyone ---------------------------------------------------------------------------
+
+
+@pages.get("/")
+@pages.get("/bijeenkomsten")
+def meetings() -> str:
+    query = MeetingQuery()
+    chosen = query.load(
+        {name: request.args[name] for name in query.fields if request.args.get(name)}
+    )
+    with service_context().db.transaction() as session:
+        found = service.upcoming_meetings(session, datetime.now(UTC), **chosen)
+        listed = _listed(session, found)
+    return render_template("registration/meetings.html", listed=listed, values=request.args)
+
+
+def _meeting_page(meeting_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
+    with service_context().db.transaction() as session:
+        (listed,) = _listed(session, [service.get_meeting(session, meeting_id)])
+    meeting = listed.meeting
+    closed = why_registration_closed(
+        cancelled=meeting.cancelled_at is not None,
+        deadline=meeting.registration_deadline,
+        now=datetime.now(UTC),
+    )
+    feedback = feedback or Feedback()
+    return render_template(
+        "registration/meeting.html",
+        listed=listed,
+        meeting=meeting,
+        open=closed is None,
+        feedback=feedback,
+    ), feedback.status
+
+
+@pages.get("/bijeenkomsten/<uuid:meeting_id>")
+def show_meeting(meeting_id: UUID) -> tuple[str, int]:
+    return _meeting_page(str(meeting_id))
+
+
+@pages.post("/bijeenkomsten/<uuid:meeting_id>")
+def register(meeting_id: UUID) -> Any:
+    context = service_context()
+    try:
+        data = load_form(RegistrationIn())
+        with context.db.transaction() as session:
+            registration = service.register(session, context.recorder, str(meeting_id), data)
+            position = service.waitlist_position(session, registration)
+            meeting = registration.meeting
+    except (ValidationError, Conflict) as error:
+        return _meeting_page(str(meeting_id), Feedback.of(error))
+    service_context().mailer.send_all(
+        [mails.registration_received(context.settings, meeting, registration, position)]
+    )
+    return redirect(_own_url(registration.id))
+
+
+def _own_url(registration_id: str) -> str:
+    token = access_token(service_context().settings.secret_key, registration_id)
+    return url_for(".own_page", registration_id=registration_id, token=token)
+
+
+def _check_link(registration_id: UUID, token: str | None) -> None:
+    """People have no account: the signed token in their link is what lets them in."""
+    if not opens(service_context().settings.secret_key, str(registration_id), token):
+        raise Forbidden("This link does not open this registration.")
+
+
+@pages.get("/inschrijving/<uuid:registration_id>")
+def own_page(registration_id: UUID) -> str:
+    token = request.args.get("token")
+    _check_link(registration_id, token)
+    with service_context().db.transaction() as session:
+        registration = service.get_registration(session, str(registration_id))
+        position = service.waitlist_position(session, registration)
+        meeting = registration.meeting
+    return render_template(
+        "registration/own.html",
+        registration=registration,
+        position=position,
+        meeting=meeting,
+        token=token,
+    )
+
+
+@pages.post("/inschrijving/<uuid:registration_id>/afmelden")
+def cancel_registration(registration_id: UUID) -> Response:
+    """The freed seat goes to the first person waiting, who is told at once."""
+    _check_link(registration_id, request.form.get("token"))
+    context = service_context()
+    with context.db.transaction() as session:
+        outcome = service.cancel_registration(session, context.recorder, str(registration_id))
+        messages = compose_all(context.settings, outcome, mails.promoted)
+    service_context().mailer.send_all(messages)
+    flash("U bent afgemeld. Wilt u toch komen? Meld u dan opnieuw aan.")
+    return redirect(_own_url(str(registration_id)))
+
+
+# -- staff: meetings ------------------------------------------------------------------------
+
+
+def _overview(feedback: Feedback | None = None) -> tuple[str, int]:
+    with service_context().db.transaction() as session:
+        # Past meetings too: their attendance lists are still wanted.
+        everything = session.scalars(select(Meeting).order_by(Meeting.starts_at.desc()))
+        listed = _listed(session, everything)
+    feedback = feedback or Feedback()
+    new = {"kind": "gia", "counts_for_participation": "on"}
+    return render_template(
+        "registration/staff/overview.html",
+        listed=listed,
+        feedback=feedback,
+        values=request.form if request.method == "POST" else MultiDict(new),
+    ), feedback.status
+
+
+@pages.get("/beheer")
+@page_for("staff")
+def overview() -> tuple[str, int]:
+    return _overview()
+
+
+@pages.post("/beheer/bijeenkomsten")
+@page_for("staff")
+def create_meeting() -> Any:
+    try:
+        data = load_form(MeetingIn())
+    except ValidationError as error:
+        return _overview(Feedback.of(error))
+    context = service_context()
+    with context.db.transaction() as session:
+        meeting = service.create_meeting(session, context.recorder, data)
+    flash(f"De bijeenkomst {meeting.title} is aangemaakt.")
+    return redirect(url_for(".overview"))
+
+
+def _edit_page(meeting_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
+    with service_context().db.transaction() as session:
+        meeting = service.get_meeting(session, meeting_id)
+    feedback = feedback or Feedback()
+    return render_template(
+        "registration/staff/edit.html",
+        meeting=meeting,
+        feedback=feedback,
+        values=request.form if request.method == "POST" else form_values(MeetingIn(), meeting),
+    ), feedback.status
+
+
+@pages.get("/beheer/bijeenkomsten/<uuid:meeting_id>")
+@page_for("staff")
+def edit_meeting(meeting_id: UUID) -> tuple[str, int]:
+    return _edit_page(str(meeting_id))
+
+
+def _told(what: str, messages: list[EmailMessage]) -> Response:
+    """Sends the committed change's mails and tells staff how many people heard of it."""
+    flash(f"De bijeenkomst is {what}; {len(messages)} deelnemer(s) kregen bericht.")
+    service_context().mailer.send_all(messages)
+    return redirect(url_for(".overview"))
+
+
+@pages.post("/beheer/bijeenkomsten/<uuid:meeting_id>")
+@page_for("staff")
+def change_meeting(meeting_id: UUID) -> Any:
+    """The whole form is loaded, so the schema checks the times as on creation."""
+    context = service_context()
+    try:
+        data = load_form(MeetingIn())
+        with context.db.transaction() as session:
+            outcome = service.change_meeting(session, context.recorder, str(meeting_id), data)
+            messages = compose_all(context.settings, outcome, mails.meeting_changed)
+    except (ValidationError, Conflict, Invalid) as error:
+        return _edit_page(str(meeting_id), Feedback.of(error))
+    return _told("gewijzigd", messages)
+
+
+@pages.post("/beheer/bijeenkomsten/<uuid:meeting_id>/afgelasten")
+@page_for("staff")
+def cancel_meeting(meeting_id: UUID) -> Response:
+    context = service_context()
+    with context.db.transaction() as session:
+        outcome = service.cancel_meeting(session, context.recorder, str(meeting_id))
+        messages = compose_all(context.settings, outcome, mails.meeting_cancelled)
+    return _told("afgelast", messages)
+
+
+# -- staff: at the door -----------------------------------------------------------------------
+
+
+def _door_page(meeting_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
+    search = request.args.get("q", "").strip().casefold()
+    with service_context().db.transaction() as session:
+        meeting = service.get_meeting(session, meeting_id)
+        everyone = service.registrations_of(session, meeting_id)
+    confirmed = sorted(
+        (r for r in everyone if r.status == Status.CONFIRMED),
+        key=lambda r: (r.name or "").casefold(),
+    )
+    feedback = feedback or Feedback()
+    return render_template(
+        "registration/staff/door.html",
+        meeting=meeting,
+        people=[r for r in confirmed if search in _searchable(r)],
+        present=sum(r.checked_in_at is not None for r in confirmed),
+        total=len(confirmed),
+        searchable=_searchable,
+        feedback=feedback,
+    ), feedback.status
+
+
+def _searchable(registration: Registration) -> str:
+    return f"{registration.name} {registration.email} {origin(registration)}".casefold()
+
+
+@pages.get("/beheer/bijeenkomsten/<uuid:meeting_id>/deur")
+@page_for("staff")
+def door(meeting_id: UUID) -> tuple[str, int]:
+    return _door_page(str(meeting_id))
+
+
+@pages.post("/beheer/bijeenkomsten/<uuid:meeting_id>/deur")
+@page_for("staff")
+def walk_in(meeting_id: UUID) -> Any:
+    context = service_context()
+    try:
+        data = load_form(RegistrationIn())
+        with context.db.transaction() as session:
+            registration = service.walk_in(session, context.recorder, str(meeting_id), data)
+    except (ValidationError, Conflict) as error:
+        return _door_page(str(meeting_id), Feedback.of(error))
+    flash(f"{registration.name} is aangemeld en binnen.")
+    return redirect(url_for(".door", meeting_id=meeting_id))
+
+
+DoorUseCase = Callable[[Session, EventRecorder, str], Registration]
+
+
+def _at_door(use_case: DoorUseCase, registration_id: UUID, done: str) -> Response:
+    """One tap at the door, then back to the list for the next person."""
+    context = service_context()
+    with context.db.transaction() as session:
+        registration = use_case(session, context.recorder, str(registration_id))
+    flash(done.format(name=registration.name))
+    return redirect(url_for(".door", meeting_id=registration.meeting_id))
+
+
+@pages.post("/beheer/inschrijvingen/<uuid:registration_id>/binnen")
+@page_for("staff")
+def check_in(registration_id: UUID) -> Response:
+    return _at_door(service.check_in, registration_id, "{name} is binnen.")
+
+
+@pages.post("/beheer/inschrijvingen/<uuid:registration_id>/niet-binnen")
+@page_for("staff")
+def undo_check_in(registration_id: UUID) -> Response:
+    return _at_door(service.undo_check_in, registration_id, "{name} is niet meer binnen gemeld.")
+
+
+# -- staff: lists ---------------------------------------------------------------------------
+
+
+def _attendance(meeting_id: UUID) -> tuple[Meeting, list[Registration]]:
+    with service_context().db.transaction() as session:
+        meeting = service.get_meeting(session, str(meeting_id))
+        return meeting, service.attendance_of(session, meeting.id)
+
+
+@pages.get("/beheer/bijeenkomsten/<uuid:meeting_id>/aanwezigheid")
+@page_for("staff")
+def attendance(meeting_id: UUID) -> str:
+    meeting, present = _attendance(meeting_id)
+    return render_template("registration/staff/attendance.html", meeting=meeting, present=present)
+
+
+@pages.get("/beheer/bijeenkomsten/<uuid:meeting_id>/aanwezigheid.csv")
+@page_for("staff")
+def attendance_csv(meeting_id: UUID) -> Response:
+    """The API's export, for staff with a session instead of a bearer token."""
+    meeting, present = _attendance(meeting_id)
+    body = exports.attendance_csv(present, service_context().register)
+    return exports.download(body, meeting, "aanwezigheid")
+
+
+@pages.get("/beheer/bijeenkomsten/<uuid:meeting_id>/inschrijvingen")
+@page_for("staff")
+def registrations(meeting_id: UUID) -> str:
+    with service_context().db.transaction() as session:
+        meeting = service.get_meeting(session, str(meeting_id))
+        everyone = service.registrations_of(session, meeting.id)
+    return render_template(
+        "registration/staff/registrations.html",
+        meeting=meeting,
+        everyone=everyone,
+        positions=waitlist_positions(everyone),
+    )
