@@ -134,7 +134,8 @@ def remind(hours: int, every: int | None) -> None:
     stop = processes.stop_on_signals()
     while True:
         sent = send_reminders(settings, timedelta(hours=hours))
-        click.echo(f"{sent} reminder(s) sent")
+        if sent or not every:
+            click.echo(f"{sent} reminder(s) sent")
         if not every or stop.wait(every):
             return
 
