@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import click
 
@@ -127,17 +127,31 @@ def seed_command() -> None:
 @click.option("--hours", default=24, show_default=True, help="Remind for meetings this soon.")
 @click.option("--every", type=int, help="Keep running, looking again every N seconds.")
 def remind(hours: int, every: int | None) -> None:
-    """Mail a reminder to everyone with a seat at a meeting in the coming day."""
-    from services.registration.reminders import send_reminders
+    """Queue a reminder for everyone with a seat at a meeting in the coming day."""
+    from services.registration.service import queue_reminders
 
     settings = load_settings()
+    db = Database.for_service(settings, "registration")
     stop = processes.stop_on_signals()
     while True:
-        sent = send_reminders(settings, timedelta(hours=hours))
-        if sent or not every:
-            click.echo(f"{sent} reminder(s) sent")
+        with db.transaction() as session:
+            queued = queue_reminders(session, datetime.now(UTC), timedelta(hours=hours))
+        if queued or not every:
+            click.echo(f"{queued} reminder(s) queued")
         if not every or stop.wait(every):
+            db.dispose()
             return
+
+
+@main.command("mail")
+@click.argument("service", type=click.Choice(["registration"]))
+def mail_command(service: str) -> None:
+    """Send SERVICE's queued mail until SIGTERM (retrying what the mail server refused)."""
+    from services.registration.notices import mail_worker
+
+    worker = mail_worker(load_settings())
+    worker.run(processes.stop_on_signals())
+    worker.db.dispose()
 
 
 @main.command()

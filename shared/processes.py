@@ -122,6 +122,7 @@ def children(settings: Settings) -> list[Child]:
         *relays,
         Child("consumer indicators", [*gia, "consume", "indicators"]),
         Child("reminders", [*gia, "remind", "--every", "900"]),
+        Child("mail registration", [*gia, "mail", "registration"]),
     ]
 
 

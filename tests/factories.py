@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from urllib.parse import urlsplit
 
+from services.registration.notices import mail_worker
 from shared.auth.tokens import mint_token
+from shared.mail import sent_messages
 from shared.settings import Settings
 
 MEETING = {
@@ -52,3 +56,16 @@ def path_of(url: str) -> str:
     """The part of an absolute link a test client requests."""
     parts = urlsplit(url)
     return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def delivered_mails(settings: Settings) -> list[EmailMessage]:
+    """Run registration's mail worker until its queue is empty, as the `gia mail` process
+    does, and read every mail written so far, oldest first."""
+    worker = mail_worker(settings)
+    while worker.deliver_pending():
+        pass
+    worker.db.dispose()
+    return [
+        message_from_bytes(path.read_bytes(), policy=policy.default)  # type: ignore[misc]
+        for path in sent_messages(settings.effective_mail_dir)
+    ]

@@ -8,11 +8,10 @@ from typing import Any
 from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
-from services.registration import exports, mails, service
+from services.registration import exports, service
 from services.registration.access import opens, personal_links
 from services.registration.domain import Status, waitlist_positions
 from services.registration.models import Meeting, Registration
-from services.registration.notices import compose_all
 from services.registration.schemas import (
     AccessQuery,
     MeetingChange,
@@ -106,11 +105,8 @@ def change_meeting(data: dict[str, Any], meeting_id: Any) -> Any:
     """Change a meeting; everyone registered is told, and more seats promote people waiting."""
     context = service_context()
     with context.db.transaction() as session:
-        outcome = service.change_meeting(session, context.recorder, str(meeting_id), data)
-        out = meeting_out(session, outcome.meeting)
-        messages = compose_all(context.settings, outcome, mails.meeting_changed)
-    service_context().mailer.send_all(messages)
-    return out
+        meeting = service.change_meeting(session, context.recorder, str(meeting_id), data)
+        return meeting_out(session, meeting)
 
 
 @api.post("/meetings/<uuid:meeting_id>/cancel")
@@ -121,11 +117,8 @@ def cancel_meeting(meeting_id: Any) -> Any:
     """Cancel a meeting: registration closes and everyone registered is told."""
     context = service_context()
     with context.db.transaction() as session:
-        outcome = service.cancel_meeting(session, context.recorder, str(meeting_id))
-        out = meeting_out(session, outcome.meeting)
-        messages = compose_all(context.settings, outcome, mails.meeting_cancelled)
-    service_context().mailer.send_all(messages)
-    return out
+        meeting = service.cancel_meeting(session, context.recorder, str(meeting_id))
+        return meeting_out(session, meeting)
 
 
 @api.get("/meetings/<uuid:meeting_id>/registrations")
@@ -190,11 +183,6 @@ def register(data: dict[str, Any], meeting_id: Any) -> Any:
     with context.db.transaction() as session:
         registration = service.register(session, context.recorder, str(meeting_id), data)
         position = service.waitlist_position(session, registration)
-        meeting = registration.meeting
-    # Outside the transaction: the meeting's row lock is held no longer than needed.
-    service_context().mailer.send_all(
-        [mails.registration_received(context.settings, meeting, registration, position)]
-    )
     return registration_out(registration, position)
 
 
@@ -232,10 +220,8 @@ def cancel_registration(query: dict[str, Any], registration_id: Any) -> Any:
     _staff_or_owner(str(registration_id), query["token"])
     context = service_context()
     with context.db.transaction() as session:
-        outcome = service.cancel_registration(session, context.recorder, str(registration_id))
-        messages = compose_all(context.settings, outcome, mails.promoted)
-    service_context().mailer.send_all(messages)
-    return registration_out(outcome.registration, None)
+        registration = service.cancel_registration(session, context.recorder, str(registration_id))
+    return registration_out(registration, None)
 
 
 @api.post("/registrations/<uuid:registration_id>/check-in")

@@ -15,6 +15,16 @@ ROLES = ("official", "council_member", "alderman", "other")
 RAAD_VOOR_RAAD_ROLES = frozenset({"council_member", "alderman"})
 
 
+class Notice(StrEnum):
+    """The mails registration queues; each names one registration."""
+
+    RECEIVED = "registration_received"
+    PROMOTED = "promoted"
+    MEETING_CHANGED = "meeting_changed"
+    MEETING_CANCELLED = "meeting_cancelled"
+    REMINDER = "reminder"
+
+
 class Status(StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"

@@ -6,6 +6,7 @@ person's own link to view or cancel the registration.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from email.message import EmailMessage
 
 from icalendar import Calendar
@@ -16,6 +17,9 @@ from services.registration.domain import AMSTERDAM, Status
 from services.registration.models import Meeting, Registration
 from shared.mail import compose
 from shared.settings import Settings
+
+# A notice about one registration at one meeting.
+Compose = Callable[[Settings, Meeting, Registration], EmailMessage]
 
 SIGNATURE = [
     "",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UtcDateTime
 from shared.events.outbox import OutboxMixin, utcnow
+from shared.mail_queue import MailQueueMixin
 
 
 class Base(DeclarativeBase):
@@ -17,6 +18,10 @@ class Base(DeclarativeBase):
 
 
 class Outbox(OutboxMixin, Base):
+    pass
+
+
+class MailQueue(MailQueueMixin, Base):
     pass
 
 

@@ -1,27 +1,56 @@
-"""Telling people what a use case did to their seat; always after the commit.
-
-Mails are composed inside the transaction (the rows are at hand) and sent once
-it committed, so a mail never announces something that was rolled back and a
-mail failure never undoes the change.
-"""
+"""What each queued notice says, composed from the registration as it is when it is sent."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from email.message import EmailMessage
 
-from services.registration import mails
-from services.registration.models import Meeting, Registration
-from services.registration.service import Outcome
+from sqlalchemy.orm import Session
+
+from services.registration import mails, service
+from services.registration.domain import Notice, Status
+from services.registration.models import MailQueue, Registration
+from shared.db import Database
+from shared.mail import Mailer
+from shared.mail_queue import Composer, MailWorker
 from shared.settings import Settings
 
-Compose = Callable[[Settings, Meeting, Registration], EmailMessage]
+
+def composers(settings: Settings) -> dict[str, Composer]:
+    def reachable(session: Session, registration_id: str, *statuses: Status) -> Registration | None:
+        registration = session.get(Registration, registration_id)
+        if registration is None or registration.email is None:
+            return None  # erased or gone: nobody to tell
+        return registration if registration.status in statuses else None
+
+    def received(session: Session, registration_id: str) -> EmailMessage | None:
+        r = reachable(session, registration_id, Status.CONFIRMED, Status.WAITLISTED)
+        if r is None:
+            return None
+        position = service.waitlist_position(session, r)
+        return mails.registration_received(settings, r.meeting, r, position)
+
+    def about(compose: mails.Compose, *statuses: Status) -> Composer:
+        def composer(session: Session, registration_id: str) -> EmailMessage | None:
+            r = reachable(session, registration_id, *statuses)
+            return compose(settings, r.meeting, r) if r else None
+
+        return composer
+
+    return {
+        Notice.RECEIVED: received,
+        Notice.PROMOTED: about(mails.promoted, Status.CONFIRMED),
+        Notice.MEETING_CHANGED: about(mails.meeting_changed, Status.CONFIRMED, Status.WAITLISTED),
+        Notice.MEETING_CANCELLED: about(
+            mails.meeting_cancelled, Status.CONFIRMED, Status.WAITLISTED
+        ),
+        Notice.REMINDER: about(mails.reminder, Status.CONFIRMED),
+    }
 
 
-def compose_all(settings: Settings, outcome: Outcome, about: Compose) -> list[EmailMessage]:
-    """Mails for the promoted and for everyone the outcome names to notify."""
-    meeting = outcome.meeting
-    if meeting is None:
-        return []
-    told = [mails.promoted(settings, meeting, r) for r in outcome.promoted if r.email]
-    return told + [about(settings, meeting, r) for r in outcome.to_notify if r.email]
+def mail_worker(settings: Settings, db: Database | None = None) -> MailWorker:
+    return MailWorker(
+        db or Database.for_service(settings, "registration"),
+        MailQueue,
+        composers(settings),
+        Mailer(settings),
+    )

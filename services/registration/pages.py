@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -32,7 +31,6 @@ from services.registration.domain import (
     why_registration_closed,
 )
 from services.registration.models import Meeting, Registration
-from services.registration.notices import compose_all
 from services.registration.schemas import MeetingIn, MeetingQuery, RegistrationIn
 from shared.events.outbox import EventRecorder
 from shared.municipalities import REGIONS
@@ -351,13 +349,8 @@ def register(meeting_id: UUID) -> Any:
         data = load_form(RegistrationIn())
         with context.db.transaction() as session:
             registration = service.register(session, context.recorder, str(meeting_id), data)
-            position = service.waitlist_position(session, registration)
-            meeting = registration.meeting
     except (ValidationError, Conflict) as error:
         return _meeting_page(str(meeting_id), Feedback.of(error))
-    service_context().mailer.send_all(
-        [mails.registration_received(context.settings, meeting, registration, position)]
-    )
     return redirect(_own_url(registration.id))
 
 
@@ -395,9 +388,7 @@ def cancel_registration(registration_id: UUID) -> Response:
     _check_link(registration_id, request.form.get("token"))
     context = service_context()
     with context.db.transaction() as session:
-        outcome = service.cancel_registration(session, context.recorder, str(registration_id))
-        messages = compose_all(context.settings, outcome, mails.promoted)
-    service_context().mailer.send_all(messages)
+        service.cancel_registration(session, context.recorder, str(registration_id))
     flash("U bent afgemeld. Wilt u toch komen? Meld u dan opnieuw aan.")
     return redirect(_own_url(str(registration_id)))
 
@@ -458,10 +449,8 @@ def edit_meeting(meeting_id: UUID) -> tuple[str, int]:
     return _edit_page(str(meeting_id))
 
 
-def _told(what: str, messages: list[EmailMessage]) -> Response:
-    """Sends the committed change's mails and tells staff how many people heard of it."""
-    flash(f"De bijeenkomst is {what}; {len(messages)} deelnemer(s) kregen bericht.")
-    service_context().mailer.send_all(messages)
+def _told(what: str) -> Response:
+    flash(f"De bijeenkomst is {what}; iedereen die zich aanmeldde krijgt bericht.")
     return redirect(url_for(".overview"))
 
 
@@ -473,11 +462,10 @@ def change_meeting(meeting_id: UUID) -> Any:
     try:
         data = load_form(MeetingIn())
         with context.db.transaction() as session:
-            outcome = service.change_meeting(session, context.recorder, str(meeting_id), data)
-            messages = compose_all(context.settings, outcome, mails.meeting_changed)
+            service.change_meeting(session, context.recorder, str(meeting_id), data)
     except (ValidationError, Conflict, Invalid) as error:
         return _edit_page(str(meeting_id), Feedback.of(error))
-    return _told("gewijzigd", messages)
+    return _told("gewijzigd")
 
 
 @pages.post("/beheer/bijeenkomsten/<uuid:meeting_id>/afgelasten")
@@ -485,9 +473,8 @@ def change_meeting(meeting_id: UUID) -> Any:
 def cancel_meeting(meeting_id: UUID) -> Response:
     context = service_context()
     with context.db.transaction() as session:
-        outcome = service.cancel_meeting(session, context.recorder, str(meeting_id))
-        messages = compose_all(context.settings, outcome, mails.meeting_cancelled)
-    return _told("afgelast", messages)
+        service.cancel_meeting(session, context.recorder, str(meeting_id))
+    return _told("afgelast")
 
 
 # -- staff: at the door -----------------------------------------------------------------------

@@ -7,7 +7,6 @@ and a meeting is never overbooked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.registration.domain import (
+    Notice,
     Status,
     programme_year_over,
     status_for_new_registration,
@@ -24,7 +24,7 @@ from services.registration.domain import (
     why_role_not_admitted,
     why_times_wrong,
 )
-from services.registration.models import Meeting, Registration
+from services.registration.models import MailQueue, Meeting, Registration
 from shared.events.catalogue import (
     ATTENDANCE_REVOKED,
     ATTENDED,
@@ -37,19 +37,16 @@ from shared.events.catalogue import (
     WAITLISTED,
 )
 from shared.events.outbox import EventRecorder, utcnow
+from shared.mail_queue import queue_mail
 from shared.problems import Conflict, Invalid, NotFound
 
 ACTIVE = (Status.CONFIRMED, Status.WAITLISTED)
 
 
-@dataclass
-class Outcome:
-    """A use case's result and the people it has to tell after the commit."""
-
-    registration: Registration | None = None
-    meeting: Meeting | None = None
-    promoted: list[Registration] = field(default_factory=list)
-    to_notify: list[Registration] = field(default_factory=list)
+def _tell(session: Session, notice: Notice, registrations: list[Registration]) -> None:
+    """Queue the mails in this transaction; the mail worker sends them after it committed."""
+    for registration in registrations:
+        queue_mail(session, MailQueue, notice, registration.id)
 
 
 # -- reading ---------------------------------------------------------------------
@@ -166,7 +163,7 @@ def create_meeting(session: Session, recorder: EventRecorder, data: dict[str, An
 
 def change_meeting(
     session: Session, recorder: EventRecorder, meeting_id: str, data: dict[str, Any]
-) -> Outcome:
+) -> Meeting:
     """Edit a meeting; more seats promote people waiting, and everyone registered is told."""
     meeting = get_meeting(session, meeting_id, lock=True)
     if meeting.cancelled_at is not None:
@@ -184,14 +181,18 @@ def change_meeting(
     recorder.record(
         session, MEETING_CHANGED, subject=f"meeting/{meeting.id}", data=_meeting_data(meeting)
     )
-    notify = [r for r in _active(session, meeting.id) if r not in promoted]
-    return Outcome(meeting=meeting, promoted=promoted, to_notify=notify)
+    _tell(
+        session,
+        Notice.MEETING_CHANGED,
+        [r for r in _active(session, meeting.id) if r not in promoted],
+    )
+    return meeting
 
 
-def cancel_meeting(session: Session, recorder: EventRecorder, meeting_id: str) -> Outcome:
+def cancel_meeting(session: Session, recorder: EventRecorder, meeting_id: str) -> Meeting:
     meeting = get_meeting(session, meeting_id, lock=True)
     if meeting.cancelled_at is not None:
-        return Outcome(meeting=meeting)  # cancelling twice tells nobody anything new
+        return meeting  # cancelling twice tells nobody anything new
     meeting.cancelled_at = utcnow()
     recorder.record(
         session,
@@ -199,7 +200,8 @@ def cancel_meeting(session: Session, recorder: EventRecorder, meeting_id: str) -
         subject=f"meeting/{meeting.id}",
         data={"meeting_id": meeting.id},
     )
-    return Outcome(meeting=meeting, to_notify=_active(session, meeting.id))
+    _tell(session, Notice.MEETING_CANCELLED, _active(session, meeting.id))
+    return meeting
 
 
 def _active(session: Session, meeting_id: str) -> list[Registration]:
@@ -265,25 +267,29 @@ def register(
     _status_event(
         session, recorder, REGISTERED if status == Status.CONFIRMED else WAITLISTED, registration
     )
+    if not walk_in:
+        _tell(session, Notice.RECEIVED, [registration])
     return registration
 
 
-def cancel_registration(session: Session, recorder: EventRecorder, registration_id: str) -> Outcome:
+def cancel_registration(
+    session: Session, recorder: EventRecorder, registration_id: str
+) -> Registration:
     """Cancel; a freed seat goes to the first person waiting."""
     meeting_id = get_registration(session, registration_id).meeting_id
     meeting = get_meeting(session, meeting_id, lock=True)
     registration = get_registration(session, registration_id)
     session.refresh(registration)  # as it is now that the meeting is locked
     if registration.status == Status.CANCELLED:
-        return Outcome(registration=registration, meeting=meeting)
+        return registration
     if registration.checked_in_at is not None:
         raise Conflict("This person has been checked in; undo the check-in first.")
     registration.status = Status.CANCELLED
     registration.cancelled_at = utcnow()
     session.flush()
     _status_event(session, recorder, REGISTRATION_CANCELLED, registration)
-    promoted = _promote(session, recorder, meeting)
-    return Outcome(registration=registration, meeting=meeting, promoted=promoted)
+    _promote(session, recorder, meeting)
+    return registration
 
 
 def _promote(session: Session, recorder: EventRecorder, meeting: Meeting) -> list[Registration]:
@@ -301,6 +307,7 @@ def _promote(session: Session, recorder: EventRecorder, meeting: Meeting) -> lis
         registration.status = Status.CONFIRMED
         _status_event(session, recorder, PROMOTED, registration)
     session.flush()
+    _tell(session, Notice.PROMOTED, list(waiting))
     return list(waiting)
 
 
@@ -368,9 +375,9 @@ def walk_in(
 # -- reminders and privacy -------------------------------------------------------------------
 
 
-def due_reminders(session: Session, now: datetime, ahead: timedelta) -> list[Registration]:
-    """Confirmed people of meetings starting within ``ahead`` who were not reminded yet."""
-    return list(
+def queue_reminders(session: Session, now: datetime, ahead: timedelta) -> int:
+    """Remind, once, everyone with a seat at a meeting starting within ``ahead``."""
+    due = list(
         session.scalars(
             select(Registration)
             .join(Meeting, Meeting.id == Registration.meeting_id)
@@ -386,6 +393,10 @@ def due_reminders(session: Session, now: datetime, ahead: timedelta) -> list[Reg
             .with_for_update(of=Registration, skip_locked=True)
         )
     )
+    for registration in due:
+        registration.reminded_at = now
+    _tell(session, Notice.REMINDER, due)
+    return len(due)
 
 
 def erase_personal_data(session: Session, meeting_id: str, now: datetime) -> int:

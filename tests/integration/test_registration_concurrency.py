@@ -5,17 +5,15 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from email import message_from_bytes, policy
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from services.registration.app import create_app
-from shared.mail import sent_messages
 from shared.migrations import upgrade
 from shared.settings import Settings
-from tests.factories import MEETING, PERSON, path_of, staff_headers
+from tests.factories import MEETING, PERSON, delivered_mails, path_of, staff_headers
 
 pytestmark = pytest.mark.services
 
@@ -80,8 +78,6 @@ def test_300_at_once_for_40_seats_then_a_cancellation_promotes_the_first_waiting
     seats = client.get(f"/api/v1/meetings/{meeting_id}").json
     assert seats["seats_left"] == 0 and seats["waiting"] == PEOPLE - SEATS - 1
 
-    last = message_from_bytes(
-        sent_messages(real_settings.effective_mail_dir)[-1].read_bytes(), policy=policy.default
-    )
+    last = delivered_mails(real_settings)[-1]
     assert last["To"] == first["email"]
     assert last["Subject"].startswith("Er is een plaats voor u")

@@ -10,14 +10,12 @@ import pytest
 
 from services.registration import service
 from services.registration.models import Meeting, Outbox
-from services.registration.reminders import send_reminders
 from services.registration.seed import EXAMPLE, seed
 from shared.db import Database
 from shared.events.outbox import EventRecorder
-from shared.mail import sent_messages
 from shared.migrations import upgrade
 from shared.settings import Settings, load_settings
-from tests.factories import PERSON
+from tests.factories import PERSON, delivered_mails
 
 
 @pytest.fixture
@@ -70,8 +68,9 @@ def test_a_reminder_goes_once_to_those_with_a_seat(settings: Settings) -> None:
         waiting = {**PERSON, "email": "wait@example.nl"}
         service.register(session, recorder, meeting.id, waiting, now=before)
 
-    assert send_reminders(settings, timedelta(hours=24), now=now) == 1
-    assert send_reminders(settings, timedelta(hours=24), now=now) == 0
-    (mail,) = sent_messages(settings.effective_mail_dir)
-    assert b"Herinnering" in mail.read_bytes() and b"an@example.nl" in mail.read_bytes()
+    for expected in (1, 0):
+        with db.transaction() as session:
+            assert service.queue_reminders(session, now, timedelta(hours=24)) == expected
     db.dispose()
+    reminders = [m for m in delivered_mails(settings) if m["Subject"].startswith("Herinnering")]
+    assert [mail["To"] for mail in reminders] == ["an@example.nl"]

@@ -1,0 +1,115 @@
+"""Mail as an outbox: a use case queues a row in its own transaction; a worker sends it.
+
+So a mail is never lost to a crash between the commit and the send, a mail
+server that is down only delays mail, and requests do not wait for composing
+and sending. Rows name what happened and to whom (``kind`` and ``about``); the
+worker composes the message from the service's current data when it sends.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from sqlalchemy import Index, Integer, String, Text, or_, select
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
+
+from shared.db import Database, UtcDateTime
+from shared.events.outbox import utcnow
+from shared.mail import Mailer
+
+log = logging.getLogger(__name__)
+
+# Composes the message for one row; None when there is no longer anyone to tell.
+Composer = Callable[[Session, str], EmailMessage | None]
+IDLE_POLL_SECONDS = 0.5
+MAX_ATTEMPTS = 10
+
+
+class MailQueueMixin:
+    __tablename__ = "mail_queue"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    about: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Index, ...]:
+        return (
+            Index(
+                "ix_mail_queue_pending",
+                "created_at",
+                postgresql_where=cls.sent_at.is_(None),  # type: ignore[attr-defined]
+                sqlite_where=cls.sent_at.is_(None),  # type: ignore[attr-defined]
+            ),
+        )
+
+
+def queue_mail(session: Session, model: type[MailQueueMixin], kind: str, about: str) -> None:
+    session.add(model(id=str(uuid.uuid4()), kind=kind, about=about, attempts=0))
+
+
+class MailWorker:
+    def __init__(
+        self,
+        db: Database,
+        model: type[MailQueueMixin],
+        composers: dict[str, Composer],
+        mailer: Mailer,
+        batch_size: int = 50,
+    ) -> None:
+        self.db = db
+        self.model = model
+        self.composers = composers
+        self.mailer = mailer
+        self.batch_size = batch_size
+
+    def deliver_pending(self, now: datetime | None = None) -> int:
+        """Send one batch of due mails; returns how many rows were settled."""
+        model = self.model
+        now = now or utcnow()
+        with self.db.transaction() as session:
+            rows = session.scalars(
+                select(model)
+                .where(
+                    model.sent_at.is_(None),
+                    model.attempts < MAX_ATTEMPTS,
+                    or_(model.retry_at.is_(None), model.retry_at <= now),
+                )
+                .order_by(model.created_at)
+                .limit(self.batch_size)
+                .with_for_update(skip_locked=True)
+            ).all()
+            for row in rows:
+                self._deliver(session, row, now)
+        return len(rows)
+
+    def _deliver(self, session: Session, row: MailQueueMixin, now: datetime) -> None:
+        message = self.composers[row.kind](session, row.about)
+        if message is None or self.mailer.send(message):
+            row.sent_at = now
+            return
+        row.attempts += 1
+        row.retry_at = now + timedelta(seconds=min(30 * 2**row.attempts, 3600))
+        row.last_error = "the mail server did not take it"
+        if row.attempts >= MAX_ATTEMPTS:
+            log.error("giving up on mail %s (%s) after %d attempts", row.id, row.kind, row.attempts)
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                settled = self.deliver_pending()
+            except Exception:  # the database is away: try again shortly
+                log.exception("mail worker could not read its queue")
+                settled = 0
+            if settled < self.batch_size:
+                stop.wait(IDLE_POLL_SECONDS)
