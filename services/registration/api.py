@@ -6,11 +6,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_smorest import Blueprint
-from sqlalchemy.orm import Session
 
 from services.registration import exports, service
 from services.registration.access import opens, personal_links
-from services.registration.domain import Status, waitlist_positions
+from services.registration.domain import waitlist_positions
 from services.registration.models import Meeting, Registration
 from services.registration.schemas import (
     AccessQuery,
@@ -31,14 +30,13 @@ api = Blueprint(
 STAFF = [{"bearer": []}]
 
 
-def meeting_out(session: Session, meeting: Meeting) -> dict[str, Any]:
+def meeting_out(meeting: Meeting) -> dict[str, Any]:
     out = {
         column: getattr(meeting, column)
         for column in MeetingOut().fields
         if hasattr(meeting, column)
     }
-    out["seats_left"] = service.seats_left(session, meeting)
-    out["waiting"] = service.count_with_status(session, meeting.id, Status.WAITLISTED)
+    out["seats_left"] = service.seats_left(meeting)
     return out
 
 
@@ -74,7 +72,7 @@ def _staff_or_owner(registration_id: str, token: str | None) -> None:
 def list_meetings(query: dict[str, Any]) -> Any:
     with service_context().db.transaction() as session:
         meetings = service.upcoming_meetings(session, datetime.now(UTC), **query)
-        return [meeting_out(session, meeting) for meeting in meetings]
+        return [meeting_out(meeting) for meeting in meetings]
 
 
 @api.post("/meetings")
@@ -86,14 +84,14 @@ def create_meeting(data: dict[str, Any]) -> Any:
     context = service_context()
     with context.db.transaction() as session:
         meeting = service.create_meeting(session, context.recorder, data)
-        return meeting_out(session, meeting)
+        return meeting_out(meeting)
 
 
 @api.get("/meetings/<uuid:meeting_id>")
 @api.response(200, MeetingOut)
 def get_meeting(meeting_id: Any) -> Any:
     with service_context().db.transaction() as session:
-        return meeting_out(session, service.get_meeting(session, str(meeting_id)))
+        return meeting_out(service.get_meeting(session, str(meeting_id)))
 
 
 @api.patch("/meetings/<uuid:meeting_id>")
@@ -106,7 +104,7 @@ def change_meeting(data: dict[str, Any], meeting_id: Any) -> Any:
     context = service_context()
     with context.db.transaction() as session:
         meeting = service.change_meeting(session, context.recorder, str(meeting_id), data)
-        return meeting_out(session, meeting)
+        return meeting_out(meeting)
 
 
 @api.post("/meetings/<uuid:meeting_id>/cancel")
@@ -118,7 +116,7 @@ def cancel_meeting(meeting_id: Any) -> Any:
     context = service_context()
     with context.db.transaction() as session:
         meeting = service.cancel_meeting(session, context.recorder, str(meeting_id))
-        return meeting_out(session, meeting)
+        return meeting_out(meeting)
 
 
 @api.get("/meetings/<uuid:meeting_id>/registrations")
@@ -182,7 +180,7 @@ def register(data: dict[str, Any], meeting_id: Any) -> Any:
     context = service_context()
     with context.db.transaction() as session:
         registration = service.register(session, context.recorder, str(meeting_id), data)
-        position = service.waitlist_position(session, registration)
+        position = service.newcomer_position(registration)
     return registration_out(registration, position)
 
 

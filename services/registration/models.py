@@ -45,6 +45,10 @@ class Meeting(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # Registrations so far: the next one's place in the order of arrival.
     arrivals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Seats given and people waiting, kept under the meeting's row lock, so
+    # registering does not count rows while everyone else waits for the lock.
+    confirmed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    waiting: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Registration(Base):

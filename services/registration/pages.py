@@ -239,8 +239,8 @@ def _listed(session: Session, meetings: Iterable[Meeting]) -> list[Listed]:
     return [
         Listed(
             meeting,
-            service.seats_left(session, meeting),
-            service.count_with_status(session, meeting.id, Status.WAITLISTED),
+            service.seats_left(meeting),
+            meeting.waiting,
         )
         for meeting in meetings
     ]

@@ -52,23 +52,23 @@ def _tell(session: Session, notice: Notice, registrations: list[Registration]) -
 # -- reading ---------------------------------------------------------------------
 
 
-def count_with_status(session: Session, meeting_id: str, status: Status) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Registration)
-            .where(Registration.meeting_id == meeting_id, Registration.status == status)
-        )
-        or 0
-    )
+def seats_left(meeting: Meeting) -> int:
+    return max(meeting.capacity - meeting.confirmed, 0)
 
 
-def confirmed_count(session: Session, meeting_id: str) -> int:
-    return count_with_status(session, meeting_id, Status.CONFIRMED)
+def _count(meeting: Meeting, status: str, change: int) -> None:
+    """Keep the meeting's counters in step with a status change; needs the meeting lock."""
+    if status == Status.CONFIRMED:
+        meeting.confirmed += change
+    elif status == Status.WAITLISTED:
+        meeting.waiting += change
 
 
-def seats_left(session: Session, meeting: Meeting) -> int:
-    return max(meeting.capacity - confirmed_count(session, meeting.id), 0)
+def newcomer_position(registration: Registration) -> int | None:
+    """The place of a registration just made: the newest is last in line."""
+    if registration.status != Status.WAITLISTED:
+        return None
+    return registration.meeting.waiting
 
 
 def waitlist_position(session: Session, registration: Registration) -> int | None:
@@ -152,7 +152,7 @@ def _meeting_data(meeting: Meeting) -> dict[str, Any]:
 
 
 def create_meeting(session: Session, recorder: EventRecorder, data: dict[str, Any]) -> Meeting:
-    meeting = Meeting(**data, arrivals=0)
+    meeting = Meeting(**data, arrivals=0, confirmed=0, waiting=0)
     session.add(meeting)
     session.flush()
     recorder.record(
@@ -168,7 +168,7 @@ def change_meeting(
     meeting = get_meeting(session, meeting_id, lock=True)
     if meeting.cancelled_at is not None:
         raise Conflict("This meeting has been cancelled and can no longer be changed.")
-    reason = why_capacity_refused(data.get("capacity"), confirmed_count(session, meeting.id))
+    reason = why_capacity_refused(data.get("capacity"), meeting.confirmed)
     if reason:
         raise Conflict(reason)
     for key, value in data.items():
@@ -252,10 +252,11 @@ def register(
     ) or why_role_not_admitted(meeting.kind, data["role"])
     if reason:
         raise Conflict(reason)
-    status = status_for_new_registration(confirmed_count(session, meeting.id), meeting.capacity)
+    status = status_for_new_registration(meeting.confirmed, meeting.capacity)
     if walk_in and status != Status.CONFIRMED:
         raise Conflict("The meeting is full; raise its capacity to let a walk-in in.")
     meeting.arrivals += 1
+    _count(meeting, status, +1)
     registration = Registration(
         meeting_id=meeting.id, status=status, arrival=meeting.arrivals, walk_in=walk_in, **data
     )
@@ -284,6 +285,7 @@ def cancel_registration(
         return registration
     if registration.checked_in_at is not None:
         raise Conflict("This person has been checked in; undo the check-in first.")
+    _count(meeting, registration.status, -1)
     registration.status = Status.CANCELLED
     registration.cancelled_at = utcnow()
     session.flush()
@@ -294,7 +296,7 @@ def cancel_registration(
 
 def _promote(session: Session, recorder: EventRecorder, meeting: Meeting) -> list[Registration]:
     """Fill free seats from the waiting list, first come first served. Needs the meeting lock."""
-    free = meeting.capacity - confirmed_count(session, meeting.id)
+    free = meeting.capacity - meeting.confirmed
     if free <= 0 or meeting.cancelled_at is not None:
         return []
     waiting = session.scalars(
@@ -304,7 +306,9 @@ def _promote(session: Session, recorder: EventRecorder, meeting: Meeting) -> lis
         .limit(free)
     ).all()
     for registration in waiting:
+        _count(meeting, registration.status, -1)
         registration.status = Status.CONFIRMED
+        _count(meeting, registration.status, +1)
         _status_event(session, recorder, PROMOTED, registration)
     session.flush()
     _tell(session, Notice.PROMOTED, list(waiting))
