@@ -19,6 +19,7 @@ from services.registration.schemas import (
     MeetingQuery,
     RegistrationIn,
     RegistrationOut,
+    WalkInIn,
 )
 from shared.problems import Forbidden
 from shared.web.auth import bearer_principal, require_role
@@ -185,7 +186,7 @@ def register(data: dict[str, Any], meeting_id: Any) -> Any:
 
 
 @api.post("/meetings/<uuid:meeting_id>/walk-ins")
-@api.arguments(RegistrationIn)
+@api.arguments(WalkInIn)
 @api.response(201, RegistrationOut)
 @api.doc(security=STAFF)
 @require_role("staff")

@@ -31,7 +31,7 @@ from services.registration.domain import (
     why_registration_closed,
 )
 from services.registration.models import Meeting, Registration
-from services.registration.schemas import MeetingIn, MeetingQuery, RegistrationIn
+from services.registration.schemas import MeetingIn, MeetingQuery, RegistrationIn, WalkInIn
 from shared.events.outbox import EventRecorder
 from shared.municipalities import REGIONS
 from shared.problems import Conflict, Forbidden, Invalid, Problem
@@ -516,7 +516,7 @@ def door(meeting_id: UUID) -> tuple[str, int]:
 def walk_in(meeting_id: UUID) -> Any:
     context = service_context()
     try:
-        data = load_form(RegistrationIn())
+        data = load_form(WalkInIn())
         with context.db.transaction() as session:
             registration = service.walk_in(session, context.recorder, str(meeting_id), data)
     except (ValidationError, Conflict) as error:

@@ -83,6 +83,12 @@ class Links(Schema):
     cancel = fields.Url(metadata={"description": "POST here to cancel"})
 
 
+class WalkInIn(RegistrationIn):
+    """Someone at the door: staff may not get an e-mail address, and need none to let them in."""
+
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+
+
 class RegistrationOut(Schema):
     id = fields.UUID()
     meeting_id = fields.UUID()

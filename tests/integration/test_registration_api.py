@@ -167,20 +167,27 @@ def test_check_in_undo_and_walk_in_write_attendance_events(
         headers=staff,
     )
     assert walked.status_code == 201 and walked.json["walk_in"] and walked.json["checked_in_at"]
+    nameless = client.post(
+        f"/api/v1/meetings/{meeting_id}/walk-ins",
+        json={"name": "Cor de Wit", "role": "other", "organisation": "COA"},
+        headers=staff,
+    )
+    assert nameless.status_code == 201 and nameless.json["email"] is None
     attendance = client.get(f"/api/v1/meetings/{meeting_id}/attendance.csv", headers=staff)
     assert attendance.mimetype == "text/csv"
     rows = attendance.get_data(as_text=True).splitlines()
-    assert len(rows) == 2 and "door@example.nl" in rows[1] and "Amsterdam" in rows[1]
+    assert len(rows) == 3 and "door@example.nl" in rows[1] and "Amsterdam" in rows[1]
     listed = client.get(f"/api/v1/meetings/{meeting_id}/registrations.csv", headers=staff)
     assert [line.split(",")[6] for line in listed.get_data(as_text=True).splitlines()] == [
         "status",
+        "confirmed",
         "confirmed",
         "confirmed",
     ]
     db = Database.for_service(real_settings, "registration")
     with db.transaction() as session:
         kinds = [row.type for row in session.scalars(select(Outbox).order_by(Outbox.created_at))]
-    assert kinds[-4:] == [ATTENDED, ATTENDANCE_REVOKED, REGISTERED, ATTENDED]
+    assert kinds[-6:] == [ATTENDED, ATTENDANCE_REVOKED, REGISTERED, ATTENDED, REGISTERED, ATTENDED]
     db.dispose()
 
 
