@@ -1,23 +1,19 @@
 """The registration service's Dutch web pages: for people who register, and for staff.
 
-Views stay thin: forms go through the API's marshmallow schemas, changes through
-the use cases in service.py, and mails go out after the commit, as in api.py.
-Use cases speak English (their Problems also answer the API); this module turns
-their messages into Dutch for the people reading the pages.
+Views stay thin: forms go through the API's marshmallow schemas (``forms``),
+changes through the use cases in service.py, which also queue the mails.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from uuid import UUID
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
@@ -30,6 +26,18 @@ from services.registration.domain import (
     waitlist_positions,
     why_registration_closed,
 )
+from services.registration.forms import (
+    EXPIRED_FORM,
+    FIELD_LABELS,
+    KIND_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    Feedback,
+    dutch,
+    first_message,
+    form_values,
+    load_form,
+)
 from services.registration.models import Meeting, Registration
 from services.registration.schemas import MeetingIn, MeetingQuery, RegistrationIn, WalkInIn
 from shared.events.outbox import EventRecorder
@@ -41,191 +49,6 @@ from shared.web.service import service_context
 
 pages = Blueprint("registration_pages", __name__, template_folder="templates")
 
-KIND_LABELS = {"gia": "GIA-bijeenkomst", "raad_voor_raad": "Raad voor Raad"}
-ROLE_LABELS = {
-    "official": "ambtenaar",
-    "council_member": "raadslid",
-    "alderman": "wethouder",
-    "other": "anders",
-}
-STATUS_LABELS = {
-    Status.CONFIRMED: "aangemeld",
-    Status.WAITLISTED: "op de wachtlijst",
-    Status.CANCELLED: "afgemeld",
-}
-FIELD_LABELS = {
-    "name": "Naam",
-    "email": "E-mailadres",
-    "role": "Rol",
-    "municipality_code": "Gemeente",
-    "organisation": "Organisatie",
-    "kind": "Soort bijeenkomst",
-    "title": "Titel",
-    "region": "Regio",
-    "venue": "Locatie",
-    "address": "Adres",
-    "starts_at": "Begint op",
-    "ends_at": "Eindigt op",
-    "capacity": "Aantal plaatsen",
-    "registration_deadline": "Aanmelden kan tot",
-    "themes": "Thema's",
-    "theme": "Thema",
-    "counts_for_participation": "Telt mee voor deelname",
-    "guide_presented": "De handreiking wordt gepresenteerd",
-}
-
-# The English messages of marshmallow, the schemas and the use cases, in Dutch; first match wins.
-DUTCH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), text)
-    for pattern, text in (
-        (r"Missing data for required field|may not be null", "Vul dit veld in."),
-        (r"Not a valid email", "Vul een geldig e-mailadres in, zoals naam@gemeente.nl."),
-        (r"Unknown municipality code", "Deze gemeente kennen wij niet; kies er een uit de lijst."),
-        (
-            r"Give a municipality_code or an organisation",
-            "Kies uw gemeente of vul uw organisatie in.",
-        ),
-        (r"Must be one of", "Kies een van de mogelijkheden."),
-        (
-            r"Length must be between (?P<low>\d+) and (?P<high>\d+)",
-            "Vul {low} tot {high} tekens in.",
-        ),
-        (r"Shorter than minimum length (?P<low>\d+)", "Vul minstens {low} tekens in."),
-        (r"Longer than maximum length (?P<high>\d+)", "Vul hoogstens {high} tekens in."),
-        (r"Not a valid integer", "Vul een geheel getal in."),
-        (
-            r"greater than or equal to (?P<low>\d+) and less than or equal to (?P<high>\d+)",
-            "Vul een getal van {low} tot en met {high} in.",
-        ),
-        (r"Not a valid (aware )?datetime", "Vul een datum en tijd in."),
-        (r"must end after it starts", "De bijeenkomst moet eindigen nadat ze begint."),
-        (r"must close before the meeting", "Aanmelden moet sluiten voordat de bijeenkomst begint."),
-        (r"cancelled and can no longer", "Deze bijeenkomst is afgelast en kan niet meer wijzigen."),
-        (r"meeting has been cancelled", "Deze bijeenkomst is afgelast; aanmelden kan niet meer."),
-        (r"Registration closed", "De aanmelding voor deze bijeenkomst is gesloten."),
-        (
-            r"Raad voor Raad meetings are for",
-            "Raad voor Raad-bijeenkomsten zijn alleen voor raadsleden en wethouders. Als "
-            "ambtenaar of namens een andere organisatie bent u van harte welkom op een "
-            "regionale GIA-bijeenkomst.",
-        ),
-        (r"(?P<email>\S+) is already registered", "{email} is al aangemeld voor deze bijeenkomst."),
-        (
-            r"meeting is full; raise its capacity",
-            "De bijeenkomst is vol. Verhoog eerst het aantal plaatsen om iemand binnen te laten.",
-        ),
-        (
-            r"(?P<count>\d+) people already have a confirmed seat",
-            "{count} deelnemers hebben al een bevestigde plaats; "
-            "het aantal plaatsen kan niet lager zijn.",
-        ),
-        (
-            r"has been checked in; undo",
-            "U bent al binnen gemeld bij de bijeenkomst; afmelden kan niet meer.",
-        ),
-        (
-            r"Only confirmed registrations can check in",
-            "Alleen wie een bevestigde plaats heeft, kan binnen worden gemeld.",
-        ),
-        (r"There is no meeting", "Deze bijeenkomst bestaat niet."),
-        (r"There is no registration", "Deze aanmelding bestaat niet."),
-        (
-            r"link does not open",
-            "Deze link is niet geldig. Gebruik de link uit de e-mail die u van ons kreeg.",
-        ),
-    )
-)
-# When no message above matches: what the status alone says.
-STATUS_MESSAGES = {
-    400: "Dit verzoek kunnen wij niet verwerken.",
-    403: "U heeft geen toegang tot deze pagina.",
-    404: "Deze pagina bestaat niet.",
-    409: "Dat kan nu niet; de gegevens zijn intussen veranderd.",
-    422: "Deze invoer klopt niet.",
-}
-EXPIRED_FORM = "Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens."
-LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
-
-
-def dutch(english: str, status: int) -> str:
-    """The Dutch for a message; an unforeseen one falls back to what its status says."""
-    for pattern, text in DUTCH:
-        if found := pattern.search(english):
-            return text.format(**found.groupdict())
-    return STATUS_MESSAGES.get(status, STATUS_MESSAGES[400])
-
-
-def _first(messages: Any) -> str:
-    """marshmallow nests messages (per list item, for one); the first says enough."""
-    if isinstance(messages, str):
-        return messages
-    return _first(next(iter(messages.values() if isinstance(messages, Mapping) else messages)))
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """What a refused form tells the person: a Dutch message per field and/or in general."""
-
-    status: int = 200
-    errors: dict[str, str] = field(default_factory=dict)
-    message: str | None = None
-
-    @classmethod
-    def of(cls, error: ValidationError | Problem) -> Feedback:
-        if isinstance(error, ValidationError):
-            messages = error.normalized_messages()
-            return cls(422, {name: dutch(_first(found), 422) for name, found in messages.items()})
-        errors = error.extra.get("errors") or {}
-        return cls(
-            error.status,
-            {name: dutch(_first(found), error.status) for name, found in errors.items()},
-            None if errors else dutch(error.detail, error.status),
-        )
-
-
-def load_form(schema: Schema) -> dict[str, Any]:
-    """The POSTed form through one of the API's schemas; raises ValidationError.
-
-    Forms send empty strings, leave unticked boxes out and hold Amsterdam wall-clock
-    times; the schemas want absent or None, False, and times with an offset.
-    """
-    form = request.form
-    data: dict[str, Any] = {}
-    for name, spec in schema.fields.items():
-        value = form.get(name, "").strip()
-        if isinstance(spec, fields.List):
-            data[name] = form.getlist(name)
-        elif isinstance(spec, fields.Boolean):
-            data[name] = name in form
-        elif value:
-            data[name] = _with_offset(value) if isinstance(spec, fields.DateTime) else value
-        elif spec.allow_none:
-            data[name] = None
-    return schema.load(data)
-
-
-def form_values(schema: Schema, thing: Any) -> MultiDict[str, Any]:
-    """What a form shows for ``thing`` before it is edited: the reverse of ``load_form``."""
-    values: MultiDict[str, Any] = MultiDict()
-    for name, spec in schema.fields.items():
-        value = getattr(thing, name)
-        if isinstance(spec, fields.List):
-            values.setlist(name, value)
-        elif isinstance(spec, fields.DateTime):
-            values[name] = value.astimezone(AMSTERDAM).strftime(LOCAL_INPUT)
-        elif value not in (None, False):
-            values[name] = value
-    return values
-
-
-def _with_offset(value: str) -> str:
-    """Amsterdam wall-clock time with its offset of that day (summer or winter time)."""
-    try:
-        local = datetime.fromisoformat(value)
-    except ValueError:
-        return value  # the schema says what is wrong with it
-    return (local if local.tzinfo else local.replace(tzinfo=AMSTERDAM)).isoformat()
-
 
 class Listed(NamedTuple):
     """A meeting as lists show it: with the seats still free and the people waiting."""
@@ -235,15 +58,8 @@ class Listed(NamedTuple):
     waiting: int
 
 
-def _listed(session: Session, meetings: Iterable[Meeting]) -> list[Listed]:
-    return [
-        Listed(
-            meeting,
-            service.seats_left(meeting),
-            meeting.waiting,
-        )
-        for meeting in meetings
-    ]
+def _listed(meetings: Iterable[Meeting]) -> list[Listed]:
+    return [Listed(meeting, service.seats_left(meeting), meeting.waiting) for meeting in meetings]
 
 
 def origin(registration: Registration) -> str:
@@ -294,7 +110,7 @@ def _problem_page(error: Problem) -> tuple[str, int]:
 
 @pages.errorhandler(ValidationError)
 def _invalid_page(error: ValidationError) -> tuple[str, int]:
-    return error_page(422, dutch(_first(error.messages), 422))
+    return error_page(422, dutch(first_message(error.messages), 422))
 
 
 @pages.errorhandler(CSRFError)
@@ -314,13 +130,13 @@ def meetings() -> str:
     )
     with service_context().db.transaction() as session:
         found = service.upcoming_meetings(session, datetime.now(UTC), **chosen)
-        listed = _listed(session, found)
+        listed = _listed(found)
     return render_template("registration/meetings.html", listed=listed, values=request.args)
 
 
 def _meeting_page(meeting_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
     with service_context().db.transaction() as session:
-        (listed,) = _listed(session, [service.get_meeting(session, meeting_id)])
+        (listed,) = _listed([service.get_meeting(session, meeting_id)])
     meeting = listed.meeting
     closed = why_registration_closed(
         cancelled=meeting.cancelled_at is not None,
@@ -400,7 +216,7 @@ def _overview(feedback: Feedback | None = None) -> tuple[str, int]:
     with service_context().db.transaction() as session:
         # Past meetings too: their attendance lists are still wanted.
         everything = session.scalars(select(Meeting).order_by(Meeting.starts_at.desc()))
-        listed = _listed(session, everything)
+        listed = _listed(everything)
     feedback = feedback or Feedback()
     new = {"kind": "gia", "counts_for_participation": "on"}
     return render_template(
