@@ -7,6 +7,7 @@ and a meeting is never overbooked.
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -258,18 +259,24 @@ def register(
     meeting.arrivals += 1
     _count(meeting, status, +1)
     registration = Registration(
-        meeting_id=meeting.id, status=status, arrival=meeting.arrivals, walk_in=walk_in, **data
+        id=str(uuid.uuid4()),
+        meeting_id=meeting.id,
+        status=status,
+        arrival=meeting.arrivals,
+        walk_in=walk_in,
+        **data,
     )
     session.add(registration)
-    try:
-        session.flush()
-    except IntegrityError as error:
-        raise Conflict(f"{data['email']} is already registered for this meeting.") from error
     _status_event(
         session, recorder, REGISTERED if status == Status.CONFIRMED else WAITLISTED, registration
     )
     if not walk_in:
         _tell(session, Notice.RECEIVED, [registration])
+    # One flush for everything: every other registration is waiting on the lock.
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise Conflict(f"{data['email']} is already registered for this meeting.") from error
     return registration
 
 
