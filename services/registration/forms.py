@@ -105,6 +105,10 @@ DUTCH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"Only confirmed registrations can check in",
             "Alleen wie een bevestigde plaats heeft, kan binnen worden gemeld.",
         ),
+        (
+            r"erased once the programme year",
+            "Persoonsgegevens kunnen pas worden gewist als het programmajaar voorbij is.",
+        ),
         (r"There is no meeting", "Deze bijeenkomst bestaat niet."),
         (r"There is no registration", "Deze aanmelding bestaat niet."),
         (

@@ -23,6 +23,7 @@ from services.registration.access import access_token, opens
 from services.registration.domain import (
     AMSTERDAM,
     Status,
+    programme_year_over,
     waitlist_positions,
     why_registration_closed,
 )
@@ -219,9 +220,13 @@ def _overview(feedback: Feedback | None = None) -> tuple[str, int]:
         listed = _listed(everything)
     feedback = feedback or Feedback()
     new = {"kind": "gia", "counts_for_participation": "on"}
+    now = datetime.now(UTC)
     return render_template(
         "registration/staff/overview.html",
         listed=listed,
+        erasable={
+            item.meeting.id for item in listed if programme_year_over(item.meeting.starts_at, now)
+        },
         feedback=feedback,
         values=request.form if request.method == "POST" else MultiDict(new),
     ), feedback.status
@@ -291,6 +296,16 @@ def cancel_meeting(meeting_id: UUID) -> Response:
     with context.db.transaction() as session:
         service.cancel_meeting(session, context.recorder, str(meeting_id))
     return _told("afgelast")
+
+
+@pages.post("/beheer/bijeenkomsten/<uuid:meeting_id>/wissen")
+@page_for("staff")
+def erase_personal_data(meeting_id: UUID) -> Response:
+    """Once the programme year is over: names and addresses go, attendance by municipality stays."""
+    with service_context().db.transaction() as session:
+        erased = service.erase_personal_data(session, str(meeting_id), datetime.now(UTC))
+    flash(f"De persoonsgegevens van {erased} inschrijving(en) zijn gewist.")
+    return redirect(url_for(".overview"))
 
 
 # -- staff: at the door -----------------------------------------------------------------------

@@ -184,7 +184,7 @@ def test_raad_voor_raad_explains_and_refuses_an_official_in_dutch(
     meeting_id = new_meeting(app, kind="raad_voor_raad", title="Raad voor Raad Zuid")
     assert "Voor raadsleden en wethouders" in text(client.get(f"/bijeenkomsten/{meeting_id}"))
     refused = client.post(f"/bijeenkomsten/{meeting_id}", data=FORM)
-    assert refused.status_code == 409
+    assert refused.status_code == 409 and "als het programmajaar voorbij is" in text(refused)
     assert "Raad voor Raad-bijeenkomsten zijn alleen voor raadsleden en wethouders" in text(refused)
     assert 'value="An de Vries"' in text(refused) and registrations(app) == []
     register(client, meeting_id, role="council_member")
@@ -373,7 +373,7 @@ def test_checking_in_someone_waiting_is_a_dutch_conflict(app: Flask, staff: Flas
     register(staff, meeting_id, email="b@example.nl")
     waiting = registrations(app)[1]
     refused = staff.post(f"/beheer/inschrijvingen/{waiting.id}/binnen")
-    assert refused.status_code == 409
+    assert refused.status_code == 409 and "als het programmajaar voorbij is" in text(refused)
     assert "Alleen wie een bevestigde plaats heeft" in text(refused)
 
 
@@ -388,3 +388,28 @@ def test_a_form_without_its_csrf_token_is_refused(app: Flask, client: FlaskClien
     refused = client.post(f"/bijeenkomsten/{meeting_id}", data=FORM)
     assert refused.status_code == 400 and "Het formulier is verlopen." in text(refused)
     assert registrations(app) == []
+
+
+def test_staff_erase_personal_data_of_a_past_programme_year(app: Flask, staff: FlaskClient) -> None:
+    past = new_meeting(
+        app,
+        starts_at="2012-03-01T14:00:00+01:00",
+        ends_at="2012-03-01T17:00:00+01:00",
+        registration_deadline="2012-02-25T23:59:00+01:00",
+    )
+    upcoming = new_meeting(app)
+    context = app.extensions["gia"]
+    with context.db.transaction() as session:
+        service.register(
+            session, context.recorder, past, PERSON, now=datetime(2012, 2, 1, tzinfo=UTC)
+        )
+    overview = text(staff.get("/beheer"))
+    assert f"/beheer/bijeenkomsten/{past}/wissen" in overview
+    assert f"/beheer/bijeenkomsten/{upcoming}/wissen" not in overview
+
+    erased = staff.post(f"/beheer/bijeenkomsten/{past}/wissen", follow_redirects=True)
+    assert "De persoonsgegevens van 1 inschrijving(en) zijn gewist." in text(erased)
+    (person,) = registrations(app)
+    assert person.name is None and person.email is None and person.municipality_code
+    refused = staff.post(f"/beheer/bijeenkomsten/{upcoming}/wissen")
+    assert refused.status_code == 409 and "als het programmajaar voorbij is" in text(refused)
