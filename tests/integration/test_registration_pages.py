@@ -184,7 +184,7 @@ def test_raad_voor_raad_explains_and_refuses_an_official_in_dutch(
     meeting_id = new_meeting(app, kind="raad_voor_raad", title="Raad voor Raad Zuid")
     assert "Voor raadsleden en wethouders" in text(client.get(f"/bijeenkomsten/{meeting_id}"))
     refused = client.post(f"/bijeenkomsten/{meeting_id}", data=FORM)
-    assert refused.status_code == 409 and "als het programmajaar voorbij is" in text(refused)
+    assert refused.status_code == 409
     assert "Raad voor Raad-bijeenkomsten zijn alleen voor raadsleden en wethouders" in text(refused)
     assert 'value="An de Vries"' in text(refused) and registrations(app) == []
     register(client, meeting_id, role="council_member")
@@ -373,7 +373,7 @@ def test_checking_in_someone_waiting_is_a_dutch_conflict(app: Flask, staff: Flas
     register(staff, meeting_id, email="b@example.nl")
     waiting = registrations(app)[1]
     refused = staff.post(f"/beheer/inschrijvingen/{waiting.id}/binnen")
-    assert refused.status_code == 409 and "als het programmajaar voorbij is" in text(refused)
+    assert refused.status_code == 409
     assert "Alleen wie een bevestigde plaats heeft" in text(refused)
 
 
