@@ -66,18 +66,26 @@ def environment(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str
 
 
 @pytest.fixture
-def running(environment: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "run"],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    yield process, environment
-    if process.poll() is None:
-        process.kill()
-        process.wait()
+def running(
+    environment: dict[str, str], tmp_path: Path
+) -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
+    log = tmp_path / "gia-run.log"
+    with log.open("w") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "shared.cli", "run"],
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+        try:
+            yield process, environment
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    # Captured, so pytest shows it only beside a failure: the processes' own account.
+    print(log.read_text(errors="replace")[-6000:], file=sys.stderr)
 
 
 def test_a_check_in_is_counted_and_ctrl_c_stops_everything(
