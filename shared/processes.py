@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -20,7 +21,9 @@ from shared.events.topology import broker_connection, build_topology
 from shared.settings import PUBLISHERS, SERVICES, Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-STOP_GRACE_SECONDS = 15.0
+# Longer than gunicorn's own graceful timeout (25 s), so a server is never cut
+# off while it is still letting its workers finish.
+STOP_GRACE_SECONDS = 30.0
 READY_TIMEOUT_SECONDS = 60.0
 
 
@@ -145,7 +148,9 @@ def _stop(running: list[Child]) -> None:
         try:
             child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            child.process.kill()
+            # The whole session: gunicorn's workers must not outlive their master.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.process.pid, signal.SIGKILL)
             child.process.wait()
 
 
