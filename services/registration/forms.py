@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from services.registration.domain import AMSTERDAM, Status
 from shared.problems import Problem
+from shared.web.errors import DUTCH_STATUS
 
 KIND_LABELS = {"gia": "GIA-bijeenkomst", "raad_voor_raad": "Raad voor Raad"}
 ROLE_LABELS = {
@@ -118,13 +119,6 @@ DUTCH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 # When no message above matches: what the status alone says.
-STATUS_MESSAGES = {
-    400: "Dit verzoek kunnen wij niet verwerken.",
-    403: "U heeft geen toegang tot deze pagina.",
-    404: "Deze pagina bestaat niet.",
-    409: "Dat kan nu niet; de gegevens zijn intussen veranderd.",
-    422: "Deze invoer klopt niet.",
-}
 EXPIRED_FORM = "Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens."
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
 
@@ -134,7 +128,7 @@ def dutch(english: str, status: int) -> str:
     for pattern, text in DUTCH:
         if found := pattern.search(english):
             return text.format(**found.groupdict())
-    return STATUS_MESSAGES.get(status, STATUS_MESSAGES[400])
+    return DUTCH_STATUS.get(status, DUTCH_STATUS[400])
 
 
 def first_message(messages: Any) -> str:

@@ -17,6 +17,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from services.registration import exports, mails, service
 from services.registration.access import access_token, opens
@@ -75,6 +76,14 @@ def _amsterdam(moment: datetime, pattern: str = "%d-%m-%Y %H:%M") -> str:
     return moment.astimezone(AMSTERDAM).strftime(pattern)
 
 
+def _posted() -> MultiDict[str, str]:
+    """What the form sent, to show it again; nothing when it was too large to read."""
+    try:
+        return request.form
+    except RequestEntityTooLarge:
+        return MultiDict()
+
+
 @pages.context_processor
 def _page_context() -> dict[str, Any]:
     """Labels and helpers for every page; ``values`` and ``feedback`` are what forms show."""
@@ -90,7 +99,7 @@ def _page_context() -> dict[str, Any]:
         "where": mails.where,
         "origin": origin,
         "amsterdam": _amsterdam,
-        "values": request.form,
+        "values": _posted(),
         "feedback": Feedback(),
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
@@ -29,11 +29,40 @@ def _validation_errors(data: dict[str, Any] | None) -> dict[str, Any] | None:
     return messages
 
 
+# What an error means, for people reading pages (in Dutch, as the pages are).
+DUTCH_STATUS: dict[int, str] = {
+    400: "Dit verzoek kunnen wij niet verwerken.",
+    403: "U heeft geen toegang tot deze pagina.",
+    404: "Deze pagina bestaat niet.",
+    405: "Deze pagina werkt zo niet; ga terug en probeer het opnieuw.",
+    409: "Dat kan nu niet; de gegevens zijn intussen veranderd.",
+    413: "Wat u stuurde is te groot. Maak het korter en probeer het opnieuw.",
+    422: "Deze invoer klopt niet.",
+    500: "Er ging bij ons iets mis. Probeer het later nog eens.",
+    503: "Deze dienst is even niet beschikbaar. Probeer het later nog eens.",
+}
+
+
+def wants_page() -> bool:
+    """A browser on a page, not a program on the API: it asks for HTML first."""
+    if request.path.startswith("/api/"):
+        return False
+    best = request.accept_mimetypes.best_match([PROBLEM_JSON, "application/json", "text/html"])
+    return best == "text/html"
+
+
+def error_page(status: int) -> Response:
+    message = DUTCH_STATUS.get(status, DUTCH_STATUS[500 if status >= 500 else 400])
+    return make_response(render_template("gia/error.html", message=message), status)
+
+
 class ProblemApi(Api):
-    """flask-smorest's Api with errors in the RFC 9457 shape."""
+    """flask-smorest's Api with errors in the RFC 9457 shape, or a Dutch page for browsers."""
 
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
         # Flask has already logged an unhandled error with its traceback.
+        if wants_page():
+            return error_page(error.code or 500)
         data = getattr(error, "data", None)
         errors = _validation_errors(data)
         detail = error.description

@@ -413,3 +413,19 @@ def test_staff_erase_personal_data_of_a_past_programme_year(app: Flask, staff: F
     assert person.name is None and person.email is None and person.municipality_code
     refused = staff.post(f"/beheer/bijeenkomsten/{upcoming}/wissen")
     assert refused.status_code == 409 and "als het programmajaar voorbij is" in text(refused)
+
+
+def test_browsers_get_dutch_error_pages_and_programs_problem_json(app: Flask) -> None:
+    client = app.test_client()
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    missing = client.get("/bestaat-niet", headers=browser)
+    assert missing.status_code == 404 and "Deze pagina bestaat niet." in text(missing)
+    meeting_id = new_meeting(app)
+    too_big = client.post(
+        f"/bijeenkomsten/{meeting_id}", data={**FORM, "name": "x" * 1024 * 1024}, headers=browser
+    )
+    assert too_big.status_code == 413 and "te groot" in text(too_big)
+    assert registrations(app) == []
+    program = client.get("/api/v1/bestaat-niet", headers=browser)
+    assert program.status_code == 404 and program.mimetype == "application/problem+json"
+    assert client.get("/bestaat-niet").mimetype == "application/problem+json"
