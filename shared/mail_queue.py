@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 Composer = Callable[[Session, str], EmailMessage | None]
 IDLE_POLL_SECONDS = 0.5
 MAX_ATTEMPTS = 10
+# How long a claimed row stays with the worker that claimed it.
+LEASE = timedelta(minutes=5)
 
 
 class MailQueueMixin:
@@ -74,7 +76,14 @@ class MailWorker:
         self.batch_size = batch_size
 
     def deliver_pending(self, now: datetime | None = None) -> int:
-        """Send one batch of due mails; returns how many rows were settled."""
+        """Send one batch of due mails; returns how many rows were settled.
+
+        Rows are claimed with a lease (``retry_at`` moves past the sending) and
+        composed in one short transaction; the mail server is talked to outside
+        it, so no database lock waits on SMTP. A worker that dies mid-batch
+        leaves its rows to be sent again when the lease ends: mail is sent at
+        least once.
+        """
         model = self.model
         now = now or utcnow()
         with self.db.transaction() as session:
@@ -89,20 +98,29 @@ class MailWorker:
                 .limit(self.batch_size)
                 .with_for_update(skip_locked=True)
             ).all()
+            claimed = []
             for row in rows:
-                self._deliver(session, row, now)
-        return len(rows)
+                row.retry_at = now + LEASE
+                claimed.append((row.id, row.kind, self.composers[row.kind](session, row.about)))
+        outcomes = {
+            row_id: message is None or self.mailer.send(message) for row_id, _, message in claimed
+        }
+        with self.db.transaction() as session:
+            for row_id, kind, _ in claimed:
+                self._settle(session.get(model, row_id), kind, outcomes[row_id], now)
+        return len(claimed)
 
-    def _deliver(self, session: Session, row: MailQueueMixin, now: datetime) -> None:
-        message = self.composers[row.kind](session, row.about)
-        if message is None or self.mailer.send(message):
+    def _settle(self, row: MailQueueMixin | None, kind: str, sent: bool, now: datetime) -> None:
+        if row is None:
+            return
+        if sent:
             row.sent_at = now
             return
         row.attempts += 1
         row.retry_at = now + timedelta(seconds=min(30 * 2**row.attempts, 3600))
         row.last_error = "the mail server did not take it"
         if row.attempts >= MAX_ATTEMPTS:
-            log.error("giving up on mail %s (%s) after %d attempts", row.id, row.kind, row.attempts)
+            log.error("giving up on mail %s (%s) after %d attempts", row.id, kind, row.attempts)
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
