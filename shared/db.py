@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, TypeDecorator, create_engine, event, text
+from sqlalchemy import DateTime, Engine, Index, TypeDecorator, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -115,3 +115,10 @@ def dialect_insert(session: Session, table: Any) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+def pending_index(name: str, sent_at: Any) -> Index:
+    """Queues (outbox, mail) are only ever read for unsent rows, oldest first."""
+    return Index(
+        name, "created_at", postgresql_where=sent_at.is_(None), sqlite_where=sent_at.is_(None)
+    )

@@ -55,10 +55,6 @@ class Mailer:
             return False
         return True
 
-    def send_all(self, messages: list[EmailMessage]) -> int:
-        """Send each; returns how many went. Call it after the commit the mails are about."""
-        return sum(self.send(message) for message in messages)
-
     def _send_smtp(self, message: EmailMessage) -> None:
         settings = self.settings
         with smtplib.SMTP(settings.smtp_host or "", settings.smtp_port, timeout=10) as smtp:

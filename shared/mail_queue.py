@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from sqlalchemy import Index, Integer, String, Text, or_, select
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
-from shared.db import Database, UtcDateTime
+from shared.db import Database, UtcDateTime, pending_index
 from shared.events.outbox import utcnow
 from shared.mail import Mailer
 
@@ -46,14 +46,7 @@ class MailQueueMixin:
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Index, ...]:
-        return (
-            Index(
-                "ix_mail_queue_pending",
-                "created_at",
-                postgresql_where=cls.sent_at.is_(None),  # type: ignore[attr-defined]
-                sqlite_where=cls.sent_at.is_(None),  # type: ignore[attr-defined]
-            ),
-        )
+        return (pending_index("ix_mail_queue_pending", cls.sent_at),)  # type: ignore[attr-defined]
 
 
 def queue_mail(session: Session, model: type[MailQueueMixin], kind: str, about: str) -> None:

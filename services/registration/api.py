@@ -37,7 +37,6 @@ def meeting_out(meeting: Meeting) -> dict[str, Any]:
         for column in MeetingOut().fields
         if hasattr(meeting, column)
     }
-    out["seats_left"] = service.seats_left(meeting)
     return out
 
 

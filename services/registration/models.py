@@ -50,6 +50,10 @@ class Meeting(Base):
     confirmed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     waiting: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.confirmed, 0)
+
 
 class Registration(Base):
     __tablename__ = "registrations"

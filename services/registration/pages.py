@@ -6,9 +6,9 @@ changes through the use cases in service.py, which also queue the mails.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -50,18 +50,6 @@ from shared.web.auth import page_for
 from shared.web.service import service_context
 
 pages = Blueprint("registration_pages", __name__, template_folder="templates")
-
-
-class Listed(NamedTuple):
-    """A meeting as lists show it: with the seats still free and the people waiting."""
-
-    meeting: Meeting
-    seats_left: int
-    waiting: int
-
-
-def _listed(meetings: Iterable[Meeting]) -> list[Listed]:
-    return [Listed(meeting, service.seats_left(meeting), meeting.waiting) for meeting in meetings]
 
 
 def origin(registration: Registration) -> str:
@@ -140,14 +128,12 @@ def meetings() -> str:
     )
     with service_context().db.transaction() as session:
         found = service.upcoming_meetings(session, datetime.now(UTC), **chosen)
-        listed = _listed(found)
-    return render_template("registration/meetings.html", listed=listed, values=request.args)
+    return render_template("registration/meetings.html", meetings=found, values=request.args)
 
 
 def _meeting_page(meeting_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
     with service_context().db.transaction() as session:
-        (listed,) = _listed([service.get_meeting(session, meeting_id)])
-    meeting = listed.meeting
+        meeting = service.get_meeting(session, meeting_id)
     closed = why_registration_closed(
         cancelled=meeting.cancelled_at is not None,
         deadline=meeting.registration_deadline,
@@ -156,7 +142,6 @@ def _meeting_page(meeting_id: str, feedback: Feedback | None = None) -> tuple[st
     feedback = feedback or Feedback()
     return render_template(
         "registration/meeting.html",
-        listed=listed,
         meeting=meeting,
         open=closed is None,
         feedback=feedback,
@@ -225,17 +210,14 @@ def cancel_registration(registration_id: UUID) -> Response:
 def _overview(feedback: Feedback | None = None) -> tuple[str, int]:
     with service_context().db.transaction() as session:
         # Past meetings too: their attendance lists are still wanted.
-        everything = session.scalars(select(Meeting).order_by(Meeting.starts_at.desc()))
-        listed = _listed(everything)
+        everything = list(session.scalars(select(Meeting).order_by(Meeting.starts_at.desc())))
     feedback = feedback or Feedback()
     new = {"kind": "gia", "counts_for_participation": "on"}
     now = datetime.now(UTC)
     return render_template(
         "registration/staff/overview.html",
-        listed=listed,
-        erasable={
-            item.meeting.id for item in listed if programme_year_over(item.meeting.starts_at, now)
-        },
+        meetings=everything,
+        erasable={m.id for m in everything if programme_year_over(m.starts_at, now)},
         feedback=feedback,
         values=request.form if request.method == "POST" else MultiDict(new),
     ), feedback.status

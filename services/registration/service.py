@@ -53,10 +53,6 @@ def _tell(session: Session, notice: Notice, registrations: list[Registration]) -
 # -- reading ---------------------------------------------------------------------
 
 
-def seats_left(meeting: Meeting) -> int:
-    return max(meeting.capacity - meeting.confirmed, 0)
-
-
 def _count(meeting: Meeting, status: str, change: int) -> None:
     """Keep the meeting's counters in step with a status change; needs the meeting lock."""
     if status == Status.CONFIRMED:
@@ -218,7 +214,10 @@ def _active(session: Session, meeting_id: str) -> list[Registration]:
 # -- registrations -------------------------------------------------------------------
 
 
-def _status_event(session: Session, recorder: EventRecorder, kind: str, r: Registration) -> None:
+def _registration_event(
+    session: Session, recorder: EventRecorder, kind: str, r: Registration, **extra: Any
+) -> None:
+    """An event about one registration: who it concerns, never their name or address."""
     recorder.record(
         session,
         kind,
@@ -226,11 +225,15 @@ def _status_event(session: Session, recorder: EventRecorder, kind: str, r: Regis
         data={
             "registration_id": r.id,
             "meeting_id": r.meeting_id,
-            "status": r.status,
             "role": r.role,
             "municipality_code": r.municipality_code,
+            **extra,
         },
     )
+
+
+def _status_event(session: Session, recorder: EventRecorder, kind: str, r: Registration) -> None:
+    _registration_event(session, recorder, kind, r, status=r.status)
 
 
 def register(
@@ -329,18 +332,13 @@ def _attendance_event(
     session: Session, recorder: EventRecorder, kind: str, registration: Registration
 ) -> None:
     meeting = get_meeting(session, registration.meeting_id)
-    recorder.record(
+    _registration_event(
         session,
+        recorder,
         kind,
-        subject=f"registration/{registration.id}",
-        data={
-            "registration_id": registration.id,
-            "meeting_id": meeting.id,
-            "municipality_code": registration.municipality_code,
-            "role": registration.role,
-            "counts_for_participation": meeting.counts_for_participation,
-            "guide_presented": meeting.guide_presented,
-        },
+        registration,
+        counts_for_participation=meeting.counts_for_participation,
+        guide_presented=meeting.guide_presented,
     )
 
 

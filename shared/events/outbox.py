@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Index, Integer, LargeBinary, String, Text
+from sqlalchemy import Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
-from shared.db import UtcDateTime
+from shared.db import UtcDateTime, pending_index
 from shared.events.envelope import Event, new_event
 
 
@@ -37,15 +37,7 @@ class OutboxMixin:
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Any, ...]:
-        # The relay only ever looks for unsent rows, oldest first.
-        return (
-            Index(
-                "ix_outbox_pending",
-                "created_at",
-                postgresql_where=cls.sent_at.is_(None),  # type: ignore[attr-defined]
-                sqlite_where=cls.sent_at.is_(None),  # type: ignore[attr-defined]
-            ),
-        )
+        return (pending_index("ix_outbox_pending", cls.sent_at),)  # type: ignore[attr-defined]
 
 
 class EventRecorder:
