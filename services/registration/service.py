@@ -264,6 +264,7 @@ def register(
     registration = Registration(
         id=str(uuid.uuid4()),
         meeting_id=meeting.id,
+        meeting=meeting,  # spares loading it again while the lock is held
         status=status,
         arrival=meeting.arrivals,
         walk_in=walk_in,
