@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from shared.amsterdam import AMSTERDAM
 
 KINDS = ("gia", "raad_voor_raad")
 ROLES = ("official", "council_member", "alderman", "other")

@@ -13,8 +13,9 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from services.registration.access import personal_links
-from services.registration.domain import AMSTERDAM, Status
+from services.registration.domain import Status
 from services.registration.models import Meeting, Registration
+from shared.amsterdam import AMSTERDAM
 from shared.mail import compose
 from shared.settings import Settings
 

@@ -17,36 +17,38 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from services.registration import exports, mails, service
 from services.registration.access import access_token, opens
 from services.registration.domain import (
-    AMSTERDAM,
     Status,
     programme_year_over,
     waitlist_positions,
     why_registration_closed,
 )
 from services.registration.forms import (
-    EXPIRED_FORM,
     FIELD_LABELS,
     KIND_LABELS,
+    PHRASEBOOK,
     ROLE_LABELS,
     STATUS_LABELS,
-    Feedback,
-    dutch,
-    first_message,
-    form_values,
-    load_form,
 )
 from services.registration.models import Meeting, Registration
 from services.registration.schemas import MeetingIn, MeetingQuery, RegistrationIn, WalkInIn
+from shared.amsterdam import amsterdam
 from shared.events.outbox import EventRecorder
 from shared.municipalities import REGIONS
 from shared.problems import Conflict, Forbidden, Invalid, Problem
 from shared.themes import THEME_LABELS
 from shared.web.auth import page_for
+from shared.web.forms import (
+    EXPIRED_FORM,
+    Feedback,
+    first_message,
+    form_values,
+    load_form,
+    posted,
+)
 from shared.web.service import service_context
 
 pages = Blueprint("registration_pages", __name__, template_folder="templates")
@@ -58,18 +60,6 @@ def origin(registration: Registration) -> str:
     municipality = service_context().register.get(code) if code else None
     parts = (municipality.name if municipality else None, registration.organisation)
     return ", ".join(part for part in parts if part)
-
-
-def _amsterdam(moment: datetime, pattern: str = "%d-%m-%Y %H:%M") -> str:
-    return moment.astimezone(AMSTERDAM).strftime(pattern)
-
-
-def _posted() -> MultiDict[str, str]:
-    """What the form sent, to show it again; nothing when it was too large to read."""
-    try:
-        return request.form
-    except RequestEntityTooLarge:
-        return MultiDict()
 
 
 @pages.context_processor
@@ -86,8 +76,8 @@ def _page_context() -> dict[str, Any]:
         "when": mails.when,
         "where": mails.where,
         "origin": origin,
-        "amsterdam": _amsterdam,
-        "values": _posted(),
+        "amsterdam": amsterdam,
+        "values": posted(),
         "feedback": Feedback(),
     }
 
@@ -103,12 +93,12 @@ def error_page(status: int, message: str) -> tuple[str, int]:
 
 @pages.errorhandler(Problem)
 def _problem_page(error: Problem) -> tuple[str, int]:
-    return error_page(error.status, dutch(error.detail, error.status))
+    return error_page(error.status, PHRASEBOOK.dutch(error.detail, error.status))
 
 
 @pages.errorhandler(ValidationError)
 def _invalid_page(error: ValidationError) -> tuple[str, int]:
-    return error_page(422, dutch(first_message(error.messages), 422))
+    return error_page(422, PHRASEBOOK.dutch(first_message(error.messages), 422))
 
 
 @pages.errorhandler(CSRFError)
@@ -161,7 +151,7 @@ def register(meeting_id: UUID) -> Any:
         with context.db.transaction() as session:
             registration = service.register(session, context.recorder, str(meeting_id), data)
     except (ValidationError, Conflict) as error:
-        return _meeting_page(str(meeting_id), Feedback.of(error))
+        return _meeting_page(str(meeting_id), PHRASEBOOK.feedback(error))
     return redirect(_own_url(registration.id))
 
 
@@ -235,7 +225,7 @@ def create_meeting() -> Any:
     try:
         data = load_form(MeetingIn())
     except ValidationError as error:
-        return _overview(Feedback.of(error))
+        return _overview(PHRASEBOOK.feedback(error))
     context = service_context()
     with context.db.transaction() as session:
         meeting = service.create_meeting(session, context.recorder, data)
@@ -276,7 +266,7 @@ def change_meeting(meeting_id: UUID) -> Any:
         with context.db.transaction() as session:
             service.change_meeting(session, context.recorder, str(meeting_id), data)
     except (ValidationError, Conflict, Invalid) as error:
-        return _edit_page(str(meeting_id), Feedback.of(error))
+        return _edit_page(str(meeting_id), PHRASEBOOK.feedback(error))
     return _told("gewijzigd")
 
 
@@ -342,7 +332,7 @@ def walk_in(meeting_id: UUID) -> Any:
         with context.db.transaction() as session:
             registration = service.walk_in(session, context.recorder, str(meeting_id), data)
     except (ValidationError, Conflict) as error:
-        return _door_page(str(meeting_id), Feedback.of(error))
+        return _door_page(str(meeting_id), PHRASEBOOK.feedback(error))
     flash(f"{registration.name} is aangemeld en binnen.")
     return redirect(url_for(".door", meeting_id=meeting_id))
 

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.registration import service
-from services.registration.domain import AMSTERDAM
 from services.registration.models import Meeting
+from shared.amsterdam import AMSTERDAM
 from shared.events.outbox import EventRecorder
 
 EXAMPLE = "Voorbeeld: "

@@ -1,0 +1,141 @@
+"""Dutch forms on top of the API's schemas: posted forms in, Dutch messages out.
+
+Use cases and schemas speak English (their messages also answer the API). A
+service's ``Phrasebook`` turns them into Dutch for the people reading its
+pages: the common messages of marshmallow and the shared schemas, and its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import request
+from marshmallow import Schema, ValidationError, fields
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from shared.amsterdam import AMSTERDAM
+from shared.problems import Problem
+from shared.web.errors import DUTCH_STATUS
+
+EXPIRED_FORM = "Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens."
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
+
+# What every service's forms can meet: marshmallow's own messages and the shared validators.
+COMMON: tuple[tuple[str, str], ...] = (
+    (r"Missing data for required field|may not be null", "Vul dit veld in."),
+    (r"Not a valid email", "Vul een geldig e-mailadres in, zoals naam@gemeente.nl."),
+    (r"Unknown municipality code", "Deze gemeente kennen wij niet; kies er een uit de lijst."),
+    (r"Must be one of", "Kies een van de mogelijkheden."),
+    (r"Length must be between (?P<low>\d+) and (?P<high>\d+)", "Vul {low} tot {high} tekens in."),
+    (r"Shorter than minimum length (?P<low>\d+)", "Vul minstens {low} tekens in."),
+    (r"Longer than maximum length (?P<high>\d+)", "Vul hoogstens {high} tekens in."),
+    (r"Not a valid integer", "Vul een geheel getal in."),
+    (
+        r"greater than or equal to (?P<low>\d+) and less than or equal to (?P<high>\d+)",
+        "Vul een getal van {low} tot en met {high} in.",
+    ),
+    (r"Not a valid (aware )?datetime", "Vul een datum en tijd in."),
+    (r"Not a valid date", "Vul een datum in."),
+)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What a refused form tells the person: a Dutch message per field and/or in general."""
+
+    status: int = 200
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str | None = None
+
+
+class Phrasebook:
+    """English messages to Dutch; the first pattern that matches wins, a service's own first."""
+
+    def __init__(self, own: Iterable[tuple[str, str]]) -> None:
+        self.entries = tuple((re.compile(pattern), text) for pattern, text in (*own, *COMMON))
+
+    def dutch(self, english: str, status: int) -> str:
+        """An unforeseen message falls back to what its status says."""
+        for pattern, text in self.entries:
+            if found := pattern.search(english):
+                return text.format(**found.groupdict())
+        return DUTCH_STATUS.get(status, DUTCH_STATUS[400])
+
+    def feedback(self, error: ValidationError | Problem) -> Feedback:
+        if isinstance(error, ValidationError):
+            return Feedback(422, self._per_field(error.normalized_messages(), 422))
+        errors = error.extra.get("errors") or {}
+        return Feedback(
+            error.status,
+            self._per_field(errors, error.status),
+            None if errors else self.dutch(error.detail, error.status),
+        )
+
+    def _per_field(self, messages: Mapping[str, Any], status: int) -> dict[str, str]:
+        return {name: self.dutch(first_message(found), status) for name, found in messages.items()}
+
+
+def first_message(messages: Any) -> str:
+    """marshmallow nests messages (per list item, for one); the first says enough."""
+    if isinstance(messages, str):
+        return messages
+    return first_message(
+        next(iter(messages.values() if isinstance(messages, Mapping) else messages))
+    )
+
+
+def posted() -> MultiDict[str, str]:
+    """What the form sent, to show it again; nothing when it was too large to read."""
+    try:
+        return request.form
+    except RequestEntityTooLarge:
+        return MultiDict()
+
+
+def load_form(schema: Schema) -> dict[str, Any]:
+    """The POSTed form through one of the API's schemas; raises ValidationError.
+
+    Forms send empty strings, leave unticked boxes out and hold Amsterdam wall-clock
+    times; the schemas want absent or None, False, and times with an offset.
+    """
+    form = request.form
+    data: dict[str, Any] = {}
+    for name, spec in schema.fields.items():
+        value = form.get(name, "").strip()
+        if isinstance(spec, fields.List):
+            data[name] = form.getlist(name)
+        elif isinstance(spec, fields.Boolean):
+            data[name] = name in form
+        elif value:
+            data[name] = _with_offset(value) if isinstance(spec, fields.DateTime) else value
+        elif spec.allow_none:
+            data[name] = None
+    return schema.load(data)
+
+
+def form_values(schema: Schema, thing: Any) -> MultiDict[str, Any]:
+    """What a form shows for ``thing`` before it is edited: the reverse of ``load_form``."""
+    values: MultiDict[str, Any] = MultiDict()
+    for name, spec in schema.fields.items():
+        value = getattr(thing, name)
+        if isinstance(spec, fields.List):
+            values.setlist(name, value)
+        elif isinstance(spec, fields.DateTime):
+            values[name] = value.astimezone(AMSTERDAM).strftime(LOCAL_INPUT)
+        elif value not in (None, False):
+            values[name] = value
+    return values
+
+
+def _with_offset(value: str) -> str:
+    """Amsterdam wall-clock time with its offset of that day (summer or winter time)."""
+    try:
+        local = datetime.fromisoformat(value)
+    except ValueError:
+        return value  # the schema says what is wrong with it
+    return (local if local.tzinfo else local.replace(tzinfo=AMSTERDAM)).isoformat()
