@@ -35,11 +35,8 @@ from services.registration.forms import (
 )
 from services.registration.models import Meeting, Registration
 from services.registration.schemas import MeetingIn, MeetingQuery, RegistrationIn, WalkInIn
-from shared.amsterdam import amsterdam
 from shared.events.outbox import EventRecorder
-from shared.municipalities import REGIONS
 from shared.problems import Conflict, Forbidden, Invalid, Problem
-from shared.themes import THEME_LABELS
 from shared.web.auth import page_for
 from shared.web.forms import (
     EXPIRED_FORM,
@@ -47,7 +44,6 @@ from shared.web.forms import (
     first_message,
     form_values,
     load_form,
-    posted,
 )
 from shared.web.service import service_context
 
@@ -64,21 +60,15 @@ def origin(registration: Registration) -> str:
 
 @pages.context_processor
 def _page_context() -> dict[str, Any]:
-    """Labels and helpers for every page; ``values`` and ``feedback`` are what forms show."""
+    """The registration pages' own labels and helpers, beside the shared page context."""
     return {
         "KINDS": KIND_LABELS,
         "ROLES": ROLE_LABELS,
         "STATUSES": STATUS_LABELS,
-        "THEMES": THEME_LABELS,
-        "REGIONS": {region: region for region in REGIONS},
         "FIELDS": FIELD_LABELS,
-        "municipalities": service_context().register,
         "when": mails.when,
         "where": mails.where,
         "origin": origin,
-        "amsterdam": amsterdam,
-        "values": posted(),
-        "feedback": Feedback(),
     }
 
 

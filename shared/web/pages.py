@@ -9,8 +9,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from shared.amsterdam import amsterdam
 from shared.auth.accounts import authenticate
+from shared.municipalities import REGIONS
+from shared.themes import THEME_LABELS
 from shared.web.auth import remember, safe_next, session_principal
+from shared.web.forms import Feedback, posted
 
 pages = Blueprint(
     "gia",
@@ -27,8 +31,22 @@ class LoginForm(FlaskForm):
 
 
 @pages.app_context_processor
-def _who() -> dict[str, Any]:
-    return {"principal": session_principal()}
+def _page_context() -> dict[str, Any]:
+    """What every service's pages and shared form parts read; a service adds its own labels.
+
+    ``values`` and ``feedback`` are what a form shows: as posted, and no complaints.
+    """
+    from shared.web.service import service_context
+
+    return {
+        "principal": session_principal(),
+        "THEMES": THEME_LABELS,
+        "REGIONS": {region: region for region in REGIONS},
+        "municipalities": service_context().register,
+        "amsterdam": amsterdam,
+        "values": posted(),
+        "feedback": Feedback(),
+    }
 
 
 @pages.route("/login", methods=["GET", "POST"])
