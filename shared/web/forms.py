@@ -77,7 +77,24 @@ class Phrasebook:
         )
 
     def _per_field(self, messages: Mapping[str, Any], status: int) -> dict[str, str]:
-        return {name: self.dutch(first_message(found), status) for name, found in messages.items()}
+        return {
+            name: self.dutch(first_message(found), status)
+            for name, found in _by_field(messages).items()
+        }
+
+
+def _by_field(messages: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested schema's messages under dotted names (``contact.email``), as its inputs are named.
+
+    List items are keyed by number and stay with their list.
+    """
+    flat: dict[str, Any] = {}
+    for name, found in messages.items():
+        if isinstance(found, Mapping) and all(isinstance(key, str) for key in found):
+            flat.update(_by_field(found, f"{prefix}{name}."))
+        else:
+            flat[f"{prefix}{name}"] = found
+    return flat
 
 
 def first_message(messages: Any) -> str:
@@ -103,19 +120,27 @@ def load_form(schema: Schema) -> dict[str, Any]:
     Forms send empty strings, leave unticked boxes out and hold Amsterdam wall-clock
     times; the schemas want absent or None, False, and times with an offset.
     """
-    form = request.form
+    return schema.load(_from_form(schema, request.form))
+
+
+def _from_form(schema: Schema, form: MultiDict[str, str], prefix: str = "") -> dict[str, Any]:
+    """A nested schema's inputs are named with dots (``contact.email``); blank list inputs
+    (the unused ones of a row of inputs) are left out."""
     data: dict[str, Any] = {}
     for name, spec in schema.fields.items():
-        value = form.get(name, "").strip()
-        if isinstance(spec, fields.List):
-            data[name] = form.getlist(name)
+        key = prefix + name
+        value = form.get(key, "").strip()
+        if isinstance(spec, fields.Nested) and isinstance(spec.schema, Schema):
+            data[name] = _from_form(spec.schema, form, f"{key}.")
+        elif isinstance(spec, fields.List):
+            data[name] = [item.strip() for item in form.getlist(key) if item.strip()]
         elif isinstance(spec, fields.Boolean):
-            data[name] = name in form
+            data[name] = key in form
         elif value:
             data[name] = _with_offset(value) if isinstance(spec, fields.DateTime) else value
         elif spec.allow_none:
             data[name] = None
-    return schema.load(data)
+    return data
 
 
 def form_values(schema: Schema, thing: Any) -> MultiDict[str, Any]:
