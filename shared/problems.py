@@ -34,6 +34,16 @@ class Invalid(Problem):
     title = "Invalid input"
 
 
+class TooLarge(Problem):
+    status = 413
+    title = "Content too large"
+
+
+class UnsupportedType(Problem):
+    status = 415
+    title = "Unsupported media type"
+
+
 class Unauthorized(Problem):
     status = 401
     title = "Unauthorized"

@@ -46,6 +46,8 @@ class Settings:
     municipalities_file: Path | None = None
     log_level: str = "INFO"
     max_body_bytes: int = 1024 * 1024
+    attachments_dir: Path | None = None
+    attachment_max_bytes: int = 10 * 1024 * 1024
     session_hours: int = 12
     public_urls: Mapping[str, str] = field(default_factory=dict)
     ports: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
@@ -61,6 +63,11 @@ class Settings:
     @property
     def effective_mail_dir(self) -> Path:
         return self.mail_dir or self.var_dir / "mail"
+
+    @property
+    def effective_attachments_dir(self) -> Path:
+        """Uploaded documents, outside anything a web server serves."""
+        return self.attachments_dir or self.var_dir / "attachments"
 
     def database_url_for(self, name: str) -> str:
         """One database per service: its own URL, a schema of the shared URL, or a SQLite file."""
@@ -150,6 +157,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         log_level=env.get("GIA_LOG_LEVEL", "INFO").upper(),
         max_body_bytes=int(env.get("GIA_MAX_BODY_BYTES", str(1024 * 1024))),
+        attachments_dir=(
+            Path(env["GIA_ATTACHMENTS_DIR"]).resolve() if env.get("GIA_ATTACHMENTS_DIR") else None
+        ),
+        attachment_max_bytes=int(env.get("GIA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
         session_hours=int(env.get("GIA_SESSION_HOURS", "12")),
         public_urls=public_urls,
         ports=ports,

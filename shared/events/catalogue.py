@@ -49,6 +49,38 @@ class Attendance(Schema):
     guide_presented = fields.Boolean(required=True)
 
 
+PRACTICETEAM_STATUSES = (
+    "submitted",
+    "intake",
+    "accepted",
+    "declined",
+    "planned",
+    "in_progress",
+    "completed",
+    "closed",
+    "withdrawn",
+)
+
+
+class PracticeteamRequest(Schema):
+    """A praktijkteam request's new status: which municipalities, on which themes.
+
+    Never the contact person, the question in their words, or the ministry's
+    internal notes.
+    """
+
+    request_id = fields.UUID(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(PRACTICETEAM_STATUSES))
+    previous_status = fields.String(allow_none=True, validate=validate.OneOf(PRACTICETEAM_STATUSES))
+    municipality_codes = fields.List(
+        fields.String(validate=MUNICIPALITY_CODE), required=True, validate=validate.Length(min=1)
+    )
+    lead_municipality_code = fields.String(required=True, validate=MUNICIPALITY_CODE)
+    themes = fields.List(fields.String(), required=True)
+    planned_dates = fields.List(fields.Date())
+    evaluation_score = fields.Integer(validate=validate.Range(min=1, max=5))
+
+
 MEETING_SCHEDULED = "nl.gia.registration.meeting_scheduled"
 MEETING_CHANGED = "nl.gia.registration.meeting_changed"
 MEETING_CANCELLED = "nl.gia.registration.meeting_cancelled"
@@ -58,6 +90,10 @@ PROMOTED = "nl.gia.registration.promoted"
 REGISTRATION_CANCELLED = "nl.gia.registration.cancelled"
 ATTENDED = "nl.gia.registration.attended"
 ATTENDANCE_REVOKED = "nl.gia.registration.attendance_revoked"
+# Every move of a praktijkteam request publishes one: nl.gia.practiceteam.<new status>.
+PRACTICETEAM_EVENTS: dict[str, str] = {
+    status: f"nl.gia.practiceteam.{status}" for status in PRACTICETEAM_STATUSES
+}
 
 CATALOGUE: dict[str, type[Schema]] = {
     MEETING_SCHEDULED: MeetingScheduled,
@@ -69,4 +105,5 @@ CATALOGUE: dict[str, type[Schema]] = {
     REGISTRATION_CANCELLED: Registered,
     ATTENDED: Attendance,
     ATTENDANCE_REVOKED: Attendance,
+    **dict.fromkeys(PRACTICETEAM_EVENTS.values(), PracticeteamRequest),
 }
