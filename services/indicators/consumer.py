@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from services.indicators.evidence import record_evidence
+from services.indicators.evidence import Projector
 from services.indicators.models import ReceivedEvent
 from shared.db import Database
 from shared.events.consumer import EventConsumer
 from shared.events.topology import broker_connection, build_topology
+from shared.municipalities import load_register
 from shared.settings import Settings
 
 
@@ -14,7 +15,7 @@ def build_consumer(settings: Settings, db: Database | None = None) -> EventConsu
     return EventConsumer(
         db or Database.for_service(settings, "indicators"),
         ReceivedEvent,
-        record_evidence,
+        Projector(load_register(settings.municipalities_file)),
         lambda: broker_connection(settings),
         build_topology(settings),
         "indicators",

@@ -1,15 +1,22 @@
-"""The indicators database: every event received, and the evidence it gave."""
+"""The indicators database: every event received, the evidence it gave, and what it adds up to."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import String, and_, or_
+from sqlalchemy import JSON, Boolean, Integer, String, and_, or_
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
 from shared.db import UtcDateTime
 from shared.events.inbox import InboxMixin
+from shared.events.outbox import utcnow
+
+
+def holding(given_at: datetime | None, withdrawn_at: datetime | None) -> bool:
+    """Given after it was last withdrawn (``Evidence.holds`` says the same in SQL)."""
+    return given_at is not None and (withdrawn_at is None or withdrawn_at < given_at)
 
 
 class Base(DeclarativeBase):
@@ -38,7 +45,87 @@ class Evidence(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     withdrawn_by: Mapped[str | None] = mapped_column(String(36))
 
+    @property
+    def counts(self) -> bool:
+        return holding(self.given_at, self.withdrawn_at)
+
     @classmethod
     def holds(cls) -> ColumnElement[bool]:
         given = cls.given_at.is_not(None)
         return and_(given, or_(cls.withdrawn_at.is_(None), cls.withdrawn_at < cls.given_at))
+
+
+class Coverage(Base):
+    """Whether a municipality has evidence for an indicator that holds, kept as events arrive.
+
+    The row is locked while a batch decides whether it changed, so consumers
+    running side by side never count one change twice.
+    """
+
+    __tablename__ = "coverage"
+
+    indicator: Mapped[str] = mapped_column(String(20), primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    covered: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Tally(Base):
+    """How many municipalities of one group are covered: the figures, without counting rows.
+
+    ``scope`` is ``target_group`` or ``outside`` (the register's other
+    municipalities); ``dimension`` is ``total``, ``region``, ``province`` or
+    ``band``, and ``grouping`` the group's name (empty for the total).
+    """
+
+    __tablename__ = "tallies"
+
+    indicator: Mapped[str] = mapped_column(String(20), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(20), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(20), primary_key=True)
+    grouping: Mapped[str] = mapped_column(String(40), primary_key=True)
+    covered: Mapped[int] = mapped_column(Integer, default=0)
+    newest_event_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class FigureChange(Base):
+    """A target-group figure (whole or of one region) that moved: history and feed entries.
+
+    A log of what the live figures were, so a rebuild leaves it alone.
+    """
+
+    __tablename__ = "figure_changes"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    indicator: Mapped[str] = mapped_column(String(20))
+    region: Mapped[str] = mapped_column(String(40), default="")
+    covered: Mapped[int] = mapped_column(Integer)
+    denominator: Mapped[int] = mapped_column(Integer)
+    target_reached: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SurveyAnswer(Base):
+    """One answer of one municipality to the monitor survey; its event is kept beside it."""
+
+    __tablename__ = "survey_answers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(String(6), index=True)
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    knows_guide: Mapped[bool] = mapped_column(Boolean)
+    read_guide: Mapped[bool] = mapped_column(Boolean)
+    uses: Mapped[list[Any]] = mapped_column(JSON)
+    other_use: Mapped[str | None] = mapped_column(String(500))
+    event_id: Mapped[str] = mapped_column(String(36))
+
+
+class FeedToken(Base):
+    """A staff member's feed token: its id, signed, goes in the URL; revoking ends it."""
+
+    __tablename__ = "feed_tokens"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(254))
+    label: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

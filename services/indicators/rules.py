@@ -1,40 +1,148 @@
 """Which event is evidence for which indicator, and why: the one rule table.
 
-- attended, at a meeting that counts: participation (the attendance list is
-  what counted in 2008-2011, evaluation Table 4);
-- attended, where the guide was presented: awareness (everyone there saw it);
-- attendance revoked: withdraws what that attendance gave (an undone check-in
-  was never attendance); it names the same indicators, so a revocation that
-  arrives before its attendance still cancels it.
+Every piece of evidence rests on a *basis* (one attendance, one municipality's
+survey, one praktijkteam request) and is given or withdrawn by events; the
+latest of the two decides (``evidence.Standing``). The table:
+
+========================  =====================  ==========================================
+event                     gives / withdraws      why
+========================  =====================  ==========================================
+attended                  participation          at a meeting that counts: the attendance
+                                                 list is what counted in 2008-2011
+                                                 (evaluation, Table 4)
+attended                  awareness              where the guide was presented: everyone
+                                                 there saw it
+attendance revoked        withdraws both         an undone check-in was never attendance;
+                                                 it names the same indicators, so a
+                                                 revocation arriving first still cancels
+survey answered           awareness, or          the municipality's own answer, as the
+                          withdraws it           2008-2011 web survey (Table 3); knowing,
+                                                 reading or using the guide is knowing it
+survey answered           use, or withdraws it   any way of using it that has happened
+                                                 (Table 5); "still to come" is not use yet
+practiceteam request      activity               shows the municipality at work on
+                                                 integration; declined or withdrawn
+                                                 requests withdraw it
+========================  =====================  ==========================================
+
+The latest survey answer of a municipality counts: all its answers share one
+basis per indicator, so a later answer that no longer gives ``use`` withdraws
+it, and an earlier answer arriving late changes nothing.
+
+Activity is kept beside the three figures and never counted in them: the
+targets of the letter of 7 June 2012 are defined as the evaluation measured
+them (survey and attendance lists), so the 2012 figures stay comparable with
+2008-2011.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from shared.events.catalogue import ATTENDANCE_REVOKED, ATTENDED
+from shared.events.catalogue import (
+    ATTENDANCE_REVOKED,
+    ATTENDED,
+    PRACTICETEAM_EVENTS,
+    SURVEY_ANSWERED,
+)
+from shared.events.envelope import Event
 
 INDICATORS: dict[str, float] = {"awareness": 0.85, "use": 0.35, "participation": 0.45}
+ACTIVITY = "activity"
 
-ATTENDANCE = (ATTENDED, ATTENDANCE_REVOKED)
-
-
-def evidence_from(event_type: str, data: dict[str, Any]) -> list[str]:
-    """The indicators an event gives (or withdraws) evidence for; empty when none."""
-    if event_type not in ATTENDANCE or not data.get("municipality_code"):
-        return []
-    given = []
-    if data["counts_for_participation"]:
-        given.append("participation")
-    if data["guide_presented"]:
-        given.append("awareness")
-    return given
+# The survey's "still to come" (evaluation, Table 5): not use yet.
+PLANNED = "planned"
+ENDED_REQUESTS = {PRACTICETEAM_EVENTS["declined"], PRACTICETEAM_EVENTS["withdrawn"]}
 
 
-def basis_of(data: dict[str, Any]) -> str:
-    """What a piece of evidence rests on: one attendance is one registration."""
-    return f"registration:{data['registration_id']}"
+@dataclass(frozen=True)
+class Effect:
+    """What one event does to one piece of evidence: give it, or withdraw it."""
+
+    indicator: str
+    basis: str
+    municipality_code: str
+    gives: bool
 
 
-def withdraws(event_type: str) -> bool:
-    return event_type == ATTENDANCE_REVOKED
+def _attendance(event: Event) -> list[Effect]:
+    data = event.data
+    code = data.get("municipality_code")
+    if not code:
+        return []  # a partner organisation: no municipality to credit
+    basis, gives = f"registration:{data['registration_id']}", event.type == ATTENDED
+    indicators = [
+        indicator
+        for indicator, applies in (
+            ("participation", data["counts_for_participation"]),
+            ("awareness", data["guide_presented"]),
+        )
+        if applies
+    ]
+    return [Effect(indicator, basis, code, gives) for indicator in indicators]
+
+
+def survey_gives(knows_guide: bool, read_guide: bool, uses: list[str]) -> dict[str, bool]:
+    """Which of awareness and use one survey answer gives (the rest it withdraws)."""
+    used = any(way != PLANNED for way in uses)
+    return {"awareness": knows_guide or read_guide or used, "use": used}
+
+
+def _survey(event: Event) -> list[Effect]:
+    data = event.data
+    code = data["municipality_code"]
+    given = survey_gives(data["knows_guide"], data["read_guide"], data["uses"])
+    return [Effect(indicator, f"survey:{code}", code, gives) for indicator, gives in given.items()]
+
+
+def _practiceteam(event: Event) -> list[Effect]:
+    data = event.data
+    gives = event.type not in ENDED_REQUESTS
+    basis = f"practiceteam:{data['request_id']}"
+    return [Effect(ACTIVITY, f"{basis}:{code}", code, gives) for code in data["municipality_codes"]]
+
+
+RULES: dict[str, Callable[[Event], list[Effect]]] = {
+    ATTENDED: _attendance,
+    ATTENDANCE_REVOKED: _attendance,
+    SURVEY_ANSWERED: _survey,
+    **dict.fromkeys(PRACTICETEAM_EVENTS.values(), _practiceteam),
+}
+
+
+def effects(event: Event) -> list[Effect]:
+    """What an event gives or withdraws; nothing for events the table does not name."""
+    rule = RULES.get(event.type)
+    return rule(event) if rule else []
+
+
+#: The table as the report and the dashboard print it (Dutch, for staff and parliament).
+EXPLAINED: tuple[tuple[str, str, str], ...] = (
+    (
+        "Aanwezig bij een GIA-bijeenkomst die meetelt",
+        "deelname",
+        "Zoals de presentielijsten in 2008-2011 (evaluatie, tabel 4).",
+    ),
+    (
+        "Aanwezig bij een bijeenkomst waar de handreiking is gepresenteerd",
+        "bekendheid",
+        "Wie erbij was, heeft de handreiking gezien.",
+    ),
+    (
+        "Aanwezigheid ongedaan gemaakt",
+        "trekt in wat die aanwezigheid gaf",
+        "Een teruggedraaide aanmelding bij de deur was geen aanwezigheid.",
+    ),
+    (
+        "Antwoord op de monitor-enquête",
+        "bekendheid en/of gebruik, of trekt ze in",
+        "Het laatste antwoord van de gemeente telt (evaluatie, tabellen 3 en 5); "
+        "'gaat nog gebeuren' is nog geen gebruik.",
+    ),
+    (
+        "Aanvraag praktijkteam",
+        "activiteit (telt niet mee in de drie cijfers)",
+        "De doelen zijn gemeten zoals in 2008-2011, zodat de cijfers vergelijkbaar blijven.",
+    ),
+)

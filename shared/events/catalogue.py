@@ -26,6 +26,20 @@ class MeetingCancelled(Schema):
     meeting_id = fields.UUID(required=True)
 
 
+SURVEY_USES = ("discussed", "policy", "sector_paragraph", "projects", "other", "planned")
+
+
+class SurveyAnswered(Schema):
+    """A municipality's answer to the indicators' monitor survey (evaluation, Tables 3 and 5)."""
+
+    answer_id = fields.UUID(required=True)
+    municipality_code = fields.String(required=True, validate=MUNICIPALITY_CODE)
+    knows_guide = fields.Boolean(required=True)
+    read_guide = fields.Boolean(required=True)
+    uses = fields.List(fields.String(validate=validate.OneOf(SURVEY_USES)), required=True)
+    other_use = fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
 class Registered(Schema):
     """Registered, waitlisted, promoted and cancelled: a registration's new status."""
 
@@ -90,6 +104,7 @@ PROMOTED = "nl.gia.registration.promoted"
 REGISTRATION_CANCELLED = "nl.gia.registration.cancelled"
 ATTENDED = "nl.gia.registration.attended"
 ATTENDANCE_REVOKED = "nl.gia.registration.attendance_revoked"
+SURVEY_ANSWERED = "nl.gia.indicators.survey_answered"
 # Every move of a praktijkteam request publishes one: nl.gia.practiceteam.<new status>.
 PRACTICETEAM_EVENTS: dict[str, str] = {
     status: f"nl.gia.practiceteam.{status}" for status in PRACTICETEAM_STATUSES
@@ -105,5 +120,6 @@ CATALOGUE: dict[str, type[Schema]] = {
     REGISTRATION_CANCELLED: Registered,
     ATTENDED: Attendance,
     ATTENDANCE_REVOKED: Attendance,
+    SURVEY_ANSWERED: SurveyAnswered,
     **dict.fromkeys(PRACTICETEAM_EVENTS.values(), PracticeteamRequest),
 }

@@ -41,6 +41,43 @@ DATABASE_DOWN = (OperationalError, InterfaceError)
 MAX_BACKOFF_SECONDS = 30.0
 
 
+def take_in(
+    session: Session, inbox: type[InboxMixin], project: Projection, events: list[Event]
+) -> int:
+    """Project the events not yet in the inbox and keep them there; returns how many were new.
+
+    The consumer does this per batch; a service that records an event of its own
+    can do it in the transaction of the change, so the event counts exactly as
+    one that came through the broker.
+    """
+    ids = [event.id for event in events]
+    seen = set(session.scalars(select(inbox.id).where(inbox.id.in_(ids))))
+    new = []
+    received_at = utcnow()
+    for event in events:
+        if event.id not in seen:
+            seen.add(event.id)
+            new.append(event)
+    project(session, new)
+    if new:
+        session.execute(
+            insert(inbox.__table__),  # type: ignore[attr-defined]
+            [
+                {
+                    "id": event.id,
+                    "type": event.type,
+                    "source": event.source,
+                    "subject": event.subject,
+                    "time": event.time,
+                    "data": event.data,
+                    "received_at": received_at,
+                }
+                for event in new
+            ],
+        )
+    return len(new)
+
+
 class EventConsumer:
     def __init__(
         self,
@@ -68,34 +105,8 @@ class EventConsumer:
 
     def apply(self, events: Iterable[Event]) -> int:
         """Apply new events in one transaction; returns how many were new."""
-        events = list(events)
         with self.db.transaction() as session:
-            ids = [event.id for event in events]
-            seen = set(session.scalars(select(self.inbox.id).where(self.inbox.id.in_(ids))))
-            new = []
-            received_at = utcnow()
-            for event in events:
-                if event.id not in seen:
-                    seen.add(event.id)
-                    new.append(event)
-            self.project(session, new)
-            if new:
-                session.execute(
-                    insert(self.inbox.__table__),  # type: ignore[attr-defined]
-                    [
-                        {
-                            "id": event.id,
-                            "type": event.type,
-                            "source": event.source,
-                            "subject": event.subject,
-                            "time": event.time,
-                            "data": event.data,
-                            "received_at": received_at,
-                        }
-                        for event in new
-                    ],
-                )
-        return len(new)
+            return take_in(session, self.inbox, self.project, list(events))
 
     def _apply_until_database_answers(self, events: list[Event], stop: threading.Event) -> None:
         backoff = 0.2

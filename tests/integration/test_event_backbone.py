@@ -11,7 +11,7 @@ import pytest
 from kombu import Producer
 from sqlalchemy import func, select
 
-from services.indicators.evidence import record_evidence
+from services.indicators.evidence import Projector
 from services.indicators.models import ReceivedEvent
 from services.registration.models import Outbox
 from shared.db import Database
@@ -21,6 +21,7 @@ from shared.events.outbox import EventRecorder
 from shared.events.relay import Relay, wait_until_drained
 from shared.events.topology import broker_connection, build_topology
 from shared.migrations import upgrade
+from shared.municipalities import load_register
 from shared.settings import Settings
 from tests.factories import attendance_data
 from tests.integration.tcp_proxy import TcpProxy, free_port
@@ -47,7 +48,7 @@ def backbone(real_settings: Settings) -> Iterator[Backbone]:
     consumer = EventConsumer(
         indicators,
         ReceivedEvent,
-        record_evidence,
+        Projector(load_register(None)),
         lambda: broker_connection(settings),
         topology,
         "indicators",

@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from services.indicators.evidence import Standing, fold
+from services.indicators.rules import Effect
 from shared.events.catalogue import ATTENDANCE_REVOKED, ATTENDED
 from shared.events.envelope import Event
 
@@ -20,7 +21,8 @@ def event(kind: str, minutes: int) -> Event:
 def folded(events: list[Event]) -> Standing:
     standing = Standing("GM0599")
     for item in events:
-        standing = fold(standing, item)
+        effect = Effect("participation", "b", "GM0599", item.type == ATTENDED)
+        standing = fold(standing, effect, item)
     return standing
 
 

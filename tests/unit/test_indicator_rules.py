@@ -2,31 +2,84 @@
 
 from __future__ import annotations
 
-from services.indicators.rules import evidence_from, withdraws
-from shared.events.catalogue import ATTENDANCE_REVOKED, ATTENDED, REGISTERED
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from services.indicators.rules import Effect, effects, survey_gives
+from shared.events.catalogue import (
+    ATTENDANCE_REVOKED,
+    ATTENDED,
+    PRACTICETEAM_EVENTS,
+    REGISTERED,
+    SURVEY_ANSWERED,
+)
+from shared.events.envelope import Event
+
+REGISTRATION = "00000000-0000-4000-8000-000000000001"
 
 
-def data(**overrides: object) -> dict[str, object]:
+def event(kind: str, **data: Any) -> Event:
+    return Event(str(uuid.uuid4()), kind, "urn:test", "s", datetime(2012, 9, 1, tzinfo=UTC), data)
+
+
+def attendance(kind: str = ATTENDED, **overrides: object) -> Event:
     base: dict[str, object] = {
+        "registration_id": REGISTRATION,
         "municipality_code": "GM0363",
         "counts_for_participation": True,
         "guide_presented": False,
     }
-    return {**base, **overrides}
+    return event(kind, **{**base, **overrides})
+
+
+def given(found: list[Effect]) -> dict[str, bool]:
+    return {effect.indicator: effect.gives for effect in found}
 
 
 def test_attendance_at_a_counting_meeting_is_participation() -> None:
-    assert evidence_from(ATTENDED, data()) == ["participation"]
-    assert evidence_from(ATTENDED, data(guide_presented=True)) == ["participation", "awareness"]
-    assert evidence_from(ATTENDED, data(counts_for_participation=False)) == []
+    assert given(effects(attendance())) == {"participation": True}
+    assert given(effects(attendance(guide_presented=True))) == {
+        "participation": True,
+        "awareness": True,
+    }
+    assert effects(attendance(counts_for_participation=False)) == []
+
+
+def test_a_revocation_withdraws_what_its_attendance_gave_on_the_same_basis() -> None:
+    gave = effects(attendance(guide_presented=True))
+    took = effects(attendance(ATTENDANCE_REVOKED, guide_presented=True))
+    assert [(e.indicator, e.basis) for e in gave] == [(e.indicator, e.basis) for e in took]
+    assert all(e.gives for e in gave) and not any(e.gives for e in took)
 
 
 def test_no_municipality_or_other_events_give_nothing() -> None:
-    assert evidence_from(ATTENDED, data(municipality_code=None)) == []
-    assert evidence_from(REGISTERED, data()) == []
-    assert withdraws(ATTENDANCE_REVOKED) and not withdraws(ATTENDED)
+    assert effects(attendance(municipality_code=None)) == []
+    assert effects(event(REGISTERED, municipality_code="GM0363")) == []
 
 
-def test_a_revocation_names_what_its_attendance_gave() -> None:
-    revoked = data(guide_presented=True)
-    assert evidence_from(ATTENDANCE_REVOKED, revoked) == evidence_from(ATTENDED, revoked)
+def test_survey_answers_give_or_withdraw_awareness_and_use_on_one_basis() -> None:
+    assert survey_gives(True, False, []) == {"awareness": True, "use": False}
+    assert survey_gives(False, True, []) == {"awareness": True, "use": False}
+    assert survey_gives(False, False, ["policy"]) == {"awareness": True, "use": True}
+    assert survey_gives(True, True, ["planned"]) == {"awareness": True, "use": False}
+    assert survey_gives(False, False, []) == {"awareness": False, "use": False}
+    answer = event(
+        SURVEY_ANSWERED, municipality_code="GM0599", knows_guide=True, read_guide=False, uses=[]
+    )
+    assert {(e.basis, e.gives) for e in effects(answer)} == {
+        ("survey:GM0599", True),
+        ("survey:GM0599", False),
+    }
+
+
+def test_practiceteam_requests_are_activity_of_each_municipality() -> None:
+    request = {"request_id": "r1", "municipality_codes": ["GM0599", "GM0363"]}
+    submitted = effects(event(PRACTICETEAM_EVENTS["submitted"], **request))
+    assert {(e.indicator, e.municipality_code, e.gives) for e in submitted} == {
+        ("activity", "GM0599", True),
+        ("activity", "GM0363", True),
+    }
+    declined = effects(event(PRACTICETEAM_EVENTS["declined"], **request))
+    assert not any(e.gives for e in declined)
+    assert {e.basis for e in declined} == {e.basis for e in submitted}

@@ -1,0 +1,104 @@
+"""CSV downloads for staff's own reports: figures, per-group figures, evidence, survey links."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.indicators.access import survey_url
+from services.indicators.figures import Figure
+from services.indicators.models import Evidence
+from services.indicators.service import Overview
+from shared.municipalities import Register
+from shared.settings import Settings
+
+FIGURE_COLUMNS = ["indicator", "teller", "noemer", "waarde", "doel", "nieuwste_gebeurtenis"]
+
+
+def _csv(header: list[str], rows: Iterable[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([header, *rows])
+    return buffer.getvalue()
+
+
+def _figure_row(figure: Figure) -> list[str]:
+    newest = figure.newest_event_at.isoformat() if figure.newest_event_at else ""
+    return [
+        figure.indicator,
+        str(figure.numerator),
+        str(figure.denominator),
+        f"{figure.value:.4f}",
+        f"{figure.target:.2f}",
+        newest,
+    ]
+
+
+def figures_csv(target_group: Overview, everyone: Overview) -> str:
+    """The figures of the target group, of every municipality, and of those outside apart."""
+    parts = (("doelgroep", target_group.figures), ("alle", everyone.figures))
+    rows = [[scope, *_figure_row(item)] for scope, found in parts for item in found]
+    rows += [["buiten_doelgroep", *_figure_row(item)] for item in target_group.outside]
+    return _csv(["bereik", *FIGURE_COLUMNS], rows)
+
+
+def groups_csv(overviews: Iterable[Overview]) -> str:
+    """One row per scope, dimension, group and indicator."""
+    rows = [
+        [overview.scope, overview.group_by or "", name, *_figure_row(item)]
+        for overview in overviews
+        for name, found in overview.groups
+        for item in found
+    ]
+    return _csv(["bereik", "indeling", "groep", *FIGURE_COLUMNS], rows)
+
+
+def evidence_csv(session: Session, register: Register) -> str:
+    rows = session.scalars(select(Evidence).order_by(Evidence.municipality_code, Evidence.basis))
+    return _csv(
+        [
+            "gemeentecode",
+            "gemeente",
+            "indicator",
+            "grond",
+            "telt",
+            "gegeven",
+            "door",
+            "ingetrokken",
+            "door",
+        ],
+        (
+            [
+                row.municipality_code,
+                found.name if (found := register.get(row.municipality_code)) else "",
+                row.indicator,
+                row.basis,
+                "ja" if row.counts else "nee",
+                row.given_at.isoformat() if row.given_at else "",
+                row.given_by or "",
+                row.withdrawn_at.isoformat() if row.withdrawn_at else "",
+                row.withdrawn_by or "",
+            ]
+            for row in rows
+        ),
+    )
+
+
+def survey_links_csv(register: Register, settings: Settings) -> str:
+    base = settings.public_url("indicators")
+    return _csv(
+        ["gemeentecode", "gemeente", "provincie", "doelgroep", "link"],
+        (
+            [
+                m.code,
+                m.name,
+                m.province,
+                "ja" if m.in_target_group else "nee",
+                survey_url(base, settings.secret_key, m.code),
+            ]
+            for m in register
+        ),
+    )
