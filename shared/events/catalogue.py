@@ -95,6 +95,38 @@ class PracticeteamRequest(Schema):
     evaluation_score = fields.Integer(validate=validate.Range(min=1, max=5))
 
 
+class EntrantSignedUp(Schema):
+    """A council member confirmed their sign-up for the essay contest: only where from."""
+
+    contest_id = fields.UUID(required=True)
+    municipality_code = fields.String(required=True, validate=MUNICIPALITY_CODE)
+
+
+class EssayEntry(Schema):
+    """An essay submitted (again, when revised) or withdrawn: its authors' municipalities,
+    never their names, nor the essay itself."""
+
+    contest_id = fields.UUID(required=True)
+    entry_id = fields.UUID(required=True)
+    municipality_codes = fields.List(
+        fields.String(validate=MUNICIPALITY_CODE), required=True, validate=validate.Length(min=1)
+    )
+    word_count = fields.Integer(required=True)
+    revision = fields.Integer(required=True)
+
+
+class Winner(Schema):
+    entry_id = fields.UUID(required=True)
+    place = fields.Integer(required=True, validate=validate.Range(min=1))
+    municipality_codes = fields.List(fields.String(validate=MUNICIPALITY_CODE), required=True)
+
+
+class WinnersAnnounced(Schema):
+    contest_id = fields.UUID(required=True)
+    entries = fields.Integer(required=True, metadata={"description": "Entries submitted"})
+    winners = fields.List(fields.Nested(Winner), required=True)
+
+
 MEETING_SCHEDULED = "nl.gia.registration.meeting_scheduled"
 MEETING_CHANGED = "nl.gia.registration.meeting_changed"
 MEETING_CANCELLED = "nl.gia.registration.meeting_cancelled"
@@ -104,6 +136,10 @@ PROMOTED = "nl.gia.registration.promoted"
 REGISTRATION_CANCELLED = "nl.gia.registration.cancelled"
 ATTENDED = "nl.gia.registration.attended"
 ATTENDANCE_REVOKED = "nl.gia.registration.attendance_revoked"
+ESSAY_SIGNED_UP = "nl.gia.essay.signed_up"
+ESSAY_SUBMITTED = "nl.gia.essay.submitted"
+ESSAY_WITHDRAWN = "nl.gia.essay.withdrawn"
+ESSAY_WINNERS_ANNOUNCED = "nl.gia.essay.winners_announced"
 SURVEY_ANSWERED = "nl.gia.indicators.survey_answered"
 # Every move of a praktijkteam request publishes one: nl.gia.practiceteam.<new status>.
 PRACTICETEAM_EVENTS: dict[str, str] = {
@@ -120,6 +156,10 @@ CATALOGUE: dict[str, type[Schema]] = {
     REGISTRATION_CANCELLED: Registered,
     ATTENDED: Attendance,
     ATTENDANCE_REVOKED: Attendance,
+    ESSAY_SIGNED_UP: EntrantSignedUp,
+    ESSAY_SUBMITTED: EssayEntry,
+    ESSAY_WITHDRAWN: EssayEntry,
+    ESSAY_WINNERS_ANNOUNCED: WinnersAnnounced,
     SURVEY_ANSWERED: SurveyAnswered,
     **dict.fromkeys(PRACTICETEAM_EVENTS.values(), PracticeteamRequest),
 }

@@ -1,0 +1,481 @@
+"""The essay contest JSON API under /api/v1: thin views over the use cases.
+
+Four kinds of caller: everyone (the contest, signing up, the results), an
+entrant through the token of their personal link, the jury and staff with
+bearer tokens of their role.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from services.essay_contest import access, service
+from services.essay_contest.domain import countdown, phase
+from services.essay_contest.models import Contest, Entrant, Entry
+from services.essay_contest.schemas import (
+    CoAuthorIn,
+    ConfirmIn,
+    ContestChange,
+    ContestIn,
+    ContestOut,
+    EntrantChange,
+    EntrantOut,
+    EntryIn,
+    EntryOut,
+    InvitationAnswer,
+    JuryEntryOut,
+    ResultsIn,
+    ResultsOut,
+    ScoreIn,
+    SignUpIn,
+    SignUpOut,
+    StaffContestOut,
+    StandingOut,
+    TokenQuery,
+)
+from shared.municipalities import Register
+from shared.web.auth import bearer_principal, require_role
+from shared.web.service import service_context
+
+api = Blueprint(
+    "essay_contest_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="The Raad voor Raad essay contest: entries, blind judging, results",
+)
+STAFF = [{"bearer": []}]
+ENTRANT = [{}]  # the token of the entrant's personal link, in the query
+
+
+def contest_now() -> datetime:
+    """The contest's clock: the wall clock, unless a test set its own."""
+    return current_app.extensions["essay_clock"]()
+
+
+# -- what each reader sees ------------------------------------------------------------------------
+
+
+CONTEST_COLUMNS = [name for name in StaffContestOut().fields if hasattr(Contest, name)]
+
+
+def contest_out(contest: Contest, now: datetime) -> dict[str, Any]:
+    published = contest.published_at is not None
+    return {
+        **{name: getattr(contest, name) for name in CONTEST_COLUMNS},
+        "criteria_spec": contest.criteria_spec,
+        "phase": phase(contest.opens_at, contest.closes_at, published, now),
+        "countdown": countdown(contest.closes_at, now),
+    }
+
+
+def entry_out(entry: Entry) -> dict[str, Any]:
+    out = {name: getattr(entry, name) for name in EntryOut().fields if name != "authors"}
+    out["authors"] = [
+        {
+            "name": author.entrant.name,
+            "municipality_code": author.entrant.municipality_code,
+            "confirmed": author.confirmed_at is not None,
+        }
+        for author in entry.authors
+    ]
+    return out
+
+
+def entrant_out(entrant: Entrant, entry: Entry | None) -> dict[str, Any]:
+    author = entrant.authorship
+    return {
+        **{name: getattr(entrant, name) for name in EntrantOut().fields if hasattr(entrant, name)},
+        "confirmed": entrant.confirmed_at is not None,
+        "entry": entry_out(entry) if entry else None,
+        "invited": author is not None and author.confirmed_at is None,
+    }
+
+
+def municipality_name(register: Register, code: str) -> str:
+    found = register.get(code)
+    return found.name if found else code
+
+
+def results_out(contest: Contest, won: list[Entry]) -> dict[str, Any]:
+    register = service_context().register
+    return {
+        "contest_id": contest.id,
+        "title": contest.title,
+        "published_at": contest.published_at,
+        "jury_report": contest.jury_report,
+        "winners": [
+            {
+                "place": entry.place,
+                "title": entry.title,
+                "authors": [
+                    {
+                        "name": author.entrant.name,
+                        "municipality": municipality_name(
+                            register, author.entrant.municipality_code
+                        ),
+                    }
+                    for author in entry.authors
+                ],
+                "text": entry.text if service.publishable(entry) else None,
+            }
+            for entry in won
+        ],
+    }
+
+
+# -- contests (staff writes, everyone reads) -----------------------------------------------------
+
+
+@api.get("/contests")
+@api.response(200, ContestOut(many=True))
+def list_contests() -> Any:
+    with service_context().db.transaction() as session:
+        return [contest_out(c, contest_now()) for c in service.all_contests(session)]
+
+
+@api.post("/contests")
+@require_role("staff")
+@api.arguments(ContestIn)
+@api.response(201, StaffContestOut)
+@api.doc(security=STAFF)
+def create_contest(data: dict[str, Any]) -> Any:
+    with service_context().db.transaction() as session:
+        return contest_out(service.create_contest(session, data), contest_now())
+
+
+@api.get("/contests/<uuid:contest_id>")
+@api.response(200, ContestOut)
+def get_contest(contest_id: Any) -> Any:
+    """The contest with its rules, criteria, phase and the time left until the deadline."""
+    with service_context().db.transaction() as session:
+        return contest_out(service.get_contest(session, str(contest_id)), contest_now())
+
+
+@api.get("/contests/<uuid:contest_id>/settings")
+@require_role("staff")
+@api.response(200, StaffContestOut)
+@api.doc(security=STAFF)
+def contest_settings(contest_id: Any) -> Any:
+    """The contest with its jury and the jury's report."""
+    with service_context().db.transaction() as session:
+        return contest_out(service.get_contest(session, str(contest_id)), contest_now())
+
+
+@api.patch("/contests/<uuid:contest_id>")
+@require_role("staff")
+@api.arguments(ContestChange(partial=True))
+@api.response(200, StaffContestOut)
+@api.doc(security=STAFF)
+def change_contest(data: dict[str, Any], contest_id: Any) -> Any:
+    with service_context().db.transaction() as session:
+        contest = service.change_contest(session, str(contest_id), data)
+        return contest_out(contest, contest_now())
+
+
+# -- entrants -------------------------------------------------------------------------------------
+
+
+@api.post("/contests/<uuid:contest_id>/entrants")
+@api.arguments(SignUpIn)
+@api.response(202, SignUpOut)
+@api.alt_response(409, description="The contest is not open, or the address signed up already")
+def sign_up(data: dict[str, Any], contest_id: Any) -> Any:
+    """Sign up; the link to confirm the address (valid 48 hours) goes by e-mail."""
+    with service_context().db.transaction() as session:
+        entrant = service.sign_up(session, str(contest_id), data, contest_now())
+        return {
+            "id": entrant.id,
+            "contest_id": entrant.contest_id,
+            "confirmed": False,
+            "message": "Check your e-mail and confirm your address with the link in it.",
+        }
+
+
+@api.post("/confirmations")
+@api.arguments(ConfirmIn)
+@api.response(200, SignUpOut)
+@api.alt_response(410, description="The link has expired")
+def confirm(data: dict[str, Any]) -> Any:
+    """Confirm the address with the token from the e-mail; the personal link follows by e-mail."""
+    context = service_context()
+    with context.db.transaction() as session:
+        entrant = service.confirm_email(
+            session, context.recorder, context.settings, data["token"], contest_now()
+        )
+        return {
+            "id": entrant.id,
+            "contest_id": entrant.contest_id,
+            "confirmed": True,
+            "message": "Your address is confirmed; your personal link is in your e-mail.",
+        }
+
+
+def _own(entrant_id: Any, token: str | None) -> str:
+    access.check_entrant(service_context().settings, str(entrant_id), token)
+    return str(entrant_id)
+
+
+def _entrant_answer(session: Any, entrant_id: str) -> dict[str, Any]:
+    entrant = service.get_entrant(session, entrant_id)
+    return entrant_out(entrant, service.entry_of(session, entrant_id))
+
+
+@api.get("/entrants/<uuid:entrant_id>")
+@api.arguments(TokenQuery, location="query")
+@api.response(200, EntrantOut)
+@api.doc(security=ENTRANT)
+def get_entrant(query: dict[str, Any], entrant_id: Any) -> Any:
+    """The entrant's own page: their details and their entry, drafts included."""
+    own = _own(entrant_id, query["token"])
+    with service_context().db.transaction() as session:
+        return _entrant_answer(session, own)
+
+
+@api.patch("/entrants/<uuid:entrant_id>")
+@api.arguments(TokenQuery, location="query")
+@api.arguments(EntrantChange)
+@api.response(200, EntrantOut)
+@api.doc(security=ENTRANT)
+def change_entrant(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
+    """Consent to publication of the essay, and the party."""
+    own = _own(entrant_id, query["token"])
+    with service_context().db.transaction() as session:
+        service.change_entrant(session, own, data)
+        return _entrant_answer(session, own)
+
+
+@api.post("/entrants/<uuid:entrant_id>/entry")
+@api.arguments(TokenQuery, location="query")
+@api.arguments(EntryIn)
+@api.response(201, EntryOut)
+@api.alt_response(409, description="Writing is closed, or the entrant has an entry already")
+@api.doc(security=ENTRANT)
+def start_entry(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
+    own = _own(entrant_id, query["token"])
+    with service_context().db.transaction() as session:
+        return entry_out(service.start_entry(session, own, data, contest_now()))
+
+
+@api.put("/entrants/<uuid:entrant_id>/entry")
+@api.arguments(TokenQuery, location="query")
+@api.arguments(EntryIn)
+@api.response(200, EntryOut)
+@api.alt_response(409, description="Past the deadline (the deadline is in the message)")
+@api.alt_response(422, description="A submitted entry revised outside the word limits")
+@api.doc(security=ENTRANT)
+def save_entry(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
+    """Save the draft; a submitted entry is revised and received again, with a new receipt."""
+    own = _own(entrant_id, query["token"])
+    context = service_context()
+    with context.db.transaction() as session:
+        return entry_out(service.save_entry(session, context.recorder, own, data, contest_now()))
+
+
+@api.post("/entrants/<uuid:entrant_id>/entry/submit")
+@api.arguments(TokenQuery, location="query")
+@api.response(200, EntryOut)
+@api.alt_response(409, description="Past the deadline, or a co-author has not confirmed")
+@api.alt_response(422, description="Outside the word limits (the count is in the answer)")
+@api.doc(security=ENTRANT)
+def submit_entry(query: dict[str, Any], entrant_id: Any) -> Any:
+    """Submit; every author gets a receipt with the SHA-256 fingerprint of the text."""
+    own = _own(entrant_id, query["token"])
+    context = service_context()
+    with context.db.transaction() as session:
+        return entry_out(service.submit_entry(session, context.recorder, own, contest_now()))
+
+
+@api.post("/entrants/<uuid:entrant_id>/entry/withdraw")
+@api.arguments(TokenQuery, location="query")
+@api.response(200, EntryOut)
+@api.doc(security=ENTRANT)
+def withdraw_entry(query: dict[str, Any], entrant_id: Any) -> Any:
+    own = _own(entrant_id, query["token"])
+    context = service_context()
+    with context.db.transaction() as session:
+        return entry_out(service.withdraw_entry(session, context.recorder, own, contest_now()))
+
+
+@api.post("/entrants/<uuid:entrant_id>/entry/co-authors")
+@api.arguments(TokenQuery, location="query")
+@api.arguments(CoAuthorIn)
+@api.response(201, EntryOut)
+@api.doc(security=ENTRANT)
+def invite_co_author(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
+    """Invite a council member who signed up; they confirm through their own link."""
+    own = _own(entrant_id, query["token"])
+    with service_context().db.transaction() as session:
+        author = service.invite_co_author(session, own, data["email"], contest_now())
+        return entry_out(author.entry)
+
+
+@api.post("/entrants/<uuid:entrant_id>/invitation")
+@api.arguments(TokenQuery, location="query")
+@api.arguments(InvitationAnswer)
+@api.response(200, EntrantOut)
+@api.doc(security=ENTRANT)
+def answer_invitation(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
+    """Confirm (accept) or decline co-authorship of the entry one was invited to."""
+    own = _own(entrant_id, query["token"])
+    with service_context().db.transaction() as session:
+        service.answer_invitation(session, own, data["accept"], contest_now())
+        return _entrant_answer(session, own)
+
+
+# -- the jury -------------------------------------------------------------------------------------
+
+
+def _juror_email() -> str:
+    return bearer_principal().subject
+
+
+@api.get("/contests/<uuid:contest_id>/jury/entries")
+@require_role("jury")
+@api.response(200, JuryEntryOut(many=True))
+@api.doc(security=STAFF)
+def jury_entries(contest_id: Any) -> Any:
+    """The entries to judge, anonymised, in an order of this jury member's own."""
+    context = service_context()
+    with context.db.transaction() as session:
+        return service.jury_entries(
+            session, str(contest_id), _juror_email(), context.settings.secret_key, contest_now()
+        )
+
+
+@api.get("/contests/<uuid:contest_id>/jury/entries/<handle>")
+@require_role("jury")
+@api.response(200, JuryEntryOut)
+@api.doc(security=STAFF)
+def jury_entry(contest_id: Any, handle: str) -> Any:
+    context = service_context()
+    with context.db.transaction() as session:
+        return service.jury_entry(
+            session,
+            str(contest_id),
+            _juror_email(),
+            handle,
+            context.settings.secret_key,
+            contest_now(),
+        )
+
+
+@api.put("/contests/<uuid:contest_id>/jury/entries/<handle>/score")
+@require_role("jury")
+@api.arguments(ScoreIn)
+@api.response(200, JuryEntryOut)
+@api.alt_response(403, description="A conflict of interest with this entry")
+@api.alt_response(409, description="The scores were submitted already and are final")
+@api.doc(security=STAFF)
+def score_entry(data: dict[str, Any], contest_id: Any, handle: str) -> Any:
+    """Score every criterion and comment; with ``final`` the scores are submitted for good."""
+    context = service_context()
+    with context.db.transaction() as session:
+        return service.score_entry(
+            session,
+            str(contest_id),
+            _juror_email(),
+            handle,
+            data,
+            context.settings.secret_key,
+            contest_now(),
+        )
+
+
+@api.post("/contests/<uuid:contest_id>/jury/entries/<handle>/conflict")
+@require_role("jury")
+@api.response(200, JuryEntryOut)
+@api.doc(security=STAFF)
+def declare_conflict(contest_id: Any, handle: str) -> Any:
+    """Declare a conflict of interest: the jury member no longer judges this entry."""
+    context = service_context()
+    with context.db.transaction() as session:
+        return service.declare_conflict(
+            session,
+            str(contest_id),
+            _juror_email(),
+            handle,
+            context.settings.secret_key,
+            contest_now(),
+        )
+
+
+# -- staff: ranking, results, privacy -------------------------------------------------------------
+
+
+def standings_out(session: Any, contest_id: str) -> list[dict[str, Any]]:
+    _, ranked = service.ranking(session, contest_id)
+    return [
+        {
+            "rank": standing.rank,
+            "entry_id": entry.id,
+            "title": entry.title,
+            "municipality_codes": entry.municipality_codes,
+            "mean": standing.mean,
+            "jurors": standing.jurors,
+            "spread": standing.spread,
+            "stdev": standing.stdev,
+            "criterion_means": standing.criterion_means,
+            "too_few_scores": standing.too_few_scores,
+            "place": entry.place,
+        }
+        for standing, entry in ranked
+    ]
+
+
+@api.get("/contests/<uuid:contest_id>/ranking")
+@require_role("staff")
+@api.response(200, StandingOut(many=True))
+@api.doc(security=STAFF)
+def contest_ranking(contest_id: Any) -> Any:
+    """Submitted entries by the weighted mean of final scores, with the spread between jury
+    members and a flag for too few scores. Tie-break: see services/essay_contest/domain.py."""
+    with service_context().db.transaction() as session:
+        return standings_out(session, str(contest_id))
+
+
+@api.put("/contests/<uuid:contest_id>/results")
+@require_role("staff")
+@api.arguments(ResultsIn)
+@api.response(200, StaffContestOut)
+@api.doc(security=STAFF)
+def set_results(data: dict[str, Any], contest_id: Any) -> Any:
+    """The jury's decision: winners by place and the jury's report (until published)."""
+    with service_context().db.transaction() as session:
+        contest = service.set_results(session, str(contest_id), data, contest_now())
+        return contest_out(contest, contest_now())
+
+
+@api.post("/contests/<uuid:contest_id>/publish")
+@require_role("staff")
+@api.response(200, StaffContestOut)
+@api.alt_response(409, description="Before the publication date, or no winners chosen")
+@api.doc(security=STAFF)
+def publish_results(contest_id: Any) -> Any:
+    """From the publication date: the results go public and the winners are invited."""
+    context = service_context()
+    with context.db.transaction() as session:
+        contest = service.publish_results(session, context.recorder, str(contest_id), contest_now())
+        return contest_out(contest, contest_now())
+
+
+@api.get("/contests/<uuid:contest_id>/results")
+@api.response(200, ResultsOut)
+def results(contest_id: Any) -> Any:
+    """The published winners; an essay's text only when every one of its authors consented."""
+    with service_context().db.transaction() as session:
+        return results_out(*service.published_results(session, str(contest_id)))
+
+
+@api.post("/contests/<uuid:contest_id>/erase-personal-data")
+@require_role("staff")
+@api.response(200, description="How many entrants were erased")
+@api.doc(security=STAFF)
+def erase_personal_data(contest_id: Any) -> Any:
+    """After publication: entrants who neither won nor consented are forgotten."""
+    with service_context().db.transaction() as session:
+        erased = service.erase_personal_data(session, str(contest_id), contest_now())
+    return {"erased": erased}

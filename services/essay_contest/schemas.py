@@ -1,0 +1,266 @@
+"""The only place the essay contest parses input; the *Out schemas say what each reader sees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from services.essay_contest.domain import (
+    DEFAULT_CRITERIA,
+    DEFAULT_MAX_WORDS,
+    DEFAULT_MIN_SCORES,
+    DEFAULT_MIN_WORDS,
+    SCORE_RANGE,
+    why_window_wrong,
+)
+from shared.web.service import service_context
+
+# The longest essay anyone may store, drafts included: well above any word limit.
+MAX_TEXT_CHARS = 60_000
+
+
+def _known_municipality(value: str | None) -> None:
+    if value is not None and value not in service_context().register:
+        raise ValidationError(f"Unknown municipality code {value!r} (use a CBS code like GM0363).")
+
+
+class CriterionIn(Schema):
+    key = fields.String(
+        required=True, validate=validate.Regexp(r"^[a-z][a-z_]{1,39}$", error="Use a-z and _.")
+    )
+    label = fields.String(required=True, validate=validate.Length(min=2, max=60))
+    weight = fields.Integer(required=True, validate=validate.Range(min=1, max=10))
+
+
+class JurorIn(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    municipality_code = fields.String(load_default=None, validate=_known_municipality)
+
+
+class ContestIn(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    question = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+    rules = fields.String(required=True, validate=validate.Length(min=3, max=10000))
+    opens_at = fields.AwareDateTime(required=True)
+    closes_at = fields.AwareDateTime(required=True)
+    publishes_at = fields.AwareDateTime(required=True)
+    min_words = fields.Integer(
+        load_default=DEFAULT_MIN_WORDS, validate=validate.Range(min=1, max=10000)
+    )
+    max_words = fields.Integer(
+        load_default=DEFAULT_MAX_WORDS, validate=validate.Range(min=1, max=10000)
+    )
+    min_scores = fields.Integer(
+        load_default=DEFAULT_MIN_SCORES, validate=validate.Range(min=1, max=50)
+    )
+    criteria = fields.List(
+        fields.Nested(CriterionIn),
+        load_default=lambda: [
+            {"key": key, "label": label, "weight": weight}
+            for key, label, weight in DEFAULT_CRITERIA
+        ],
+        validate=validate.Length(min=1, max=12),
+    )
+    jury = fields.List(fields.Nested(JurorIn), load_default=list, validate=validate.Length(max=50))
+
+    @validates("criteria")
+    def _distinct_keys(self, value: list[dict[str, Any]], **_: Any) -> None:
+        keys = [criterion["key"] for criterion in value]
+        if len(set(keys)) != len(keys):
+            raise ValidationError("Each criterion needs a key of its own.")
+
+    @validates("jury")
+    def _distinct_jurors(self, value: list[dict[str, Any]], **_: Any) -> None:
+        emails = [juror["email"].lower() for juror in value]
+        if len(set(emails)) != len(emails):
+            raise ValidationError("Each jury member is listed once.")
+
+    @validates_schema
+    def _dates_in_order(self, data: dict[str, Any], partial: Any = None, **_: Any) -> None:
+        if partial:
+            return  # a change is checked on the contest it makes, see service.change_contest
+        wrong = why_window_wrong(data["opens_at"], data["closes_at"], data["publishes_at"])
+        if wrong:
+            raise ValidationError(wrong[1], wrong[0])
+
+
+class ContestChange(ContestIn):
+    """Any of a contest's fields (loaded with ``partial=True``)."""
+
+
+class Countdown(Schema):
+    days = fields.Integer()
+    hours = fields.Integer()
+    minutes = fields.Integer()
+
+
+class ContestOut(Schema):
+    """What everyone may read about a contest; the jury's names are for staff."""
+
+    id = fields.UUID()
+    title = fields.String()
+    question = fields.String()
+    rules = fields.String()
+    opens_at = fields.AwareDateTime()
+    closes_at = fields.AwareDateTime()
+    publishes_at = fields.AwareDateTime()
+    min_words = fields.Integer()
+    max_words = fields.Integer()
+    criteria = fields.List(fields.Nested(CriterionIn), attribute="criteria_spec")
+    phase = fields.String()
+    countdown = fields.Nested(Countdown, allow_none=True)
+    published_at = fields.AwareDateTime(allow_none=True)
+
+
+class StaffContestOut(ContestOut):
+    min_scores = fields.Integer()
+    jury = fields.List(fields.Nested(JurorIn))
+    jury_report = fields.String(allow_none=True)
+
+
+class SignUpIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    municipality_code = fields.String(required=True, validate=_known_municipality)
+    party = fields.String(load_default=None, validate=validate.Length(max=100))
+    consent_to_publish = fields.Boolean(load_default=False)
+
+
+class SignUpOut(Schema):
+    id = fields.UUID()
+    contest_id = fields.UUID()
+    confirmed = fields.Boolean()
+    message = fields.String()
+
+
+class ConfirmIn(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=10, max=500))
+
+
+class TokenQuery(Schema):
+    token = fields.String(load_default=None)
+
+
+class EntrantChange(Schema):
+    party = fields.String(allow_none=True, validate=validate.Length(max=100))
+    consent_to_publish = fields.Boolean()
+
+
+class EntryIn(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    text = fields.String(required=True, validate=validate.Length(max=MAX_TEXT_CHARS))
+
+
+class CoAuthorIn(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class InvitationAnswer(Schema):
+    accept = fields.Boolean(required=True)
+
+
+class AuthorOut(Schema):
+    name = fields.String(allow_none=True)
+    municipality_code = fields.String()
+    confirmed = fields.Boolean()
+
+
+class EntryOut(Schema):
+    """An entry as its own authors see it."""
+
+    id = fields.UUID()
+    title = fields.String(allow_none=True)
+    text = fields.String(allow_none=True)
+    status = fields.String()
+    word_count = fields.Integer()
+    fingerprint = fields.String(allow_none=True)
+    revision = fields.Integer()
+    submitted_at = fields.AwareDateTime(allow_none=True)
+    updated_at = fields.AwareDateTime()
+    authors = fields.List(fields.Nested(AuthorOut))
+
+
+class EntrantOut(Schema):
+    id = fields.UUID()
+    contest_id = fields.UUID()
+    name = fields.String()
+    email = fields.String()
+    municipality_code = fields.String()
+    party = fields.String(allow_none=True)
+    consent_to_publish = fields.Boolean()
+    confirmed = fields.Boolean()
+    entry = fields.Nested(EntryOut, allow_none=True)
+    invited = fields.Boolean(metadata={"description": "Invited as co-author, not yet confirmed"})
+
+
+class ScoreIn(Schema):
+    scores = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(validate=validate.Range(min=SCORE_RANGE[0], max=SCORE_RANGE[1])),
+        required=True,
+    )
+    comment = fields.String(load_default="", validate=validate.Length(max=5000))
+    final = fields.Boolean(load_default=False)
+
+
+class JuryEntryOut(Schema):
+    """All a juror sees of an entry: its handle for them, its words and their own scores."""
+
+    handle = fields.String()
+    title = fields.String(allow_none=True)
+    text = fields.String(allow_none=True)
+    word_count = fields.Integer()
+    conflict_declared = fields.Boolean()
+    scores = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
+    comment = fields.String(allow_none=True)
+    final = fields.Boolean()
+
+
+class StandingOut(Schema):
+    rank = fields.Integer()
+    entry_id = fields.UUID()
+    title = fields.String(allow_none=True)
+    municipality_codes = fields.List(fields.String())
+    mean = fields.Float(allow_none=True)
+    jurors = fields.Integer()
+    spread = fields.Float(allow_none=True)
+    stdev = fields.Float(allow_none=True)
+    criterion_means = fields.Dict(keys=fields.String(), values=fields.Float())
+    too_few_scores = fields.Boolean()
+    place = fields.Integer(allow_none=True)
+
+
+class WinnerIn(Schema):
+    entry_id = fields.UUID(required=True)
+    place = fields.Integer(required=True, validate=validate.Range(min=1, max=20))
+
+
+class ResultsIn(Schema):
+    winners = fields.List(
+        fields.Nested(WinnerIn), required=True, validate=validate.Length(min=1, max=20)
+    )
+    jury_report = fields.String(required=True, validate=validate.Length(min=3, max=20000))
+
+
+class WinnerAuthorOut(Schema):
+    name = fields.String()
+    municipality = fields.String()
+
+
+class WinnerOut(Schema):
+    place = fields.Integer()
+    title = fields.String()
+    authors = fields.List(fields.Nested(WinnerAuthorOut))
+    text = fields.String(
+        allow_none=True, metadata={"description": "Only when every author consented"}
+    )
+
+
+class ResultsOut(Schema):
+    contest_id = fields.UUID()
+    title = fields.String()
+    published_at = fields.AwareDateTime()
+    jury_report = fields.String()
+    winners = fields.List(fields.Nested(WinnerOut))
