@@ -7,6 +7,7 @@ bearer tokens of their role.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -329,8 +330,18 @@ def answer_invitation(query: dict[str, Any], data: dict[str, Any], entrant_id: A
 # -- the jury -------------------------------------------------------------------------------------
 
 
-def _juror_email() -> str:
-    return bearer_principal().subject
+def _as_juror(use_case: Callable[..., Any], contest_id: Any, *args: Any) -> Any:
+    """A jury use case for the jury member the bearer token names, by the contest's clock."""
+    context = service_context()
+    with context.db.transaction() as session:
+        return use_case(
+            session,
+            str(contest_id),
+            bearer_principal().subject,
+            context.settings.secret_key,
+            contest_now(),
+            *args,
+        )
 
 
 @api.get("/contests/<uuid:contest_id>/jury/entries")
@@ -339,11 +350,7 @@ def _juror_email() -> str:
 @api.doc(security=STAFF)
 def jury_entries(contest_id: Any) -> Any:
     """The entries to judge, anonymised, in an order of this jury member's own."""
-    context = service_context()
-    with context.db.transaction() as session:
-        return service.jury_entries(
-            session, str(contest_id), _juror_email(), context.settings.secret_key, contest_now()
-        )
+    return _as_juror(service.jury_entries, contest_id)
 
 
 @api.get("/contests/<uuid:contest_id>/jury/entries/<handle>")
@@ -351,16 +358,7 @@ def jury_entries(contest_id: Any) -> Any:
 @api.response(200, JuryEntryOut)
 @api.doc(security=STAFF)
 def jury_entry(contest_id: Any, handle: str) -> Any:
-    context = service_context()
-    with context.db.transaction() as session:
-        return service.jury_entry(
-            session,
-            str(contest_id),
-            _juror_email(),
-            handle,
-            context.settings.secret_key,
-            contest_now(),
-        )
+    return _as_juror(service.jury_entry, contest_id, handle)
 
 
 @api.put("/contests/<uuid:contest_id>/jury/entries/<handle>/score")
@@ -372,17 +370,7 @@ def jury_entry(contest_id: Any, handle: str) -> Any:
 @api.doc(security=STAFF)
 def score_entry(data: dict[str, Any], contest_id: Any, handle: str) -> Any:
     """Score every criterion and comment; with ``final`` the scores are submitted for good."""
-    context = service_context()
-    with context.db.transaction() as session:
-        return service.score_entry(
-            session,
-            str(contest_id),
-            _juror_email(),
-            handle,
-            data,
-            context.settings.secret_key,
-            contest_now(),
-        )
+    return _as_juror(service.score_entry, contest_id, handle, data)
 
 
 @api.post("/contests/<uuid:contest_id>/jury/entries/<handle>/conflict")
@@ -391,16 +379,7 @@ def score_entry(data: dict[str, Any], contest_id: Any, handle: str) -> Any:
 @api.doc(security=STAFF)
 def declare_conflict(contest_id: Any, handle: str) -> Any:
     """Declare a conflict of interest: the jury member no longer judges this entry."""
-    context = service_context()
-    with context.db.transaction() as session:
-        return service.declare_conflict(
-            session,
-            str(contest_id),
-            _juror_email(),
-            handle,
-            context.settings.secret_key,
-            contest_now(),
-        )
+    return _as_juror(service.declare_conflict, contest_id, handle)
 
 
 # -- staff: ranking, results, privacy -------------------------------------------------------------

@@ -469,7 +469,7 @@ def _jury_view(
 
 
 def _by_handle(
-    session: Session, contest_id: str, juror_email: str, handle: str, secret: str, now: datetime
+    session: Session, contest_id: str, juror_email: str, secret: str, now: datetime, handle: str
 ) -> tuple[Contest, Juror, Entry]:
     contest = get_contest(session, contest_id)
     juror = _juror(contest, juror_email)
@@ -481,9 +481,9 @@ def _by_handle(
 
 
 def jury_entry(
-    session: Session, contest_id: str, juror_email: str, handle: str, secret: str, now: datetime
+    session: Session, contest_id: str, juror_email: str, secret: str, now: datetime, handle: str
 ) -> dict[str, Any]:
-    _, juror, entry = _by_handle(session, contest_id, juror_email, handle, secret, now)
+    _, juror, entry = _by_handle(session, contest_id, juror_email, secret, now, handle)
     if conflicted(juror.municipality_code, entry.municipality_codes, declared=False):
         raise NotFound("There is no such entry for you to judge.")
     sheet = session.get(ScoreSheet, (entry.id, juror.email))
@@ -494,13 +494,13 @@ def score_entry(
     session: Session,
     contest_id: str,
     juror_email: str,
-    handle: str,
-    data: dict[str, Any],
     secret: str,
     now: datetime,
+    handle: str,
+    data: dict[str, Any],
 ) -> dict[str, Any]:
     """Save a juror's scores and comment; ``final`` submits them, after which they stay."""
-    contest, juror, entry = _by_handle(session, contest_id, juror_email, handle, secret, now)
+    contest, juror, entry = _by_handle(session, contest_id, juror_email, secret, now, handle)
     declared = entry.id in _declared(session, juror.email)
     if conflicted(juror.municipality_code, entry.municipality_codes, declared=declared):
         raise Forbidden("You have a conflict of interest with this entry and cannot score it.")
@@ -526,10 +526,10 @@ def score_entry(
 
 
 def declare_conflict(
-    session: Session, contest_id: str, juror_email: str, handle: str, secret: str, now: datetime
+    session: Session, contest_id: str, juror_email: str, secret: str, now: datetime, handle: str
 ) -> dict[str, Any]:
     """The juror is excluded from the entry; scores not yet submitted are dropped."""
-    _, juror, entry = _by_handle(session, contest_id, juror_email, handle, secret, now)
+    _, juror, entry = _by_handle(session, contest_id, juror_email, secret, now, handle)
     sheet = session.get(ScoreSheet, (entry.id, juror.email))
     if sheet is not None and sheet.submitted_at is not None:
         raise Conflict("Your scores for this entry have been submitted and are final.")
