@@ -1,0 +1,63 @@
+"""End to end over the real RabbitMQ: a submitted essay reaches the indicators service."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import select
+
+from services.essay_contest.models import Outbox
+from services.indicators.consumer import build_consumer
+from services.indicators.models import ReceivedEvent
+from shared.db import Database
+from shared.events.catalogue import ESSAY_SIGNED_UP, ESSAY_SUBMITTED
+from shared.events.relay import Relay, wait_until_drained
+from shared.events.topology import broker_connection, build_topology
+from shared.migrations import upgrade
+from tests.integration.test_essay_contest_api import ANNA, ESSAY, Contestants, contest
+
+pytestmark = pytest.mark.services
+__all__ = ["contest"]  # the fixture, shared with the API tests
+
+
+def test_a_submitted_essay_reaches_the_indicators_service(contest: Contestants) -> None:
+    settings = contest.settings
+    upgrade(settings, ("indicators",))
+    anna = contest.sign_up(ANNA)
+    contest.entry(anna, json=ESSAY)
+    assert contest.entry(anna, "/submit").status_code == 200
+
+    essays = Database.for_service(settings, "essay_contest")
+    relay = Relay(essays, Outbox, lambda: broker_connection(settings), build_topology(settings))
+    consumer = build_consumer(settings)
+    stop = threading.Event()
+    threads = [threading.Thread(target=run, args=(stop,)) for run in (relay.run, consumer.run)]
+    for thread in threads:
+        thread.start()
+    try:
+        assert wait_until_drained(essays, Outbox, timeout=20)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with consumer.db.transaction() as session:
+                received = {
+                    row.type: row.data
+                    for row in session.scalars(
+                        select(ReceivedEvent).where(ReceivedEvent.type.like("nl.gia.essay.%"))
+                    )
+                }
+            if ESSAY_SUBMITTED in received:
+                break
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(10)
+        essays.dispose()
+        consumer.db.dispose()
+    assert received[ESSAY_SIGNED_UP]["municipality_code"] == "GM0599"
+    submitted = received[ESSAY_SUBMITTED]
+    assert submitted["municipality_codes"] == ["GM0599"] and submitted["revision"] == 1
+    assert submitted["contest_id"] == contest.contest_id
+    assert ANNA["name"] not in str(submitted) and ESSAY["text"] not in str(submitted)
