@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import click
 
+from services.indicators.commands import indicators
 from shared import processes
 from shared.auth.accounts import add_account
 from shared.auth.tokens import ROLES, mint_token
@@ -161,6 +162,8 @@ def run() -> None:
     upgrade(settings)
     sys.exit(processes.run_all(settings, click.echo))
 
+
+main.add_command(indicators)
 
 if __name__ == "__main__":
     main()

@@ -116,24 +116,20 @@ def _changed_coverings(session: Session, touched: list[Covering]) -> dict[Coveri
         dialect_insert(session, Coverage.__table__).on_conflict_do_nothing(),
         [{"indicator": i, "municipality_code": code, "covered": False} for i, code in touched],
     )
-    keys = tuple_(Coverage.indicator, Coverage.municipality_code).in_(touched)
+    codes = sorted({code for _, code in touched})  # by code: what the indexes serve
     rows = session.execute(
         select(Coverage.indicator, Coverage.municipality_code, Coverage.covered)
-        .where(keys)
+        .where(Coverage.municipality_code.in_(codes))
         .order_by(Coverage.indicator, Coverage.municipality_code)
         .with_for_update()
     )
     was = {(indicator, code): covered for indicator, code, covered in rows}
-    now = set(
-        session.execute(
-            select(Evidence.indicator, Evidence.municipality_code)
-            .where(
-                tuple_(Evidence.indicator, Evidence.municipality_code).in_(touched),
-                Evidence.holds(),
-            )
-            .distinct()
-        ).all()
+    holding = session.execute(
+        select(Evidence.indicator, Evidence.municipality_code)
+        .where(Evidence.municipality_code.in_(codes), Evidence.holds())
+        .distinct()
     )
+    now = {(indicator, code) for indicator, code in holding}
     changed = {key: key in now for key in touched if (key in now) != was[key]}
     for covered in (True, False):
         flipped = [key for key, state in changed.items() if state is covered]

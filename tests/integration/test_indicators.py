@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask.testing import FlaskClient
 from kombu import Producer
 from sqlalchemy import update
@@ -21,6 +22,7 @@ from services.indicators.app import create_app
 from services.indicators.consumer import build_consumer
 from services.indicators.models import Tally
 from services.indicators.rebuild import rebuild, verify
+from shared.cli import main
 from shared.events.catalogue import (
     ATTENDANCE_REVOKED,
     ATTENDED,
@@ -473,3 +475,20 @@ def test_bad_queries_and_unknown_things_get_problems(live: Indicators) -> None:
         == 403
     )
     assert client.get("/api/v1/survey/links.csv").status_code == 401
+
+
+@pytest.mark.services
+def test_gia_indicators_verify_fails_on_a_difference_and_rebuild_repairs_it(
+    live: Indicators, real_env: dict[str, str]
+) -> None:
+    live.consumer.apply([attended(0, ROTTERDAM), survey(1, AMSTERDAM, uses=("policy",))])
+    runner = CliRunner()
+    assert runner.invoke(main, ["indicators", "verify"], env=real_env).exit_code == 0
+    with live.consumer.db.transaction() as session:
+        session.execute(update(Tally).values(covered=0))
+    failed = runner.invoke(main, ["indicators", "verify"], env=real_env)
+    assert failed.exit_code == 1 and "tally" in failed.output
+    rebuilt = runner.invoke(main, ["indicators", "rebuild"], env=real_env)
+    assert rebuilt.exit_code == 0 and "rebuilt from 2 events" in rebuilt.output
+    assert runner.invoke(main, ["indicators", "verify"], env=real_env).exit_code == 0
+    assert shares(figures(live.client)["indicators"])["use"].startswith("1/")
