@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, date, datetime, timedelta
+from importlib import import_module
 
 import click
 
@@ -15,7 +16,7 @@ from shared.db import Database
 from shared.events.outbox import EventRecorder
 from shared.migrations import DATABASES, upgrade
 from shared.municipalities import check_file
-from shared.settings import AUTH_DATABASE, PUBLISHERS, SERVICES, load_settings
+from shared.settings import AUTH_DATABASE, MAILERS, PUBLISHERS, SERVICES, load_settings
 
 
 @click.group()
@@ -145,12 +146,10 @@ def remind(hours: int, every: int | None) -> None:
 
 
 @main.command("mail")
-@click.argument("service", type=click.Choice(["registration"]))
+@click.argument("service", type=click.Choice(MAILERS))
 def mail_command(service: str) -> None:
     """Send SERVICE's queued mail until SIGTERM (retrying what the mail server refused)."""
-    from services.registration.notices import mail_worker
-
-    worker = mail_worker(load_settings())
+    worker = import_module(f"services.{service}.notices").mail_worker(load_settings())
     worker.run(processes.stop_on_signals())
     worker.db.dispose()
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 from shared.db import Database, UtcDateTime, pending_index
 from shared.events.outbox import utcnow
 from shared.mail import Mailer
+from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,20 @@ class MailWorker:
         row.last_error = "the mail server did not take it"
         if row.attempts >= MAX_ATTEMPTS:
             log.error("giving up on mail %s (%s) after %d attempts", row.id, kind, row.attempts)
+
+    @classmethod
+    def for_service(
+        cls,
+        settings: Settings,
+        service: str,
+        model: type[MailQueueMixin],
+        composers: dict[str, Composer],
+        db: Database | None = None,
+    ) -> MailWorker:
+        """The worker of one service's queue, sending through the configured mail server."""
+        return cls(
+            db or Database.for_service(settings, service), model, composers, Mailer(settings)
+        )
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():

@@ -18,7 +18,7 @@ from pathlib import Path
 from shared.db import Database
 from shared.events.relay import Relay
 from shared.events.topology import broker_connection, build_topology
-from shared.settings import PUBLISHERS, SERVICES, Settings
+from shared.settings import MAILERS, PUBLISHERS, SERVICES, Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # Longer than gunicorn's own graceful timeout (25 s), so a server is never cut
@@ -125,7 +125,7 @@ def children(settings: Settings) -> list[Child]:
         *relays,
         Child("consumer indicators", [*gia, "consume", "indicators"]),
         Child("reminders", [*gia, "remind", "--every", "900"]),
-        Child("mail registration", [*gia, "mail", "registration"]),
+        *[Child(f"mail {service}", [*gia, "mail", service]) for service in MAILERS],
     ]
 
 

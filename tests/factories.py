@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from importlib import import_module
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-from services.registration.notices import mail_worker
+from flask import Flask
+
 from shared.auth.tokens import mint_token
 from shared.mail import sent_messages
+from shared.migrations import upgrade
 from shared.settings import Settings
+
+T = TypeVar("T")
 
 MEETING = {
     "kind": "gia",
@@ -30,6 +40,22 @@ PERSON = {
     "email": "an@example.nl",
     "role": "official",
     "municipality_code": "GM0599",
+}
+
+# A praktijkteam request of Rotterdam and Schiedam, both in the target group; Rotterdam leads.
+PRACTICETEAM_REQUEST = {
+    "municipality_codes": ["GM0599", "GM0606"],
+    "lead_municipality_code": "GM0599",
+    "contact": {
+        "name": "Fatima el Idrissi",
+        "email": "f.elidrissi@example.nl",
+        "phone": "010-4891234",
+        "function": "beleidsadviseur integratie",
+    },
+    "question": "Hoe voeren wij het gesprek in de wijk na spanningen rond een moskee?",
+    "themes": ["social_tensions", "citizenship"],
+    "tried": "Wijkgesprekken met sleutelfiguren.",
+    "desired_period": "najaar 2012",
 }
 
 
@@ -58,10 +84,10 @@ def path_of(url: str) -> str:
     return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
-def delivered_mails(settings: Settings) -> list[EmailMessage]:
-    """Run registration's mail worker until its queue is empty, as the `gia mail` process
+def delivered_mails(settings: Settings, service: str = "registration") -> list[EmailMessage]:
+    """Run the service's mail worker until its queue is empty, as the `gia mail` process
     does, and read every mail written so far, oldest first."""
-    worker = mail_worker(settings)
+    worker = import_module(f"services.{service}.notices").mail_worker(settings)
     while worker.deliver_pending():
         pass
     worker.db.dispose()
@@ -69,3 +95,43 @@ def delivered_mails(settings: Settings) -> list[EmailMessage]:
         message_from_bytes(path.read_bytes(), policy=policy.default)  # type: ignore[misc]
         for path in sent_messages(settings.effective_mail_dir)
     ]
+
+
+@contextmanager
+def serving(
+    create_app: Callable[[Settings], Flask], settings: Settings, *databases: str
+) -> Iterator[Flask]:
+    """A service's app on its migrated databases, their connections closed afterwards."""
+    upgrade(settings, databases)
+    app = create_app(settings)
+    yield app
+    context = app.extensions["gia"]
+    for db in (context.db, context.auth_db):
+        db.dispose()
+
+
+def all_at_once(actions: list[Callable[[], T]]) -> list[T]:
+    """Run every action in its own thread, released together; their results in order."""
+    start = threading.Barrier(len(actions))
+    results: list[T | None] = [None] * len(actions)
+
+    def run(number: int) -> None:
+        start.wait()
+        results[number] = actions[number]()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(actions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results  # type: ignore[return-value]
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    """True as soon as the condition holds; False if it still does not after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from flask import Flask
 
+from services.practiceteam.api import api
 from services.practiceteam.models import Outbox
 from shared.settings import Settings, load_settings
-from shared.web.service import create_service_app
+from shared.web.service import create_service_app, register_api
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    app, _ = create_service_app(
+    app, rest = create_service_app(
         "practiceteam", settings or load_settings(), title="GIA praktijkteam", outbox_model=Outbox
     )
+    register_api(app, rest, api)
     return app

@@ -1,4 +1,5 @@
-"""``gia run`` as a newcomer starts it: every process, one registration counted, a clean stop.
+"""``gia run`` as a newcomer starts it: every process, one registration counted, one
+praktijkteam request received by indicators and mailed about, a clean stop.
 
 Once on the embedded default (SQLite files and the file broker under a fresh
 var/ directory) and once on the real PostgreSQL and RabbitMQ.
@@ -15,13 +16,19 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from shared.settings import DEFAULT_PORTS, SERVICES
-from tests.factories import MEETING, PERSON
+from services.indicators.models import ReceivedEvent
+from shared.db import Database
+from shared.events.catalogue import PRACTICETEAM_EVENTS
+from shared.mail import sent_messages
+from shared.settings import DEFAULT_PORTS, SERVICES, load_settings
+from tests.factories import MEETING, PERSON, PRACTICETEAM_REQUEST
 from tests.integration.tcp_proxy import free_port
 
 
@@ -88,7 +95,7 @@ def running(
     print(log.read_text(errors="replace")[-6000:], file=sys.stderr)
 
 
-def test_a_check_in_is_counted_and_ctrl_c_stops_everything(
+def test_a_check_in_is_counted_a_request_arrives_and_ctrl_c_stops_everything(
     running: tuple[subprocess.Popen[str], dict[str, str]],
 ) -> None:
     process, env = running
@@ -126,10 +133,40 @@ def test_a_check_in_is_counted_and_ctrl_c_stops_everything(
     call(f"{registration}/api/v1/registrations/{person['id']}/check-in", None, token, "DELETE")
     assert wait_until(lambda: participation() is None, timeout=10)
 
+    request = call(f"{urls['practiceteam']}/api/v1/requests", PRACTICETEAM_REQUEST)
+    settings = load_settings(env)
+    indicators = Database.for_service(settings, "indicators")
+
+    def stored() -> bool:
+        with indicators.transaction() as session:
+            return (
+                session.scalar(
+                    select(ReceivedEvent.id).where(
+                        ReceivedEvent.type == PRACTICETEAM_EVENTS["submitted"],
+                        ReceivedEvent.subject == f"request/{request['id']}",
+                    )
+                )
+                is not None
+            )
+
+    assert wait_until(stored, timeout=10)
+    indicators.dispose()
+    assert wait_until(
+        lambda: any(
+            f"/aanvraag/{request['id']}" in mail.get_body(("plain",)).get_content()
+            for mail in map(read_mail, sent_messages(settings.effective_mail_dir))
+        ),
+        timeout=10,
+    )
+
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=45) == 0  # within the supervisor's grace of 30 s
     for url in urls.values():
         assert wait_until(lambda url=url: not _answers(url), timeout=5), f"{url} still answers"
+
+
+def read_mail(path: Path) -> Any:
+    return message_from_bytes(path.read_bytes(), policy=policy.default)
 
 
 def _answers(url: str) -> bool:

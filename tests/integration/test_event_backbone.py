@@ -23,7 +23,7 @@ from shared.events.topology import broker_connection, build_topology
 from shared.migrations import upgrade
 from shared.municipalities import load_register
 from shared.settings import Settings
-from tests.factories import attendance_data
+from tests.factories import attendance_data, wait_for
 from tests.integration.tcp_proxy import TcpProxy, free_port
 
 pytestmark = pytest.mark.services
@@ -67,15 +67,6 @@ def backbone(real_settings: Settings) -> Iterator[Backbone]:
 def received(db: Database) -> int:
     with db.transaction() as session:
         return session.scalar(select(func.count()).select_from(ReceivedEvent)) or 0
-
-
-def wait_for(condition, timeout: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def running(target) -> tuple[threading.Event, threading.Thread]:  # type: ignore[no-untyped-def]

@@ -1,0 +1,292 @@
+"""The praktijkteam JSON API under /api/v1: thin views over the use cases.
+
+Staff call with a bearer token; the municipality calls with the token of its
+tracking link (``?token=``) and only ever gets its own request, in its own view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial, wraps
+from typing import Any
+
+from flask import Response, jsonify, request, send_file
+from flask_smorest import Blueprint
+
+from services.practiceteam import service
+from services.practiceteam.access import opens
+from services.practiceteam.documents import DocumentStore
+from services.practiceteam.domain import MUNICIPALITY, Actor, Party, staff
+from services.practiceteam.models import SupportRequest
+from services.practiceteam.schemas import (
+    AccessQuery,
+    AssignmentIn,
+    AttachmentView,
+    EvaluationIn,
+    MemberLoadOut,
+    MessageIn,
+    MessageView,
+    NoteIn,
+    NoteView,
+    QueueOut,
+    QueueQuery,
+    RequestIn,
+    RequestView,
+    SignalIn,
+    SignalQuery,
+    SignalView,
+    StaffMemberView,
+    StaffRequestView,
+    StaffSignalView,
+    TransitionIn,
+    UploadIn,
+    WithdrawIn,
+)
+from shared.problems import Forbidden
+from shared.web.auth import bearer_principal, require_role
+from shared.web.service import service_context
+
+api = Blueprint(
+    "practiceteam_api", __name__, url_prefix="/api/v1", description="Praktijkteam requests"
+)
+STAFF = [{"bearer": []}]
+STAFF_OR_LINK = [*STAFF, {}]
+# The multipart framing and the file's name around an attachment.
+UPLOAD_OVERHEAD = 64 * 1024
+
+
+def _staff() -> Actor:
+    """The staff member calling an endpoint that ``require_role`` already let through."""
+    return staff(bearer_principal().subject)
+
+
+def _caller(request_id: Any, token: str | None) -> Actor:
+    """The municipality through its tracking link; anyone else must be staff (401/403)."""
+    if opens(service_context().settings, str(request_id), token):
+        return MUNICIPALITY
+    principal = bearer_principal()
+    if principal.role != "staff":
+        raise Forbidden("Only staff, or the municipality through its tracking link, may do this.")
+    return staff(principal.subject)
+
+
+def _view(found: SupportRequest, by: Actor) -> Response:
+    """The request as the caller may see it: all of it for staff, the municipality's part
+    through the tracking link."""
+    schema = StaffRequestView() if by.party == Party.MINISTRY else RequestView()
+    return jsonify(schema.dump(found))
+
+
+def _moved_by_caller(
+    request_id: Any, token: str | None, move: Callable[..., SupportRequest]
+) -> Response:
+    """A move the municipality makes through its link (staff may make it for them)."""
+    by = _caller(request_id, token)
+    context = service_context()
+    with context.db.transaction() as session:
+        return _view(move(session, context.recorder, str(request_id), by), by)
+
+
+def _takes_attachments(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Lets this endpoint's body be as large as an attachment may be, plus its framing;
+    anything larger is refused (413) before it is read."""
+
+    @wraps(view)
+    def limited(*args: Any, **kwargs: Any) -> Any:
+        limit = service_context().settings.attachment_max_bytes
+        request.max_content_length = limit + UPLOAD_OVERHEAD
+        return view(*args, **kwargs)
+
+    return limited
+
+
+# -- requests -------------------------------------------------------------------------------
+
+
+@api.post("/requests")
+@api.arguments(RequestIn)
+@api.response(201, RequestView)
+def submit(data: dict[str, Any]) -> Any:
+    """Ask for a praktijkteam; the answer carries the tracking link, which is also mailed."""
+    context = service_context()
+    with context.db.transaction() as session:
+        return service.submit(session, context.recorder, context.register, data)
+
+
+@api.get("/requests")
+@api.arguments(QueueQuery, location="query")
+@api.response(200, QueueOut)
+@api.doc(security=STAFF)
+@require_role("staff")
+def queue(query: dict[str, Any]) -> Any:
+    """The queue: target-group municipalities first, then the longest waiting (``sort``)."""
+    with service_context().db.transaction() as session:
+        return service.queue(session, datetime.now(UTC), **query)
+
+
+@api.get("/requests/<uuid:request_id>")
+@api.arguments(AccessQuery, location="query")
+@api.response(
+    200,
+    StaffRequestView,
+    description="Staff see all of it; the tracking link shows the municipality's RequestView",
+)
+@api.doc(security=STAFF_OR_LINK)
+def get_request(query: dict[str, Any], request_id: Any) -> Any:
+    by = _caller(request_id, query["token"])
+    with service_context().db.transaction() as session:
+        return _view(service.get_request(session, str(request_id)), by)
+
+
+@api.post("/requests/<uuid:request_id>/transitions")
+@api.arguments(TransitionIn)
+@api.response(200, StaffRequestView)
+@api.alt_response(409, description="Not allowed from the current status; lists `allowed`")
+@api.doc(security=STAFF)
+@require_role("staff")
+def transition(data: dict[str, Any], request_id: Any) -> Any:
+    """Move a request on: `reason` to decline, `dates` to plan (after assigning a team),
+    `report` and `agreements` to complete."""
+    context = service_context()
+    with context.db.transaction() as session:
+        return service.transition(session, context.recorder, str(request_id), by=_staff(), **data)
+
+
+@api.post("/requests/<uuid:request_id>/withdraw")
+@api.arguments(WithdrawIn)
+@api.arguments(AccessQuery, location="query")
+@api.response(200, RequestView)
+@api.alt_response(409, description="The team has started, or the request is final")
+@api.doc(security=STAFF_OR_LINK)
+def withdraw(data: dict[str, Any], query: dict[str, Any], request_id: Any) -> Any:
+    """The municipality takes its request back, until the team has started."""
+    return _moved_by_caller(request_id, query["token"], partial(service.withdraw, **data))
+
+
+@api.post("/requests/<uuid:request_id>/evaluation")
+@api.arguments(EvaluationIn)
+@api.arguments(AccessQuery, location="query")
+@api.response(200, RequestView)
+@api.alt_response(409, description="The request is not completed")
+@api.doc(security=STAFF_OR_LINK)
+def evaluate(data: dict[str, Any], query: dict[str, Any], request_id: Any) -> Any:
+    """The municipality's evaluation (1-5 and a comment); it closes the request."""
+    return _moved_by_caller(request_id, query["token"], partial(service.evaluate, **data))
+
+
+# -- working on a request -----------------------------------------------------------------------
+
+
+@api.post("/requests/<uuid:request_id>/messages")
+@api.arguments(MessageIn)
+@api.arguments(AccessQuery, location="query")
+@api.response(201, MessageView)
+@api.doc(security=STAFF_OR_LINK)
+def add_message(data: dict[str, Any], query: dict[str, Any], request_id: Any) -> Any:
+    """Staff ask a question (mailed to the contact person); through the tracking link the
+    municipality answers one (`in_reply_to`) or adds information."""
+    by = _caller(request_id, query["token"])
+    with service_context().db.transaction() as session:
+        return service.add_message(session, str(request_id), by, **data)
+
+
+@api.post("/requests/<uuid:request_id>/notes")
+@api.arguments(NoteIn)
+@api.response(201, NoteView)
+@api.doc(security=STAFF)
+@require_role("staff")
+def add_note(data: dict[str, Any], request_id: Any) -> Any:
+    """An internal note: never shown to the municipality, never in an event."""
+    with service_context().db.transaction() as session:
+        return service.add_note(session, str(request_id), _staff(), data["body"])
+
+
+@api.post("/requests/<uuid:request_id>/assignments")
+@api.arguments(AssignmentIn)
+@api.response(201, StaffMemberView)
+@api.doc(security=STAFF)
+@require_role("staff")
+def assign(data: dict[str, Any], request_id: Any) -> Any:
+    with service_context().db.transaction() as session:
+        return service.assign(session, str(request_id), _staff(), **data)
+
+
+@api.delete("/requests/<uuid:request_id>/assignments/<uuid:assignment_id>")
+@api.response(204)
+@api.doc(security=STAFF)
+@require_role("staff")
+def unassign(request_id: Any, assignment_id: Any) -> Any:
+    with service_context().db.transaction() as session:
+        service.unassign(session, str(request_id), str(assignment_id))
+
+
+@api.post("/requests/<uuid:request_id>/signals")
+@api.arguments(SignalIn)
+@api.response(201, StaffSignalView)
+@api.doc(security=STAFF)
+@require_role("staff")
+def record_signal(data: dict[str, Any], request_id: Any) -> Any:
+    """What the ministry learned from the request; `shareable` ones are open to everyone."""
+    with service_context().db.transaction() as session:
+        return service.record_signal(session, str(request_id), _staff(), **data)
+
+
+@api.post("/requests/<uuid:request_id>/attachments")
+@_takes_attachments
+@api.arguments(UploadIn, location="files")
+@api.arguments(AccessQuery, location="query")
+@api.response(201, AttachmentView)
+@api.alt_response(413, description="Larger than the limit (GIA_ATTACHMENT_MAX_BYTES)")
+@api.alt_response(415, description="Not a PDF or office document, judged by its content")
+@api.doc(security=STAFF_OR_LINK)
+def add_attachment(files: dict[str, Any], query: dict[str, Any], request_id: Any) -> Any:
+    """A PDF or office document (multipart field `file`)."""
+    by = _caller(request_id, query["token"])
+    context = service_context()
+    upload = files["file"]
+    store = DocumentStore.from_settings(context.settings)
+    content = upload.read(store.max_bytes + 1)
+    with context.db.transaction() as session:
+        return service.add_attachment(session, store, str(request_id), by, upload.filename, content)
+
+
+@api.get("/requests/<uuid:request_id>/attachments/<uuid:attachment_id>")
+@api.arguments(AccessQuery, location="query")
+@api.response(200, description="The document, as a download")
+@api.doc(security=STAFF_OR_LINK)
+def download_attachment(query: dict[str, Any], request_id: Any, attachment_id: Any) -> Any:
+    _caller(request_id, query["token"])
+    context = service_context()
+    with context.db.transaction() as session:
+        found = service.get_attachment(session, str(request_id), str(attachment_id))
+    response = send_file(
+        DocumentStore.from_settings(context.settings).path(found.id),
+        mimetype=found.media_type,
+        as_attachment=True,
+        download_name=found.filename,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# -- across requests -----------------------------------------------------------------------------
+
+
+@api.get("/signals")
+@api.arguments(SignalQuery, location="query")
+@api.response(200, SignalView(many=True))
+def shared_signals(query: dict[str, Any]) -> Any:
+    """What the ministry learned from praktijkteam requests and shares with every municipality."""
+    with service_context().db.transaction() as session:
+        return service.shared_signals(session, **query)
+
+
+@api.get("/capacity")
+@api.response(200, MemberLoadOut(many=True))
+@api.doc(security=STAFF)
+@require_role("staff")
+def capacity() -> Any:
+    """How many requests each team member holds per month."""
+    with service_context().db.transaction() as session:
+        return service.capacity(session)
