@@ -213,7 +213,7 @@ def _move(
     note: str | None,
 ) -> None:
     """Record a move: history, status, event, and a mail to the contact person."""
-    previous = request.status if request.history else None
+    previous = request.status  # None for a request just submitted
     step = Transition(
         id=new_id(),
         from_status=previous,
@@ -226,7 +226,7 @@ def _move(
     request.history.append(step)
     request.status = to
     request.status_changed_at = step.at
-    request.version = (request.version or 0) + 1
+    request.version += 1
     session.flush()
     recorder.record(
         session,
@@ -245,10 +245,10 @@ def _check(request: SupportRequest, to: Status, present: set[str]) -> None:
     except IllegalTransition as error:
         raise Conflict(str(error), current_status=request.status, allowed=error.allowed) from error
     except MissingData as error:
-        given = [need for need in error.missing if need in MOVE_DATA]
-        if given:
+        unsent = [need for need in error.missing if need in MOVE_DATA]
+        if unsent:
             raise Invalid(
-                str(error), errors={need: [f"Needed to become {to}."] for need in given}
+                str(error), errors={need: [f"Needed to become {to}."] for need in unsent}
             ) from error
         raise Conflict(str(error), current_status=request.status, missing=error.missing) from error
 

@@ -1,5 +1,6 @@
-"""The praktijkteam API on PostgreSQL and RabbitMQ: a request's whole life, who sees what,
-and clear 4xx answers that leave nothing half-written."""
+"""The praktijkteam API on PostgreSQL and RabbitMQ (some of it on the embedded SQLite default
+as well): a request's whole life, who sees what, and clear 4xx answers that leave nothing
+half-written."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,7 +31,7 @@ from shared.events.catalogue import PRACTICETEAM_EVENTS
 from shared.events.relay import Relay
 from shared.events.topology import broker_connection, build_topology
 from shared.migrations import upgrade
-from shared.settings import Settings
+from shared.settings import Settings, load_settings
 from tests.factories import (
     PRACTICETEAM_REQUEST,
     delivered_mails,
@@ -46,19 +48,31 @@ PDF = b"%PDF-1.4\n" + b"1 0 obj << >> endobj\n" * 50
 
 
 @pytest.fixture
-def client(real_settings: Settings) -> Iterator[FlaskClient]:
-    with serving(create_app, real_settings, "auth", "practiceteam") as app:
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """PostgreSQL and RabbitMQ; the embedded SQLite default where a test asks for it too."""
+    if getattr(request, "param", "postgresql") == "sqlite":
+        return load_settings({"GIA_VAR_DIR": str(tmp_path), "GIA_SECRET_KEY": "k" * 40})
+    return request.getfixturevalue("real_settings")
+
+
+# The same test on the embedded default as well.
+ALSO_ON_SQLITE = pytest.mark.parametrize("settings", ["postgresql", "sqlite"], indirect=True)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[FlaskClient]:
+    with serving(create_app, settings, "auth", "practiceteam") as app:
         yield app.test_client()
 
 
 @pytest.fixture
-def staff(real_settings: Settings) -> dict[str, str]:
-    return staff_headers(real_settings)
+def staff(settings: Settings) -> dict[str, str]:
+    return staff_headers(settings)
 
 
 @pytest.fixture
-def db(real_settings: Settings) -> Iterator[Database]:
-    database = Database.for_service(real_settings, "practiceteam")
+def db(settings: Settings) -> Iterator[Database]:
+    database = Database.for_service(settings, "practiceteam")
     yield database
     database.dispose()
 
@@ -107,7 +121,7 @@ LIFECYCLE = [
 
 
 def test_a_request_goes_from_submitted_to_closed(
-    client: FlaskClient, staff: dict[str, str], real_settings: Settings, db: Database
+    client: FlaskClient, staff: dict[str, str], settings: Settings, db: Database
 ) -> None:
     created = submit(client)
     request_id, token = created["id"], token_of(created)
@@ -154,14 +168,12 @@ def test_a_request_goes_from_submitted_to_closed(
     assert history[-1]["actor"] == "municipality"
 
     # Every step's event, published to RabbitMQ once, is received and kept by indicators.
-    relay = Relay(
-        db, Outbox, lambda: broker_connection(real_settings), build_topology(real_settings)
-    )
+    relay = Relay(db, Outbox, lambda: broker_connection(settings), build_topology(settings))
     while relay.publish_pending():
         pass
     relay.close()
-    upgrade(real_settings, ("indicators",))
-    consumer = build_consumer(real_settings)
+    upgrade(settings, ("indicators",))
+    consumer = build_consumer(settings)
     stop = threading.Event()
     thread = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
     thread.start()
@@ -184,11 +196,11 @@ def test_a_request_goes_from_submitted_to_closed(
         body = json.dumps(event.data)
         for personal in (*CONTACT.values(), PRACTICETEAM_REQUEST["question"], "Kees"):
             assert personal not in body
-    with broker_connection(real_settings) as connection:
-        dead = build_topology(real_settings).dead_queues["indicators"]
+    with broker_connection(settings) as connection:
+        dead = build_topology(settings).dead_queues["indicators"]
         assert dead.bind(connection.default_channel).queue_declare(passive=True).message_count == 0
 
-    mails = delivered_mails(real_settings, "practiceteam")
+    mails = delivered_mails(settings, "practiceteam")
     assert [mail["Subject"] for mail in mails] == [TELLS[status][0] for status in LIFECYCLE]
     assert {mail["To"] for mail in mails} == {CONTACT["email"]}
     for mail in mails:
@@ -203,6 +215,7 @@ def received(indicators: Database) -> list[ReceivedEvent]:
         return list(session.scalars(select(ReceivedEvent)))
 
 
+@ALSO_ON_SQLITE
 def test_illegal_moves_are_409_with_the_allowed_ones_and_change_nothing(
     client: FlaskClient, staff: dict[str, str], db: Database
 ) -> None:
@@ -272,7 +285,7 @@ def test_the_team_is_kept_while_planned_and_the_municipality_cannot_withdraw_onc
 
 
 def test_a_tracking_link_opens_its_own_request_and_nothing_else(
-    client: FlaskClient, staff: dict[str, str], real_settings: Settings
+    client: FlaskClient, staff: dict[str, str], settings: Settings
 ) -> None:
     mine = submit(client)
     other_question = "Hoe bereiken wij EU-arbeidsmigranten in de kassen?"
@@ -301,7 +314,7 @@ def test_a_tracking_link_opens_its_own_request_and_nothing_else(
     for attempt in attempts:
         assert attempt.status_code == 401 and attempt.mimetype == "application/problem+json"
 
-    jury = staff_headers(real_settings, role="jury")
+    jury = staff_headers(settings, role="jury")
     staff_only = [
         ("get", "/api/v1/requests", None),
         ("get", url, None),
@@ -322,7 +335,7 @@ def test_a_tracking_link_opens_its_own_request_and_nothing_else(
 
 
 def test_internal_notes_never_reach_the_municipality_or_an_event(
-    client: FlaskClient, staff: dict[str, str], real_settings: Settings, db: Database
+    client: FlaskClient, staff: dict[str, str], settings: Settings, db: Database
 ) -> None:
     created = submit(client)
     request_id, token = created["id"], token_of(created)
@@ -358,7 +371,7 @@ def test_internal_notes_never_reach_the_municipality_or_an_event(
 
     for row in events(db):
         assert secret.encode() not in row.body and unshared.encode() not in row.body
-    for mail in delivered_mails(real_settings, "practiceteam"):
+    for mail in delivered_mails(settings, "practiceteam"):
         assert secret not in mail.get_content()
 
 
@@ -421,13 +434,14 @@ def test_unknown_ids_are_404(client: FlaskClient, staff: dict[str, str]) -> None
     assert missing.status_code == 404
 
 
+@ALSO_ON_SQLITE
 def test_attachments_are_judged_by_content_size_limited_and_kept_outside(
-    client: FlaskClient, staff: dict[str, str], real_settings: Settings, db: Database
+    client: FlaskClient, staff: dict[str, str], settings: Settings, db: Database
 ) -> None:
     created = submit(client)
     request_id, token = created["id"], token_of(created)
     url = f"/api/v1/requests/{request_id}/attachments?token={token}"
-    stored = real_settings.effective_attachments_dir
+    stored = settings.effective_attachments_dir
 
     added = upload(client, url, PDF, "../plan van aanpak.pdf")
     assert added.status_code == 201, added.json
@@ -445,12 +459,12 @@ def test_attachments_are_judged_by_content_size_limited_and_kept_outside(
     assert renamed.status_code == 415 and renamed.mimetype == "application/problem+json"
     huge = upload(client, url, b"%PDF-1.4\n" + bytes(30 * 1024 * 1024), "groot.pdf")
     assert huge.status_code == 413 and huge.mimetype == "application/problem+json"
-    just_over = b"%PDF-1.4\n" + bytes(real_settings.attachment_max_bytes)
+    just_over = b"%PDF-1.4\n" + bytes(settings.attachment_max_bytes)
     assert upload(client, url, just_over, "net te groot.pdf").status_code == 413
     assert upload(client, url, b"", "leeg.pdf").status_code == 422
 
     # A transaction that fails after the file was written takes the file with it.
-    store = DocumentStore.from_settings(real_settings)
+    store = DocumentStore.from_settings(settings)
     with pytest.raises(RuntimeError), db.transaction() as session:
         service.add_attachment(session, store, request_id, staff_member("t"), "b.pdf", PDF)
         raise RuntimeError("the change failed")
@@ -461,8 +475,9 @@ def test_attachments_are_judged_by_content_size_limited_and_kept_outside(
     assert view["attachments"][0]["actor"] == "municipality"
 
 
+@ALSO_ON_SQLITE
 def test_questions_answers_and_information(
-    client: FlaskClient, staff: dict[str, str], real_settings: Settings
+    client: FlaskClient, staff: dict[str, str], settings: Settings
 ) -> None:
     created = submit(client)
     request_id, token = created["id"], token_of(created)
@@ -488,7 +503,7 @@ def test_questions_answers_and_information(
         ("municipality", "answer"),
         ("municipality", "information"),
     ]
-    subjects = [mail["Subject"] for mail in delivered_mails(real_settings, "practiceteam")]
+    subjects = [mail["Subject"] for mail in delivered_mails(settings, "practiceteam")]
     assert subjects == [TELLS["submitted"][0], "Vraag over uw aanvraag praktijkteam"]
 
     client.post(f"/api/v1/requests/{request_id}/withdraw?token={token}", json={})
@@ -496,6 +511,7 @@ def test_questions_answers_and_information(
     assert closed.status_code == 409
 
 
+@ALSO_ON_SQLITE
 def test_the_queue_puts_the_target_group_first_and_filters(
     client: FlaskClient, staff: dict[str, str], db: Database
 ) -> None:
