@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from services.indicators.api import api
+from services.indicators.pages import pages
 from shared.settings import Settings, load_settings
 from shared.web.service import create_service_app, register_api
 
@@ -14,4 +15,5 @@ def create_app(settings: Settings | None = None) -> Flask:
         "indicators", settings or load_settings(), title="GIA indicators", uses_broker=True
     )
     register_api(app, rest, api)
+    app.register_blueprint(pages)
     return app

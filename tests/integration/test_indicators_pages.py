@@ -1,0 +1,121 @@
+"""The indicators' pages, feeds and survey on PostgreSQL: who gets in, and what they see."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from services.indicators.access import survey_links
+from services.indicators.app import create_app
+from services.indicators.consumer import build_consumer
+from services.indicators.models import FeedToken
+from shared.migrations import upgrade
+from shared.settings import Settings
+from tests.factories import staff_headers
+from tests.integration.test_indicators import ROTTERDAM, attended
+
+pytestmark = pytest.mark.services
+STAFF_PAGES = ["/", "/gemeenten/GM0599", "/ontbrekend", "/rapport"]
+
+
+@pytest.fixture
+def app(real_settings: Settings) -> Iterator[Flask]:
+    upgrade(real_settings, ("indicators",))
+    app = create_app(real_settings)
+    app.config["WTF_CSRF_ENABLED"] = False
+    consumer = build_consumer(real_settings)
+    consumer.apply([attended(0, ROTTERDAM, guide_presented=True)])
+    consumer.db.dispose()
+    yield app
+    app.extensions["gia"].db.dispose()
+
+
+def logged_in(app: Flask, role: str) -> FlaskClient:
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["principal"] = {"subject": f"{role}@minbzk.nl", "role": role}
+    return client
+
+
+def test_staff_pages_refuse_anyone_without_a_staff_session(app: Flask) -> None:
+    anonymous, jury, staff = app.test_client(), logged_in(app, "jury"), logged_in(app, "staff")
+    for path in STAFF_PAGES:
+        assert anonymous.get(path).status_code == 302
+        assert jury.get(path).status_code == 403
+        page = staff.get(path)
+        assert page.status_code == 200, path
+    dashboard = staff.get("/").get_data(as_text=True)
+    assert "<svg" in dashboard and "<desc" in dashboard and "1 van" in dashboard
+    explained = staff.get("/gemeenten/GM0599").get_data(as_text=True)
+    assert "nl.gia.registration.attended" in explained
+    assert staff.get("/gemeenten/GM9999").status_code == 404
+
+
+def test_feeds_need_a_valid_token_and_stop_working_when_it_is_revoked(app: Flask) -> None:
+    staff = logged_in(app, "staff")
+    assert staff.post("/feeds", data={"label": "mijn lezer"}).status_code == 302
+    links = re.findall(r'href="(/feeds/[^"]+)"', staff.get("/").get_data(as_text=True))
+    atom = next(link.replace("&amp;", "&") for link in links if "figures.atom" in link)
+    reader = app.test_client()  # a feed reader: no session
+    found = reader.get(atom)
+    assert found.status_code == 200 and found.mimetype == "application/atom+xml"
+    assert b"<entry>" in found.data and b"Deelname" in found.data
+    for name in ("figures.json", "figures.csv", "groups.csv", "evidence.csv"):
+        assert reader.get(atom.replace("figures.atom", name)).status_code == 200, name
+
+    token_id = atom.split("/")[2]
+    assert reader.get(atom.split("?")[0]).status_code == 401
+    assert reader.get(atom.split("?")[0] + "?token=forged").status_code == 403
+    with app.extensions["gia"].db.transaction() as session:
+        assert session.scalar(select(FeedToken.label)) == "mijn lezer"
+    assert staff.post(f"/feeds/{token_id}/intrekken").status_code == 302
+    assert reader.get(atom).status_code == 403
+    assert logged_in(app, "jury").post(f"/feeds/{token_id}/intrekken").status_code == 403
+
+
+def test_the_survey_page_and_api_take_an_answer_through_the_personal_link(
+    app: Flask, real_settings: Settings
+) -> None:
+    client = app.test_client()
+    code = "GM0363"
+    token = survey_links(real_settings.secret_key).token(code)
+    assert client.get(f"/enquete/{code}?token=wrong").status_code == 403
+    assert client.get(f"/enquete/{ROTTERDAM}?token={token}").status_code == 403
+    assert client.get(f"/enquete/{code}?token={token}").status_code == 200
+    refused = client.post(
+        f"/enquete/{code}", data={"token": token, "knows_guide": "on", "uses": ["other"]}
+    )
+    assert refused.status_code == 422 and "anders is gebruikt" in refused.get_data(as_text=True)
+    answered = client.post(
+        f"/enquete/{code}", data={"token": token, "knows_guide": "on", "uses": ["policy"]}
+    )
+    assert answered.status_code == 302
+    figures = client.get("/api/v1/indicators").json["indicators"]
+    assert {f["indicator"]: f["numerator"] for f in figures} == {
+        "awareness": 2,
+        "use": 1,
+        "participation": 1,
+    }
+    # through the API: the link's token, or staff; anyone else is refused
+    body = {"knows_guide": False, "uses": []}
+    url = f"/api/v1/municipalities/{code}/survey"
+    assert client.post(url, json=body).status_code == 401
+    assert (
+        client.post(url, json=body, headers=staff_headers(real_settings, "jury")).status_code == 403
+    )
+    assert client.post(url, json={"uses": "x"}, query_string={"token": token}).status_code == 422
+    created = client.post(url, json=body, query_string={"token": token})
+    assert created.status_code == 201 and created.json["municipality_code"] == code
+    use = next(
+        f for f in client.get("/api/v1/indicators").json["indicators"] if f["indicator"] == "use"
+    )
+    assert use["numerator"] == 0  # the latest answer counts
+    links = client.get("/api/v1/survey/links.csv", headers=staff_headers(real_settings))
+    assert links.status_code == 200 and f"/enquete/{code}?token={token}" in links.get_data(
+        as_text=True
+    )
