@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import partial, wraps
+from functools import partial
 from typing import Any
 
-from flask import Response, jsonify, request, send_file
+from flask import Response, jsonify
 from flask_smorest import Blueprint
 
 from services.practiceteam import service
@@ -43,6 +43,7 @@ from services.practiceteam.schemas import (
     UploadIn,
     WithdrawIn,
 )
+from services.practiceteam.uploads import download, read_upload, takes_attachments
 from shared.problems import Forbidden
 from shared.web.auth import bearer_principal, require_role
 from shared.web.service import service_context
@@ -52,8 +53,6 @@ api = Blueprint(
 )
 STAFF = [{"bearer": []}]
 STAFF_OR_LINK = [*STAFF, {}]
-# The multipart framing and the file's name around an attachment.
-UPLOAD_OVERHEAD = 64 * 1024
 
 
 def _staff() -> Actor:
@@ -86,19 +85,6 @@ def _moved_by_caller(
     context = service_context()
     with context.db.transaction() as session:
         return _view(move(session, context.recorder, str(request_id), by), by)
-
-
-def _takes_attachments(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Lets this endpoint's body be as large as an attachment may be, plus its framing;
-    anything larger is refused (413) before it is read."""
-
-    @wraps(view)
-    def limited(*args: Any, **kwargs: Any) -> Any:
-        limit = service_context().settings.attachment_max_bytes
-        request.max_content_length = limit + UPLOAD_OVERHEAD
-        return view(*args, **kwargs)
-
-    return limited
 
 
 # -- requests -------------------------------------------------------------------------------
@@ -233,7 +219,7 @@ def record_signal(data: dict[str, Any], request_id: Any) -> Any:
 
 
 @api.post("/requests/<uuid:request_id>/attachments")
-@_takes_attachments
+@takes_attachments(1)
 @api.arguments(UploadIn, location="files")
 @api.arguments(AccessQuery, location="query")
 @api.response(201, AttachmentView)
@@ -244,11 +230,12 @@ def add_attachment(files: dict[str, Any], query: dict[str, Any], request_id: Any
     """A PDF or office document (multipart field `file`)."""
     by = _caller(request_id, query["token"])
     context = service_context()
-    upload = files["file"]
     store = DocumentStore.from_settings(context.settings)
-    content = upload.read(store.max_bytes + 1)
+    content = read_upload(files["file"], store)
     with context.db.transaction() as session:
-        return service.add_attachment(session, store, str(request_id), by, upload.filename, content)
+        return service.add_attachment(
+            session, store, str(request_id), by, files["file"].filename, content
+        )
 
 
 @api.get("/requests/<uuid:request_id>/attachments/<uuid:attachment_id>")
@@ -257,17 +244,8 @@ def add_attachment(files: dict[str, Any], query: dict[str, Any], request_id: Any
 @api.doc(security=STAFF_OR_LINK)
 def download_attachment(query: dict[str, Any], request_id: Any, attachment_id: Any) -> Any:
     _caller(request_id, query["token"])
-    context = service_context()
-    with context.db.transaction() as session:
-        found = service.get_attachment(session, str(request_id), str(attachment_id))
-    response = send_file(
-        DocumentStore.from_settings(context.settings).path(found.id),
-        mimetype=found.media_type,
-        as_attachment=True,
-        download_name=found.filename,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    with service_context().db.transaction() as session:
+        return download(service.get_attachment(session, str(request_id), str(attachment_id)))
 
 
 # -- across requests -----------------------------------------------------------------------------

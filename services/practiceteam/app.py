@@ -6,6 +6,7 @@ from flask import Flask
 
 from services.practiceteam.api import api
 from services.practiceteam.models import Outbox
+from services.practiceteam.pages import pages
 from shared.settings import Settings, load_settings
 from shared.web.service import create_service_app, register_api
 
@@ -15,4 +16,5 @@ def create_app(settings: Settings | None = None) -> Flask:
         "practiceteam", settings or load_settings(), title="GIA praktijkteam", outbox_model=Outbox
     )
     register_api(app, rest, api)
+    app.register_blueprint(pages)
     return app

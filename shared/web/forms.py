@@ -90,7 +90,9 @@ def _by_field(messages: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """
     flat: dict[str, Any] = {}
     for name, found in messages.items():
-        if isinstance(found, Mapping) and all(isinstance(key, str) for key in found):
+        if isinstance(found, Mapping) and set(found) == {"value"}:  # one value of a Dict field
+            flat[f"{prefix}{name}"] = found["value"]
+        elif isinstance(found, Mapping) and all(isinstance(key, str) for key in found):
             flat.update(_by_field(found, f"{prefix}{name}."))
         else:
             flat[f"{prefix}{name}"] = found
@@ -132,6 +134,11 @@ def _from_form(schema: Schema, form: MultiDict[str, str], prefix: str = "") -> d
         value = form.get(key, "").strip()
         if isinstance(spec, fields.Nested) and isinstance(spec.schema, Schema):
             data[name] = _from_form(spec.schema, form, f"{key}.")
+        elif isinstance(spec, fields.List) and isinstance(spec.inner, fields.Nested):
+            if rows := _rows(spec.inner.schema, form, key):
+                data[name] = rows  # no rows filled in: as if the list was not sent
+        elif isinstance(spec, fields.Dict):
+            data[name] = _entries(form, f"{key}.")
         elif isinstance(spec, fields.List):
             data[name] = [item.strip() for item in form.getlist(key) if item.strip()]
         elif isinstance(spec, fields.Boolean):
@@ -143,12 +150,34 @@ def _from_form(schema: Schema, form: MultiDict[str, str], prefix: str = "") -> d
     return data
 
 
+def _rows(schema: Schema, form: MultiDict[str, str], key: str) -> list[dict[str, Any]]:
+    """A list of nested schemas is a table of inputs named ``key.<row>.<field>``; rows left
+    wholly blank are left out."""
+    row = re.compile(rf"{re.escape(key)}\.(\d+)\.")
+    numbers = sorted({int(found[1]) for name in form if (found := row.match(name))})
+    rows = [_from_form(schema, form, f"{key}.{number}.") for number in numbers]
+    return [data for data in rows if any(value not in (None, False) for value in data.values())]
+
+
+def _entries(form: MultiDict[str, str], prefix: str) -> dict[str, str]:
+    """A Dict field's entries are inputs named ``field.<key>``; blank ones are left out."""
+    return {
+        name.removeprefix(prefix): value.strip()
+        for name, value in form.items()
+        if name.startswith(prefix) and value.strip()
+    }
+
+
 def form_values(schema: Schema, thing: Any) -> MultiDict[str, Any]:
     """What a form shows for ``thing`` before it is edited: the reverse of ``load_form``."""
     values: MultiDict[str, Any] = MultiDict()
     for name, spec in schema.fields.items():
         value = getattr(thing, name)
-        if isinstance(spec, fields.List):
+        if isinstance(spec, fields.List) and isinstance(spec.inner, fields.Nested):
+            for number, item in enumerate(value):
+                for column, found in form_values(spec.inner.schema, item).items(multi=True):
+                    values.add(f"{name}.{number}.{column}", found)
+        elif isinstance(spec, fields.List):
             values.setlist(name, value)
         elif isinstance(spec, fields.DateTime):
             values[name] = value.astimezone(AMSTERDAM).strftime(LOCAL_INPUT)

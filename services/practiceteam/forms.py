@@ -1,0 +1,119 @@
+"""Labels of the praktijkteam pages, and the Dutch for what its schemas and use cases say."""
+
+from __future__ import annotations
+
+from services.practiceteam.domain import Party, Status
+from shared.web.forms import Phrasebook
+
+# What staff do when they choose a next status.
+MOVE_LABELS = {
+    Status.INTAKE: "Intake starten",
+    Status.ACCEPTED: "Toekennen",
+    Status.DECLINED: "Afwijzen (met reden)",
+    Status.PLANNED: "Inplannen (team en data)",
+    Status.IN_PROGRESS: "Uitvoering gestart",
+    Status.COMPLETED: "Afronden (verslag en afspraken)",
+    Status.CLOSED: "Sluiten",
+    Status.WITHDRAWN: "Intrekken namens de gemeente",
+}
+PARTY_LABELS = {Party.MINISTRY: "het ministerie", Party.MUNICIPALITY: "de gemeente"}
+KIND_LABELS = {
+    "question": "Vraag van het ministerie",
+    "answer": "Antwoord van de gemeente",
+    "information": "Aanvulling van de gemeente",
+}
+ROLE_LABELS = {"lead": "trekker", "member": "lid"}
+SORT_LABELS = {
+    "target_group": "doelgroepgemeenten eerst",
+    "oldest": "langst wachtend eerst",
+    "newest": "nieuwste eerst",
+}
+SCORE_LABELS = {
+    "1": "1 (slecht)",
+    "2": "2 (matig)",
+    "3": "3 (voldoende)",
+    "4": "4 (goed)",
+    "5": "5 (uitstekend)",
+}
+FIELD_LABELS = {
+    "municipality_codes": "Gemeente(n)",
+    "lead_municipality_code": "Trekkende gemeente",
+    "contact.name": "Naam contactpersoon",
+    "contact.email": "E-mailadres",
+    "contact.phone": "Telefoonnummer",
+    "contact.function": "Functie",
+    "question": "Uw vraag",
+    "themes": "Thema's",
+    "tried": "Wat heeft u al geprobeerd?",
+    "desired_period": "Gewenste periode",
+    "file": "Bijlage",
+    "body": "Bericht",
+    "note": "Toelichting",
+    "to": "Nieuwe status",
+    "reason": "Reden van afwijzing (de gemeente ziet deze)",
+    "dates": "Data (bij inplannen)",
+    "dates.date": "Datum",
+    "dates.description": "Omschrijving",
+    "report": "Verslag",
+    "agreements": "Gemaakte afspraken",
+    "score": "Uw oordeel",
+    "comment": "Toelichting",
+    "name": "Naam",
+    "email": "E-mailadres",
+    "role": "Rol",
+    "summary": "Samenvatting",
+    "shareable": "Mag gedeeld worden met alle gemeenten",
+    "status": "Status",
+    "theme": "Thema",
+    "region": "Regio",
+    "target_group": "Alleen doelgroepgemeenten",
+    "overdue": "Alleen te lang wachtend op intake",
+    "sort": "Volgorde",
+}
+
+PHRASEBOOK = Phrasebook(
+    (
+        (r"May not be empty", "Vul dit veld in."),
+        (r"Unknown municipality code", "Deze gemeente kennen wij niet; kies er een uit de lijst."),
+        (r"Name each municipality once", "Noem elke gemeente één keer."),
+        (
+            r"names its lead municipality",
+            "Een aanvraag voor meer gemeenten noemt de trekkende gemeente.",
+        ),
+        (
+            r"lead municipality must be one of",
+            "De trekkende gemeente moet een van de genoemde gemeenten zijn.",
+        ),
+        (
+            r"Digits, spaces",
+            "Vul een telefoonnummer in met cijfers (en eventueel +, - of spaties).",
+        ),
+        (r"file is empty", "Het bestand is leeg."),
+        (
+            r"bytes are taken",
+            "Het bestand is te groot. Verklein het of stuur het in delen.",
+        ),
+        (
+            r"not one we take",
+            "Dit soort bestand nemen wij niet aan: stuur een PDF, Word-, Excel-, PowerPoint- of "
+            "OpenDocument-bestand zonder macro's.",
+        ),
+        (r"cannot become (?P<to>\w+); it can become", "Deze stap kan nu niet meer."),
+        (r"changed since version", "De aanvraag is intussen gewijzigd. Bekijk hem opnieuw."),
+        (r"Needed to become", "Vul dit in voor deze stap."),
+        (r"needs: team", "Wijs eerst een teamlid toe."),
+        (r"needs: evaluation", "De gemeente heeft de aanvraag nog niet geëvalueerd."),
+        (r"Not used by a move", "Dit hoort niet bij deze stap; laat het leeg."),
+        (r"nothing can be added", "Aan deze aanvraag kan niets meer worden toegevoegd."),
+        (r"team can no longer change", "Het team kan niet meer veranderen."),
+        (r"keeps at least one team member", "De aanvraag houdt minstens één teamlid."),
+        (r"already on this request's team", "Deze persoon zit al in het team."),
+        (r"A reply answers", "Dit bericht kunt u niet beantwoorden."),
+        (r"There is no praktijkteam request", "Deze aanvraag bestaat niet."),
+        (r"has no (attachment|team member)", "Dit bestaat niet (meer) bij deze aanvraag."),
+        (
+            r"link does not open",
+            "Deze link is niet geldig. Gebruik de link uit de e-mail die u van ons kreeg.",
+        ),
+    )
+)
