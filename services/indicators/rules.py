@@ -23,6 +23,9 @@ survey answered           use, or withdraws it   any way of using it that has ha
 practiceteam request      activity               shows the municipality at work on
                                                  integration; declined or withdrawn
                                                  requests withdraw it
+essay submitted           activity               a council member of the municipality
+                                                 thinking about its integration policy;
+                                                 a withdrawn essay withdraws it
 ========================  =====================  ==========================================
 
 The latest survey answer of a municipality counts: all its answers share one
@@ -43,6 +46,8 @@ from dataclasses import dataclass
 from shared.events.catalogue import (
     ATTENDANCE_REVOKED,
     ATTENDED,
+    ESSAY_SUBMITTED,
+    ESSAY_WITHDRAWN,
     PRACTICETEAM_EVENTS,
     SURVEY_ANSWERED,
 )
@@ -96,11 +101,21 @@ def _survey(event: Event) -> list[Effect]:
     return [Effect(indicator, f"survey:{code}", code, gives) for indicator, gives in given.items()]
 
 
+def _activity(basis: str, codes: list[str], gives: bool) -> list[Effect]:
+    """Activity of every municipality named, each on a basis of its own."""
+    return [Effect(ACTIVITY, f"{basis}:{code}", code, gives) for code in codes]
+
+
 def _practiceteam(event: Event) -> list[Effect]:
     data = event.data
     gives = event.type not in ENDED_REQUESTS
-    basis = f"practiceteam:{data['request_id']}"
-    return [Effect(ACTIVITY, f"{basis}:{code}", code, gives) for code in data["municipality_codes"]]
+    return _activity(f"practiceteam:{data['request_id']}", data["municipality_codes"], gives)
+
+
+def _essay(event: Event) -> list[Effect]:
+    data = event.data
+    gives = event.type == ESSAY_SUBMITTED
+    return _activity(f"essay:{data['entry_id']}", data["municipality_codes"], gives)
 
 
 RULES: dict[str, Callable[[Event], list[Effect]]] = {
@@ -108,6 +123,8 @@ RULES: dict[str, Callable[[Event], list[Effect]]] = {
     ATTENDANCE_REVOKED: _attendance,
     SURVEY_ANSWERED: _survey,
     **dict.fromkeys(PRACTICETEAM_EVENTS.values(), _practiceteam),
+    ESSAY_SUBMITTED: _essay,
+    ESSAY_WITHDRAWN: _essay,
 }
 
 
@@ -144,5 +161,10 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
         "Aanvraag praktijkteam",
         "activiteit (telt niet mee in de drie cijfers)",
         "De doelen zijn gemeten zoals in 2008-2011, zodat de cijfers vergelijkbaar blijven.",
+    ),
+    (
+        "Essay ingezonden (Raad voor Raad)",
+        "activiteit (telt niet mee in de drie cijfers); intrekken trekt die in",
+        "Een raadslid van de gemeente denkt na over het integratiebeleid.",
     ),
 )

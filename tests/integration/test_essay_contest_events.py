@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from services.essay_contest.models import Outbox
 from services.indicators.consumer import build_consumer
-from services.indicators.models import ReceivedEvent
+from services.indicators.models import Evidence, ReceivedEvent
 from shared.db import Database
 from shared.events.catalogue import ESSAY_SIGNED_UP, ESSAY_SUBMITTED
 from shared.events.relay import Relay, wait_until_drained
@@ -47,7 +47,8 @@ def test_a_submitted_essay_reaches_the_indicators_service(contest: Contestants) 
                         select(ReceivedEvent).where(ReceivedEvent.type.like("nl.gia.essay.%"))
                     )
                 }
-            if ESSAY_SUBMITTED in received:
+                evidence = list(session.scalars(select(Evidence)))
+            if ESSAY_SUBMITTED in received and evidence:
                 break
             time.sleep(0.1)
     finally:
@@ -61,3 +62,7 @@ def test_a_submitted_essay_reaches_the_indicators_service(contest: Contestants) 
     assert submitted["municipality_codes"] == ["GM0599"] and submitted["revision"] == 1
     assert submitted["contest_id"] == contest.contest_id
     assert ANNA["name"] not in str(submitted) and ESSAY["text"] not in str(submitted)
+    # The rule table makes it activity of the author's municipality (never one of the figures).
+    assert [(e.indicator, e.municipality_code, e.basis) for e in evidence] == [
+        ("activity", "GM0599", f"essay:{submitted['entry_id']}:GM0599")
+    ]

@@ -10,6 +10,8 @@ from services.indicators.rules import Effect, effects, survey_gives
 from shared.events.catalogue import (
     ATTENDANCE_REVOKED,
     ATTENDED,
+    ESSAY_SUBMITTED,
+    ESSAY_WITHDRAWN,
     PRACTICETEAM_EVENTS,
     REGISTERED,
     SURVEY_ANSWERED,
@@ -83,3 +85,17 @@ def test_practiceteam_requests_are_activity_of_each_municipality() -> None:
     declined = effects(event(PRACTICETEAM_EVENTS["declined"], **request))
     assert not any(e.gives for e in declined)
     assert {e.basis for e in declined} == {e.basis for e in submitted}
+
+
+def test_an_essay_is_activity_of_its_authors_municipalities_until_withdrawn() -> None:
+    entry = {"entry_id": "e1", "municipality_codes": ["GM0599", "GM0606"], "revision": 1}
+    submitted = effects(event(ESSAY_SUBMITTED, **entry))
+    assert {(e.indicator, e.municipality_code, e.gives) for e in submitted} == {
+        ("activity", "GM0599", True),
+        ("activity", "GM0606", True),
+    }
+    withdrawn = effects(event(ESSAY_WITHDRAWN, **entry))
+    assert not any(e.gives for e in withdrawn)
+    assert {e.basis for e in withdrawn} == {e.basis for e in submitted}
+    request = effects(event(PRACTICETEAM_EVENTS["submitted"], request_id="e1", **entry))
+    assert not {e.basis for e in request} & {e.basis for e in submitted}
