@@ -330,18 +330,18 @@ def answer_invitation(query: dict[str, Any], data: dict[str, Any], entrant_id: A
 # -- the jury -------------------------------------------------------------------------------------
 
 
-def _as_juror(use_case: Callable[..., Any], contest_id: Any, *args: Any) -> Any:
-    """A jury use case for the jury member the bearer token names, by the contest's clock."""
+def as_juror(juror: str, use_case: Callable[..., Any], contest_id: Any, *args: Any) -> Any:
+    """A jury use case for one jury member, by the contest's clock (for the API and pages)."""
     context = service_context()
     with context.db.transaction() as session:
         return use_case(
-            session,
-            str(contest_id),
-            bearer_principal().subject,
-            context.settings.secret_key,
-            contest_now(),
-            *args,
+            session, str(contest_id), juror, context.settings.secret_key, contest_now(), *args
         )
+
+
+def _as_juror(use_case: Callable[..., Any], contest_id: Any, *args: Any) -> Any:
+    """A jury use case for the jury member the bearer token names."""
+    return as_juror(bearer_principal().subject, use_case, contest_id, *args)
 
 
 @api.get("/contests/<uuid:contest_id>/jury/entries")

@@ -9,6 +9,7 @@ from flask import Flask
 
 from services.essay_contest.api import api
 from services.essay_contest.models import Outbox
+from services.essay_contest.pages import pages
 from shared.events.outbox import utcnow
 from shared.settings import Settings, load_settings
 from shared.web.service import create_service_app, register_api
@@ -24,4 +25,5 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     )
     app.extensions["essay_clock"] = clock
     register_api(app, rest, api)
+    app.register_blueprint(pages)
     return app

@@ -107,7 +107,8 @@ def change_contest(session: Session, contest_id: str, data: dict[str, Any]) -> C
     contest = get_contest(session, contest_id, lock=True)
     if contest.published_at is not None:
         raise Conflict("The results have been published; the contest can no longer change.")
-    if "criteria" in data and _sheets(session, contest.id):
+    changes_criteria = "criteria" in data and data["criteria"] != contest.criteria_spec
+    if changes_criteria and _sheets(session, contest.id):
         raise Conflict("The jury has started scoring; the criteria can no longer change.")
     _apply_contest(contest, dict(data))
     session.flush()
@@ -235,6 +236,7 @@ def start_entry(session: Session, entrant_id: str, data: dict[str, Any], now: da
     except IntegrityError as error:  # started twice at once
         raise Conflict("You already have an entry: each council member writes one.") from error
     session.refresh(entry)
+    session.expire(entrant, ["authorship"])  # so it may be submitted in the same transaction
     return entry
 
 
@@ -294,6 +296,17 @@ def save_entry(
     else:
         entry.status = EntryStatus.DRAFT
     return entry
+
+
+def receipts(session: Session, entry_id: str) -> list[Submission]:
+    """Every submission and revision as it was received, the latest first."""
+    return list(
+        session.scalars(
+            select(Submission)
+            .where(Submission.entry_id == entry_id)
+            .order_by(Submission.revision.desc())
+        )
+    )
 
 
 def submit_entry(

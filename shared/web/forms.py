@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flask import request
+from flask import Blueprint, render_template, request
+from flask_wtf.csrf import CSRFError
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -106,6 +107,22 @@ def first_message(messages: Any) -> str:
     return first_message(
         next(iter(messages.values() if isinstance(messages, Mapping) else messages))
     )
+
+
+def dutch_error_pages(pages: Blueprint, phrasebook: Phrasebook) -> None:
+    """A blueprint's refusals as the shared Dutch error page, with the right status."""
+
+    def page(status: int, message: str) -> tuple[str, int]:
+        return render_template("gia/error.html", message=message), status
+
+    pages.register_error_handler(
+        Problem, lambda error: page(error.status, phrasebook.dutch(error.detail, error.status))
+    )
+    pages.register_error_handler(
+        ValidationError,
+        lambda error: page(422, phrasebook.dutch(first_message(error.messages), 422)),
+    )
+    pages.register_error_handler(CSRFError, lambda _: page(400, EXPIRED_FORM))
 
 
 def posted() -> MultiDict[str, str]:
