@@ -12,7 +12,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,18 +35,18 @@ from services.registration.forms import (
 from services.registration.models import Meeting, Registration
 from services.registration.schemas import MeetingIn, MeetingQuery, RegistrationIn, WalkInIn
 from shared.events.outbox import EventRecorder
-from shared.problems import Conflict, Forbidden, Invalid, Problem
+from shared.problems import Conflict, Forbidden, Invalid
 from shared.web.auth import page_for
 from shared.web.forms import (
-    EXPIRED_FORM,
     Feedback,
-    first_message,
+    dutch_error_pages,
     form_values,
     load_form,
 )
 from shared.web.service import service_context
 
 pages = Blueprint("registration_pages", __name__, template_folder="templates")
+dutch_error_pages(pages, PHRASEBOOK)
 
 
 def origin(registration: Registration) -> str:
@@ -70,30 +69,6 @@ def _page_context() -> dict[str, Any]:
         "where": mails.where,
         "origin": origin,
     }
-
-
-# -- errors ---------------------------------------------------------------------------------
-
-
-def error_page(status: int, message: str) -> tuple[str, int]:
-    """A Dutch page with the right status; the way back only to a page of our own."""
-    back = request.referrer if (request.referrer or "").startswith(request.host_url) else None
-    return render_template("registration/error.html", message=message, back=back), status
-
-
-@pages.errorhandler(Problem)
-def _problem_page(error: Problem) -> tuple[str, int]:
-    return error_page(error.status, PHRASEBOOK.dutch(error.detail, error.status))
-
-
-@pages.errorhandler(ValidationError)
-def _invalid_page(error: ValidationError) -> tuple[str, int]:
-    return error_page(422, PHRASEBOOK.dutch(first_message(error.messages), 422))
-
-
-@pages.errorhandler(CSRFError)
-def _expired_form(_: CSRFError) -> tuple[str, int]:
-    return error_page(400, EXPIRED_FORM)
 
 
 # -- for everyone ---------------------------------------------------------------------------

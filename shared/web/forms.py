@@ -113,7 +113,10 @@ def dutch_error_pages(pages: Blueprint, phrasebook: Phrasebook) -> None:
     """A blueprint's refusals as the shared Dutch error page, with the right status."""
 
     def page(status: int, message: str) -> tuple[str, int]:
-        return render_template("gia/error.html", message=message), status
+        # The way back only to a page of our own.
+        referrer = request.referrer or ""
+        back = referrer if referrer.startswith(request.host_url) else None
+        return render_template("gia/error.html", message=message, back=back), status
 
     pages.register_error_handler(
         Problem, lambda error: page(error.status, phrasebook.dutch(error.detail, error.status))
