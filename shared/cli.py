@@ -145,6 +145,28 @@ def remind(hours: int, every: int | None) -> None:
             return
 
 
+@main.command()
+@click.argument("service", type=click.Choice(["practiceteam"]))
+@click.option("--every", type=int, help="Keep running, looking again every N seconds.")
+def erase(service: str, every: int | None) -> None:
+    """Erase the personal data of SERVICE's requests whose retention period is over
+    (GIA_PRACTICETEAM_RETENTION_DAYS after they became final)."""
+    from services.practiceteam.documents import DocumentStore
+    from services.practiceteam.service import erase_due
+
+    settings = load_settings()
+    db = Database.for_service(settings, service)
+    store = DocumentStore.from_settings(settings)
+    stop = processes.stop_on_signals()
+    while True:
+        erased = erase_due(db, store, datetime.now(UTC), settings.practiceteam_retention_days)
+        if erased or not every:
+            click.echo(f"{erased} request(s) erased")
+        if not every or stop.wait(every):
+            db.dispose()
+            return
+
+
 @main.command("mail")
 @click.argument("service", type=click.Choice(MAILERS))
 def mail_command(service: str) -> None:

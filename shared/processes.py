@@ -125,6 +125,7 @@ def children(settings: Settings) -> list[Child]:
         *relays,
         Child("consumer indicators", [*gia, "consume", "indicators"]),
         Child("reminders", [*gia, "remind", "--every", "900"]),
+        Child("erasure practiceteam", [*gia, "erase", "practiceteam", "--every", "3600"]),
         *[Child(f"mail {service}", [*gia, "mail", service]) for service in MAILERS],
     ]
 

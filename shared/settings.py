@@ -50,6 +50,8 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     attachments_dir: Path | None = None
     attachment_max_bytes: int = 10 * 1024 * 1024
+    # Days after a praktijkteam request became final until its personal data is erased.
+    practiceteam_retention_days: int = 365
     session_hours: int = 12
     public_urls: Mapping[str, str] = field(default_factory=dict)
     ports: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
@@ -163,6 +165,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             Path(env["GIA_ATTACHMENTS_DIR"]).resolve() if env.get("GIA_ATTACHMENTS_DIR") else None
         ),
         attachment_max_bytes=int(env.get("GIA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+        practiceteam_retention_days=int(env.get("GIA_PRACTICETEAM_RETENTION_DAYS", "365")),
         session_hours=int(env.get("GIA_SESSION_HOURS", "12")),
         public_urls=public_urls,
         ports=ports,

@@ -248,6 +248,21 @@ def download_attachment(query: dict[str, Any], request_id: Any, attachment_id: A
         return download(service.get_attachment(session, str(request_id), str(attachment_id)))
 
 
+@api.post("/requests/<uuid:request_id>/erasure")
+@api.response(200, StaffRequestView)
+@api.alt_response(409, description="The request is not closed, declined or withdrawn")
+@api.doc(security=STAFF)
+@require_role("staff")
+def erase(request_id: Any) -> Any:
+    """Erase a final request's personal data now instead of after the retention period
+    (`GIA_PRACTICETEAM_RETENTION_DAYS`): the contact person, their own texts, the team's
+    e-mail addresses and the documents; municipalities, themes, history and score stay."""
+    context = service_context()
+    store = DocumentStore.from_settings(context.settings)
+    with context.db.transaction() as session:
+        return service.erase(session, store, str(request_id), datetime.now(UTC))
+
+
 # -- across requests -----------------------------------------------------------------------------
 
 

@@ -226,6 +226,37 @@ def next_step(status: Status, since: datetime, dates: list[date]) -> NextStep | 
     return None
 
 
+# -- retention -------------------------------------------------------------------------
+
+# What stands where the contact person's details and own words were.
+ERASED = "gewist"
+
+
+def why_not_erasable(status: Status) -> str | None:
+    """Personal data goes only from a final request: while it is open the ministry still
+    needs to reach the contact person, and they still need their link and documents."""
+    if status in FINAL:
+        return None
+    return (
+        f"This request is {status}; its personal data can be erased once it is closed, "
+        "declined or withdrawn."
+    )
+
+
+def erasure_due(status: Status, final_since: datetime, now: datetime, retention_days: int) -> bool:
+    """Whether a request's personal data must go now (``GIA_PRACTICETEAM_RETENTION_DAYS``).
+
+    The retention period runs from the moment the request became final (closed,
+    declined or withdrawn; a final status never changes again). One year by
+    default: long enough for the programme's reporting over 2012, to Parliament
+    in 2013, to check a request with its contact person, and for a municipality
+    to come back to a recent answer; after that nobody needs to reach that person
+    about that request, so keeping their details serves nothing. What the
+    programme reports (municipalities, themes, history, score) is kept.
+    """
+    return status in FINAL and now >= final_since + timedelta(days=retention_days)
+
+
 # -- capacity --------------------------------------------------------------------------
 
 

@@ -69,6 +69,7 @@ FIELD_LABELS = {
     "target_group": "Alleen doelgroepgemeenten",
     "overdue": "Alleen te lang wachtend op intake",
     "sort": "Volgorde",
+    "confirm": "Ik begrijp dat dit niet ongedaan kan worden gemaakt",
 }
 
 PHRASEBOOK = Phrasebook(
@@ -109,6 +110,13 @@ PHRASEBOOK = Phrasebook(
         (r"keeps at least one team member", "De aanvraag houdt minstens één teamlid."),
         (r"already on this request's team", "Deze persoon zit al in het team."),
         (r"A reply answers", "Dit bericht kunt u niet beantwoorden."),
+        (
+            r"can be erased once it is",
+            "Persoonsgegevens worden pas gewist als de aanvraag gesloten, afgewezen of "
+            "ingetrokken is.",
+        ),
+        (r"Confirm the erasure", "Vink aan dat u de persoonsgegevens wilt wissen."),
+        (r"was erased with the request", "Dit document is gewist met de persoonsgegevens."),
         (r"There is no praktijkteam request", "Deze aanvraag bestaat niet."),
         (r"has no (attachment|team member)", "Dit bestaat niet (meer) bij deze aanvraag."),
         (

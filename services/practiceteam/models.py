@@ -73,6 +73,8 @@ class SupportRequest(Base):
     evaluation_score: Mapped[int | None] = mapped_column(Integer)
     evaluation_comment: Mapped[str | None] = mapped_column(Text)
     evaluated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # When the contact person's details, their own texts and the documents went.
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     # Every part of a request is loaded with it (one query per part for a whole
     # page of requests), so views can be read after the transaction ended.
@@ -205,12 +207,13 @@ class Note(RequestPart, Base):
 
 
 class Assignment(RequestPart, Base):
-    """A team member on a request; members are known by their (lower-case) e-mail address."""
+    """A team member on a request; members are known by their (lower-case) e-mail address,
+    which is erased (None) with the request's personal data."""
 
     __tablename__ = "assignments"
 
     name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(254), index=True)
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
     role: Mapped[str] = mapped_column(String(20))
     by: Mapped[str] = mapped_column(String(200))
     assigned_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
@@ -237,6 +240,8 @@ class Attachment(RequestPart, Base):
     actor: Mapped[str] = mapped_column(String(20))
     by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # The file is gone from the store; the row says a document of this type and size was there.
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Signal(RequestPart, Base):

@@ -22,7 +22,15 @@ from werkzeug.datastructures import MultiDict
 from services.practiceteam import service
 from services.practiceteam.access import opens, tracking_links
 from services.practiceteam.documents import DocumentStore
-from services.practiceteam.domain import MUNICIPALITY, NEXT, Actor, Status, allowed_next, staff
+from services.practiceteam.domain import (
+    FINAL,
+    MUNICIPALITY,
+    NEXT,
+    Actor,
+    Status,
+    allowed_next,
+    staff,
+)
 from services.practiceteam.forms import (
     FIELD_LABELS,
     KIND_LABELS,
@@ -36,6 +44,7 @@ from services.practiceteam.forms import (
 from services.practiceteam.mails import STATUS_LABELS, STEP_LABELS
 from services.practiceteam.schemas import (
     AssignmentIn,
+    ErasureIn,
     EvaluationIn,
     MessageIn,
     NoteIn,
@@ -327,6 +336,8 @@ def _request_page(request_id: str, feedback: Feedback | None = None) -> tuple[st
             "practiceteam/staff/request.html",
             request=found,
             moves=[Status(move) for move in allowed_next(Status(found.status))],
+            erasable=found.erased_at is None and Status(found.status) in FINAL,
+            retention_days=service_context().settings.practiceteam_retention_days,
             feedback=feedback,
             values=request.form if request.method == "POST" else MultiDict(),
         ), feedback.status
@@ -435,6 +446,20 @@ def staff_attachment(request_id: UUID) -> Any:
         return _request_page(str(request_id), _about_files(PHRASEBOOK.feedback(error)))
     flash("Het document is toegevoegd aan de aanvraag.")
     return redirect(url_for(".staff_request", request_id=request_id))
+
+
+@pages.post("/beheer/aanvragen/<uuid:request_id>/wissen")
+@page_for("staff")
+def erase(request_id: UUID) -> Any:
+    """A final request's personal data now, rather than when its retention period ends."""
+    context = service_context()
+    store = DocumentStore.from_settings(context.settings)
+    return _by_staff(
+        request_id,
+        ErasureIn(),
+        lambda session, _: service.erase(session, store, str(request_id), datetime.now(UTC)),
+        "De persoonsgegevens van deze aanvraag zijn gewist.",
+    )
 
 
 @pages.get("/beheer/capaciteit")

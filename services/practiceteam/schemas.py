@@ -154,6 +154,16 @@ class SignalIn(Schema):
     )
 
 
+class ErasureIn(Schema):
+    """The staff page's erase button goes with a tick that says what is erased."""
+
+    confirm = fields.Boolean(
+        required=True,
+        validate=validate.Equal(True, error="Confirm the erasure first."),
+        error_messages={"required": "Confirm the erasure first."},
+    )
+
+
 class UploadIn(Schema):
     file = Upload(required=True)
 
@@ -222,6 +232,7 @@ class AttachmentView(Schema):
     size = fields.Integer()
     actor = fields.String()
     created_at = fields.AwareDateTime()
+    erased_at = fields.AwareDateTime(metadata={"description": "The file is gone since then"})
     href = fields.Function(
         lambda a: f"/api/v1/requests/{a.request_id}/attachments/{a.id}",
         metadata={"description": "GET with the tracking token or a staff token"},
@@ -260,6 +271,9 @@ class RequestSummary(Schema):
     status_changed_at = fields.AwareDateTime()
     overdue = fields.Boolean(metadata={"description": "Waiting for intake over 10 working days"})
     next_step = fields.Nested(NextStepView, allow_none=True)
+    erased_at = fields.AwareDateTime(
+        metadata={"description": "When the personal data was erased; null while it is kept"}
+    )
     team = fields.List(fields.Nested(MemberView))
 
 

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, event, func, select
+from sqlalchemy import and_, case, delete, event, func, select
 from sqlalchemy.orm import Session
 
 from services.practiceteam.documents import DocumentStore, display_name
 from services.practiceteam.domain import (
+    ERASED,
+    FINAL,
     MUNICIPALITY,
     NEEDS,
     Actor,
@@ -30,10 +32,12 @@ from services.practiceteam.domain import (
     Status,
     allowed_next,
     check_transition,
+    erasure_due,
     holds_capacity,
     message_kind,
     overdue_before,
     why_closed_for_contributions,
+    why_not_erasable,
     why_team_change_refused,
     workload,
 )
@@ -51,6 +55,7 @@ from services.practiceteam.models import (
     Transition,
     new_id,
 )
+from shared.db import Database
 from shared.events.catalogue import PRACTICETEAM_EVENTS
 from shared.events.outbox import EventRecorder, utcnow
 from shared.mail_queue import queue_mail
@@ -138,6 +143,8 @@ def get_attachment(session: Session, request_id: str, attachment_id: str) -> Att
     found = session.get(Attachment, attachment_id)
     if found is None or found.request_id != request_id:
         raise NotFound(f"Request {request_id} has no attachment {attachment_id}.")
+    if found.erased_at is not None:
+        raise NotFound(f"Attachment {attachment_id} was erased with the request's personal data.")
     return found
 
 
@@ -162,7 +169,11 @@ class MemberLoad:
 
 
 def capacity(session: Session) -> list[MemberLoad]:
-    """Every team member's requests per month; declined and withdrawn requests hold nothing."""
+    """Every team member's requests per month; declined and withdrawn requests hold nothing.
+
+    Members are known by their e-mail address, so a request whose personal data
+    was erased (final, so nothing to plan) no longer counts.
+    """
     dates: dict[str, list[date]] = defaultdict(list)
     for request_id, day in session.execute(select(PlannedDate.request_id, PlannedDate.day)):
         dates[request_id].append(day)
@@ -171,6 +182,7 @@ def capacity(session: Session) -> list[MemberLoad]:
     rows = session.execute(
         select(Assignment.email, Assignment.name, Assignment.request_id, SupportRequest.status)
         .join(SupportRequest, SupportRequest.id == Assignment.request_id)
+        .where(Assignment.email.is_not(None))
         .order_by(Assignment.assigned_at)
     )
     for email, name, request_id, status in rows:
@@ -524,3 +536,85 @@ def add_attachment(
     store.save(attachment.id, content)
     event.listen(session, "after_rollback", lambda _: store.remove(attachment.id), once=True)
     return attachment
+
+
+# -- retention ---------------------------------------------------------------------------------
+
+
+def erase(session: Session, store: DocumentStore, request_id: str, now: datetime) -> SupportRequest:
+    """Erase a final request's personal data now, before its retention period ends (staff).
+
+    Erasing it again changes nothing: the request keeps its first ``erased_at``.
+    """
+    request = get_request(session, request_id, lock=True)
+    reason = why_not_erasable(Status(request.status))
+    if reason:
+        raise Conflict(reason, current_status=request.status)
+    if request.erased_at is None:
+        _forget(session, store, request, now)
+    return request
+
+
+def erase_due(db: Database, store: DocumentStore, now: datetime, retention_days: int) -> int:
+    """Erase every request whose retention period is over, each in its own transaction;
+    returns how many were erased now (one erased meanwhile by someone else is not counted)."""
+    with db.transaction() as session:
+        final = session.execute(
+            select(SupportRequest.id, SupportRequest.status, SupportRequest.status_changed_at)
+            .where(SupportRequest.erased_at.is_(None), SupportRequest.status.in_(FINAL))
+            .order_by(SupportRequest.status_changed_at)
+        ).all()
+    erased = 0
+    for request_id, status, since in final:
+        if not erasure_due(Status(status), since, now, retention_days):
+            continue
+        with db.transaction() as session:
+            request = get_request(session, request_id, lock=True)
+            if request.erased_at is None:
+                _forget(session, store, request, now)
+                erased += 1
+    return erased
+
+
+def _forget(session: Session, store: DocumentStore, request: SupportRequest, now: datetime) -> None:
+    """What identifies the contact person, or was written by them, goes; the request stays.
+
+    Erased: the contact's name, e-mail, phone and function; the municipality's own
+    messages, its notes to moves (a reason to withdraw) and its evaluation comment,
+    because they are the contact person's words in a conversation and may say
+    anything about them; the team's e-mail addresses; the documents (files removed
+    once the erasure is committed); mail not yet sent, which would go to nobody.
+    Kept: the question and what was tried, the decline reason, report, agreements,
+    signals, the ministry's questions and internal notes. They are the programme's
+    knowledge of what municipalities ask and what helped them, and personal data in
+    free text cannot be found reliably, so what is kept is what the ministry needs.
+    Municipalities, themes, history and the score stay: they are what is reported.
+    """
+    request.contact_name = request.contact_email = ERASED
+    request.contact_phone = request.contact_function = ERASED
+    if request.evaluation_comment:
+        request.evaluation_comment = ERASED
+    for step in request.history:
+        if step.actor == Party.MUNICIPALITY and step.note:
+            step.note = ERASED
+    for message in request.messages:
+        if message.actor == Party.MUNICIPALITY:
+            message.body = ERASED
+    for member in request.team:
+        member.email = None
+    documents = [document.id for document in request.attachments]
+    for document in request.attachments:
+        document.filename = ERASED
+        document.erased_at = now
+    about = [step.id for step in request.history] + [message.id for message in request.messages]
+    session.execute(
+        delete(MailQueue).where(MailQueue.sent_at.is_(None), MailQueue.about.in_(about))
+    )
+    request.erased_at = now
+    session.flush()
+
+    def remove_files(_: Session) -> None:
+        for document_id in documents:
+            store.remove(document_id)
+
+    event.listen(session, "after_commit", remove_files, once=True)
