@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from importlib import import_module
 
 import click
+from sqlalchemy.orm import Session
 
 from services.indicators.commands import indicators
 from shared import processes
@@ -16,7 +19,14 @@ from shared.db import Database
 from shared.events.outbox import EventRecorder
 from shared.migrations import DATABASES, upgrade
 from shared.municipalities import check_file
-from shared.settings import AUTH_DATABASE, MAILERS, PUBLISHERS, SERVICES, load_settings
+from shared.settings import (
+    AUTH_DATABASE,
+    MAILERS,
+    PUBLISHERS,
+    SERVICES,
+    Settings,
+    load_settings,
+)
 
 
 @click.group()
@@ -109,20 +119,32 @@ def consume(service: str) -> None:
 
 @main.command("seed")
 def seed_command() -> None:
-    """Add example meetings in the shape of the 2012 programme (marked "Voorbeeld")."""
+    """Add example meetings in the shape of the 2012 programme and an example essay contest
+    (both marked "Voorbeeld")."""
+    from services.essay_contest import seed as contest
+    from services.registration import seed as meetings
     from services.registration.models import Outbox
-    from services.registration.seed import seed
 
     settings = load_settings()
-    upgrade(settings, ("registration",))
-    db = Database.for_service(settings, "registration")
+    upgrade(settings, ("registration", "essay_contest"))
     recorder = EventRecorder(Outbox, settings.event_source("registration"))
+    with _session(settings, "registration") as session:
+        added = meetings.seed(session, recorder, date.today())
+    click.echo(f"{added} example meetings added" if added else "example meetings already there")
+    with _session(settings, "essay_contest") as session:
+        opened = contest.seed(session, date.today())
+    click.echo("example essay contest added" if opened else "example essay contest already there")
+
+
+@contextmanager
+def _session(settings: Settings, service: str) -> Iterator[Session]:
+    """One transaction on a service's database, its connections closed after."""
+    db = Database.for_service(settings, service)
     try:
         with db.transaction() as session:
-            added = seed(session, recorder, date.today())
+            yield session
     finally:
         db.dispose()
-    click.echo(f"{added} example meetings added" if added else "example meetings already there")
 
 
 @main.command()

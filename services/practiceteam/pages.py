@@ -14,7 +14,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_wtf.csrf import CSRFError
 from marshmallow import Schema, ValidationError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
@@ -57,10 +56,11 @@ from services.practiceteam.schemas import (
 from services.practiceteam.uploads import FORM_FILES, download, read_upload, takes_attachments
 from shared.problems import Forbidden, Invalid, Problem
 from shared.web.auth import page_for, session_principal
-from shared.web.forms import EXPIRED_FORM, Feedback, first_message, load_form
+from shared.web.forms import Feedback, dutch_error_pages, load_form
 from shared.web.service import service_context
 
 pages = Blueprint("practiceteam_pages", __name__, template_folder="templates")
+dutch_error_pages(pages, PHRASEBOOK)
 # Rows of date inputs on the planning form.
 DATE_ROWS = 5
 
@@ -87,28 +87,6 @@ def _page_context() -> dict[str, Any]:
 def _municipality_name(code: str) -> str:
     found = service_context().register.get(code)
     return found.name if found else code
-
-
-# -- errors ----------------------------------------------------------------------------------
-
-
-def _error_page(status: int, message: str) -> tuple[str, int]:
-    return render_template("gia/error.html", message=message), status
-
-
-@pages.errorhandler(Problem)
-def _problem_page(error: Problem) -> tuple[str, int]:
-    return _error_page(error.status, PHRASEBOOK.dutch(error.detail, error.status))
-
-
-@pages.errorhandler(ValidationError)
-def _invalid_page(error: ValidationError) -> tuple[str, int]:
-    return _error_page(422, PHRASEBOOK.dutch(first_message(error.messages), 422))
-
-
-@pages.errorhandler(CSRFError)
-def _expired_form(_: CSRFError) -> tuple[str, int]:
-    return _error_page(400, EXPIRED_FORM)
 
 
 # -- asking for a praktijkteam ------------------------------------------------------------

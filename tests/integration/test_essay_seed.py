@@ -1,0 +1,34 @@
+"""``gia seed``'s example contest on the embedded default: open today, added once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from services.essay_contest.app import create_app
+from services.essay_contest.models import Contest
+from services.essay_contest.seed import TITLE
+from shared.cli import main
+from shared.settings import load_settings
+from tests.factories import serving
+
+
+def test_seed_opens_one_example_contest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    environment = {"GIA_VAR_DIR": str(tmp_path), "GIA_SECRET_KEY": "k" * 40}
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    first = CliRunner().invoke(main, ["seed"])
+    again = CliRunner().invoke(main, ["seed"])
+    assert first.exit_code == 0 and "example essay contest added" in first.output
+    assert again.exit_code == 0 and "example essay contest already there" in again.output
+    with serving(create_app, load_settings(environment), "auth", "essay_contest") as app:
+        page = app.test_client().get("/")
+        with app.extensions["gia"].db.transaction() as session:
+            contests = session.scalars(select(Contest)).all()
+    assert len(contests) == 1
+    assert contests[0].opens_at <= datetime.now(UTC) < contests[0].closes_at
+    assert page.status_code == 200 and TITLE in page.text
