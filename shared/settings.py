@@ -16,7 +16,7 @@ from pathlib import Path
 SERVICES: tuple[str, ...] = ("registration", "practiceteam", "essay_contest", "indicators")
 PUBLISHERS: tuple[str, ...] = ("registration", "practiceteam", "essay_contest")
 # Services that queue mail; each has a ``notices.mail_worker`` that sends it.
-MAILERS: tuple[str, ...] = ("registration", "practiceteam", "essay_contest")
+MAILERS: tuple[str, ...] = ("registration", "practiceteam", "essay_contest", "indicators")
 DEFAULT_PORTS: dict[str, int] = {
     "registration": 5001,
     "practiceteam": 5002,

@@ -1,7 +1,8 @@
 """Personal links of the indicators service, signed with the secret key.
 
 - The survey link opens one municipality's survey: the register has no
-  addresses, so staff hand the links out themselves (a CSV of them).
+  addresses, so staff mail the links to the officials they know (invitations)
+  or hand them out themselves (a CSV of them).
 - A feed token is a stored token's id, signed: feed readers cannot send
   headers, so it goes in the URL, and revoking the stored token ends it.
 """

@@ -12,15 +12,18 @@ from typing import Any
 from flask import Response
 from flask_smorest import Blueprint
 
-from services.indicators import exports, service
+from services.indicators import exports, invitations, service
 from services.indicators.access import survey_links
 from services.indicators.figures import Figure
 from services.indicators.schemas import (
     EventOut,
     IndicatorsOut,
     IndicatorsQuery,
+    InvitationIn,
+    InvitationsQuery,
     MissingOut,
     MunicipalityOut,
+    QueuedOut,
     SurveyIn,
     SurveyOut,
     TokenQuery,
@@ -151,3 +154,33 @@ def survey_links_csv() -> Any:
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=enquete-links.csv"},
     )
+
+
+@api.post("/survey/invitations")
+@api.arguments(InvitationsQuery, location="query")
+@api.arguments(InvitationIn(many=True))
+@api.response(202, QueuedOut)
+@api.doc(security=STAFF)
+@require_role("staff")
+def invite(query: dict[str, Any], lines: list[dict[str, Any]]) -> Any:
+    """Mail each listed official their municipality's personal survey link.
+
+    The list is checked as a whole (known municipality, valid address, no line
+    twice); one wrong line refuses it all with 422, naming the line by its
+    position from 0. The mails are queued: 202 with how many.
+    """
+    with service_context().db.transaction() as session:
+        chosen = invitations.selected(session, lines, query["only_unanswered"])
+        queued = invitations.invite(session, chosen, bearer_principal().subject, utcnow())
+    return {"queued": queued, "skipped": len(lines) - queued}
+
+
+@api.post("/survey/reminders")
+@api.response(202, QueuedOut)
+@api.doc(security=STAFF)
+@require_role("staff")
+def remind() -> Any:
+    """Remind every address invited for a municipality that has not answered since."""
+    with service_context().db.transaction() as session:
+        queued = invitations.remind(session, bearer_principal().subject, utcnow())
+    return {"queued": queued, "skipped": 0}

@@ -12,6 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from shared.db import UtcDateTime
 from shared.events.inbox import InboxMixin
 from shared.events.outbox import utcnow
+from shared.mail_queue import MailQueueMixin
 
 
 def holding(given_at: datetime | None, withdrawn_at: datetime | None) -> bool:
@@ -24,6 +25,10 @@ class Base(DeclarativeBase):
 
 
 class ReceivedEvent(InboxMixin, Base):
+    pass
+
+
+class MailQueue(MailQueueMixin, Base):
     pass
 
 
@@ -129,3 +134,22 @@ class FeedToken(Base):
     label: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class SurveyInvitation(Base):
+    """One invitation (or reminder) to answer the survey, mailed to one municipal official.
+
+    Staff see from these rows whom they asked and when. The address is personal
+    data: it is erased (``email`` None, ``erased_at`` set) once the municipality
+    has answered or the programme year of the invitation is over (``privacy``).
+    """
+
+    __tablename__ = "survey_invitations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(String(6), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    reminder: Mapped[bool] = mapped_column(Boolean, default=False)
+    sent_by: Mapped[str] = mapped_column(String(254))
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -1,4 +1,5 @@
-"""The indicators' Dutch pages: the staff dashboard, explanations, the report, feeds, the survey.
+"""The indicators' Dutch pages: the staff dashboard, explanations, the report, survey
+invitations, feeds, the survey.
 
 Staff pages need a staff session; feeds and downloads take a staff session or
 a feed token in the URL (feed readers send no cookies); the survey page takes
@@ -11,19 +12,19 @@ import json
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from services.indicators import exports, feeds, service
+from services.indicators import exports, feeds, invitations, service
 from services.indicators.access import feed_links, survey_links
 from services.indicators.figures import ALL, DIMENSIONS, TARGET_GROUP
 from services.indicators.rules import EXPLAINED, INDICATORS
-from services.indicators.schemas import SurveyIn
+from services.indicators.schemas import InvitationChoices, InvitationListForm, SurveyIn
 from shared.amsterdam import AMSTERDAM
 from shared.events.outbox import utcnow
 from shared.problems import Forbidden, Unauthorized
 from shared.web.auth import page_for, session_principal
-from shared.web.forms import Feedback, Phrasebook, load_form
+from shared.web.forms import Feedback, Phrasebook, first_message, load_form
 from shared.web.service import service_context
 
 pages = Blueprint("indicators_pages", __name__, template_folder="templates")
@@ -43,11 +44,25 @@ FIELDS = {
     "read_guide": "Is de handreiking binnen uw gemeente gelezen?",
     "uses": "Hoe heeft uw gemeente de handreiking gebruikt?",
     "other_use": "Anders, namelijk",
+    "lines": "Gemeentecode en e-mailadres, één per regel",
+    "file": "Of een CSV-bestand met dezelfde regels",
+    "only_unanswered": "Alleen gemeenten die nog niet hebben geantwoord",
 }
 PHRASEBOOK = Phrasebook(
     (
         (r"used otherwise", "Beschrijf hoe de handreiking anders is gebruikt."),
         (r"each way of use once", "Kies elke manier van gebruik één keer."),
+        (
+            r"Unknown municipality code '(?P<code>[^']*)'",
+            "gemeentecode {code} staat niet in het register.",
+        ),
+        (r"given twice", "deze gemeente met dit e-mailadres staat al op een eerdere regel."),
+        (
+            r"municipality code and an e-mail address",
+            "geef een gemeentecode en een e-mailadres, gescheiden door ; of ,.",
+        ),
+        (r"Not a valid email", "dit is geen geldig e-mailadres."),
+        (r"Give 1 to (?P<most>\d+) invitations", "Geef 1 tot {most} regels."),
     )
 )
 CHART = (640, 240)  # width, height of the trend chart in SVG units
@@ -168,6 +183,89 @@ def revoke_feed_token(token_id: Any) -> Any:
     with service_context().db.transaction() as session:
         service.revoke_feed_token(session, _subject(), str(token_id))
     return redirect(url_for(".dashboard") + "#feeds")
+
+
+# -- survey invitations ------------------------------------------------------------------------
+
+
+def _invitations_page(
+    feedback: Feedback | None = None,
+    problems: list[str] | None = None,
+    preview: dict[str, Any] | None = None,
+) -> tuple[str, int]:
+    context = service_context()
+    with context.db.transaction() as session:
+        invited = invitations.invited(session, context.register)
+        due = invitations.reminder_addresses(session)
+    feedback = feedback or Feedback()
+    return render_template(
+        "indicators/invitations.html",
+        invited=invited,
+        due=len(due),
+        feedback=feedback,
+        problems=problems or [],
+        preview=preview,
+    ), feedback.status
+
+
+def _refused(error: ValidationError) -> tuple[str, int]:
+    """The list again with every wrong line named, in Dutch; nothing was sent."""
+    lines = error.normalized_messages().get("lines")
+    if not isinstance(lines, dict):
+        return _invitations_page(PHRASEBOOK.feedback(error))
+    problems = [f"Regel {n}: {PHRASEBOOK.dutch(first_message(m), 422)}" for n, m in lines.items()]
+    summary = f"{len(problems)} regel(s) kloppen niet; er is niets verstuurd."
+    return _invitations_page(Feedback(422, {"lines": summary}), problems)
+
+
+def _posted_list() -> dict[str, Any]:
+    """The pasted lines, or an uploaded file's lines instead, through the one schema."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return load_form(InvitationListForm())
+    text = upload.read().decode("utf-8-sig", errors="replace")
+    return InvitationListForm().load({**load_form(InvitationChoices()), "lines": text})
+
+
+@pages.get("/uitnodigingen")
+@page_for("staff")
+def invitations_page() -> tuple[str, int]:
+    return _invitations_page()
+
+
+@pages.post("/uitnodigingen")
+@page_for("staff")
+def invite() -> Any:
+    """Check the list and show how many would go; send only what the staff member confirmed."""
+    try:
+        found = _posted_list()
+    except ValidationError as error:
+        return _refused(error)
+    with service_context().db.transaction() as session:
+        chosen = invitations.selected(session, found["invitations"], found["only_unanswered"])
+        sent = invitations.invite(session, chosen, _subject(), utcnow()) if found["send"] else 0
+    if not found["send"]:
+        return _invitations_page(preview={**found, "chosen": len(chosen)})
+    flash(f"{sent} uitnodiging(en) staan klaar om te worden verstuurd.")
+    return redirect(url_for(".invitations_page"))
+
+
+@pages.post("/uitnodigingen/herinneren")
+@page_for("staff")
+def remind() -> Any:
+    with service_context().db.transaction() as session:
+        sent = invitations.remind(session, _subject(), utcnow())
+    flash(f"{sent} herinnering(en) staan klaar om te worden verstuurd.")
+    return redirect(url_for(".invitations_page"))
+
+
+@pages.post("/uitnodigingen/adressen-wissen")
+@page_for("staff")
+def erase_addresses() -> Any:
+    with service_context().db.transaction() as session:
+        erased = invitations.erase_addresses(session, utcnow())
+    flash(f"{erased} e-mailadres(sen) gewist.")
+    return redirect(url_for(".invitations_page"))
 
 
 # -- feeds and downloads ------------------------------------------------------------------------

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from services.indicators.figures import ALL, DIMENSIONS, TARGET_GROUP
 from services.indicators.rules import ACTIVITY, INDICATORS
 from shared.events.catalogue import SURVEY_USES
+from shared.web.service import service_context
+
+# Every municipality of the register several times over; a bigger list is a mistake.
+MAX_INVITATIONS = 2000
+# A first line naming the columns, as spreadsheets export it, is no invitation.
+HEADERS = {"gemeentecode", "gemeente", "municipality_code", "code"}
 
 
 class IndicatorsQuery(Schema):
@@ -118,3 +134,103 @@ class SurveyOut(SurveyIn):
 
 class TokenQuery(Schema):
     token = fields.String(load_default=None, validate=validate.Length(max=300))
+
+
+class InvitationIn(Schema):
+    """One municipal official to invite to the survey; a list is checked as a whole."""
+
+    municipality_code = fields.String(required=True, validate=validate.Length(max=10))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+    @validates("municipality_code")
+    def _known(self, value: str, **_: Any) -> None:
+        if value not in service_context().register:
+            raise ValidationError(f"Unknown municipality code {value.strip()!r}.")
+
+    @post_load
+    def _as_in_register(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        return {**data, "municipality_code": data["municipality_code"].strip().upper()}
+
+    @validates_schema(pass_collection=True, skip_on_field_errors=False)
+    def _each_once(self, data: Any, many: bool, **_: Any) -> None:
+        """A line given twice would mail one person twice: a mistake in the list."""
+        if not many:
+            return
+        if not 1 <= len(data) <= MAX_INVITATIONS:
+            raise ValidationError(f"Give 1 to {MAX_INVITATIONS} invitations at once.")
+        seen: set[tuple[str, str]] = set()
+        twice: dict[int, Any] = {}
+        for number, row in enumerate(data):
+            if "municipality_code" not in row or "email" not in row:
+                continue  # already wrong, and said so
+            key = (row["municipality_code"].strip().upper(), row["email"].lower())
+            if key in seen:
+                twice[number] = {"email": ["This municipality and address are given twice."]}
+            seen.add(key)
+        if twice:
+            raise ValidationError(twice)
+
+
+class InvitationsQuery(Schema):
+    only_unanswered = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Leave out municipalities that have answered already"},
+    )
+
+
+class QueuedOut(Schema):
+    queued = fields.Integer(metadata={"description": "Mails queued, one per address"})
+    skipped = fields.Integer(metadata={"description": "Lines left out: answered already"})
+
+
+def _cells(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of every line that is not blank or a header; ``;`` or ``,``."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        cells = next(csv.reader([line], delimiter=";" if ";" in line else ","))
+        cells = [cell.strip() for cell in cells]
+        while cells and not cells[-1]:
+            cells.pop()
+        if number == 1 and cells and cells[0].lower() in HEADERS:
+            continue
+        yield number, cells
+
+
+class InvitationChoices(Schema):
+    """What the staff page asks beside the list: whom to leave out, and whether to send yet."""
+
+    only_unanswered = fields.Boolean(load_default=False)
+    send = fields.Boolean(load_default=False, metadata={"description": "Send, not only check"})
+
+
+class InvitationListForm(InvitationChoices):
+    """The staff page's list of ``municipality code;e-mail address`` lines, pasted or uploaded.
+
+    Loads to the same invitations as the API's list, with every wrong line
+    named by its number, so nothing is sent until the whole list is right.
+    """
+
+    lines = fields.String(required=True, validate=validate.Length(max=200_000))
+
+    @post_load
+    def _invitations(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        numbers: list[int] = []
+        rows: list[dict[str, str]] = []
+        errors: dict[int, Any] = {}
+        for number, cells in _cells(data["lines"]):
+            if len(cells) != 2:
+                errors[number] = ["Give a municipality code and an e-mail address, separated by ;."]
+                continue
+            numbers.append(number)
+            rows.append({"municipality_code": cells[0], "email": cells[1]})
+        try:
+            invitations = InvitationIn(many=True).load(rows)
+        except ValidationError as error:
+            messages = error.normalized_messages()
+            if "_schema" in messages and not errors:
+                raise ValidationError({"lines": messages["_schema"]}) from error
+            errors.update({numbers[i]: found for i, found in messages.items() if i != "_schema"})
+        if errors:
+            raise ValidationError({"lines": dict(sorted(errors.items()))})
+        return {**data, "invitations": invitations}

@@ -26,6 +26,7 @@ from services.indicators.figures import (
     groups,
     population,
 )
+from services.indicators.invitations import forget_addresses
 from services.indicators.models import (
     Coverage,
     Evidence,
@@ -182,7 +183,8 @@ def answer_survey(
 
     The event goes into this service's own inbox and through the one
     projection in the same transaction: it counts exactly as any other event,
-    is never lost between answer and figure, and a rebuild replays it.
+    is never lost between answer and figure, and a rebuild replays it. The
+    addresses its officials were invited at are no longer needed (``retention``).
     """
     found = register.get(code)
     if found is None:
@@ -206,6 +208,7 @@ def answer_survey(
     )
     session.add(row)
     take_in(session, ReceivedEvent, Projector(register), [event])
+    forget_addresses(session, found.code, event.time)
     return row
 
 
