@@ -126,6 +126,7 @@ def children(settings: Settings) -> list[Child]:
         Child("consumer indicators", [*gia, "consume", "indicators"]),
         Child("reminders", [*gia, "remind", "--every", "900"]),
         Child("erasure practiceteam", [*gia, "erase", "practiceteam", "--every", "3600"]),
+        Child("erasure indicators", [*gia, "indicators", "erase-addresses", "--every", "3600"]),
         *[Child(f"mail {service}", [*gia, "mail", service]) for service in MAILERS],
     ]
 
