@@ -120,7 +120,7 @@ def current() -> tuple[str, int]:
     with service_context().db.transaction() as session:
         contest = service.current_contest(session)
     if contest is None:
-        raise NotFound("There is no contest yet.")
+        return render_template("essay_contest/none.html"), 200  # not an error: none is open yet
     return _contest_page(contest.id)
 
 

@@ -1,4 +1,5 @@
-"""``gia seed``'s example contest on the embedded default: open today, added once."""
+"""The contest page before there is any contest, and ``gia seed``'s example contest on the
+embedded default: open today, added once."""
 
 from __future__ import annotations
 
@@ -21,14 +22,16 @@ def test_seed_opens_one_example_contest(tmp_path: Path, monkeypatch: pytest.Monk
     environment = {"GIA_VAR_DIR": str(tmp_path), "GIA_SECRET_KEY": "k" * 40}
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    first = CliRunner().invoke(main, ["seed"])
-    again = CliRunner().invoke(main, ["seed"])
-    assert first.exit_code == 0 and "example essay contest added" in first.output
-    assert again.exit_code == 0 and "example essay contest already there" in again.output
     with serving(create_app, load_settings(environment), "auth", "essay_contest") as app:
+        before = app.test_client().get("/")
+        first = CliRunner().invoke(main, ["seed"])
+        again = CliRunner().invoke(main, ["seed"])
         page = app.test_client().get("/")
         with app.extensions["gia"].db.transaction() as session:
             contests = session.scalars(select(Contest)).all()
+    assert before.status_code == 200 and "geen wedstrijd open" in before.text
+    assert first.exit_code == 0 and "example essay contest added" in first.output
+    assert again.exit_code == 0 and "example essay contest already there" in again.output
     assert len(contests) == 1
     assert contests[0].opens_at <= datetime.now(UTC) < contests[0].closes_at
     assert page.status_code == 200 and TITLE in page.text
