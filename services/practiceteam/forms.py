@@ -28,6 +28,8 @@ SORT_LABELS = {
     "oldest": "langst wachtend eerst",
     "newest": "nieuwste eerst",
 }
+# The queue's age filter: requests older than this many days.
+AGE_LABELS = {"7": "ouder dan een week", "14": "ouder dan twee weken", "30": "ouder dan een maand"}
 SCORE_LABELS = {
     "1": "1 (slecht)",
     "2": "2 (matig)",
@@ -68,6 +70,7 @@ FIELD_LABELS = {
     "region": "Regio",
     "target_group": "Alleen doelgroepgemeenten",
     "overdue": "Alleen te lang wachtend op intake",
+    "older_than_days": "Leeftijd",
     "sort": "Volgorde",
     "confirm": "Ik begrijp dat dit niet ongedaan kan worden gemaakt",
 }

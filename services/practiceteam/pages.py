@@ -31,6 +31,7 @@ from services.practiceteam.domain import (
     staff,
 )
 from services.practiceteam.forms import (
+    AGE_LABELS,
     FIELD_LABELS,
     KIND_LABELS,
     MOVE_LABELS,
@@ -76,6 +77,7 @@ def _page_context() -> dict[str, Any]:
         "KINDS": KIND_LABELS,
         "TEAM_ROLES": ROLE_LABELS,
         "SORTS": SORT_LABELS,
+        "AGES": AGE_LABELS,
         "SCORES": SCORE_LABELS,
         "FIELDS": FIELD_LABELS,
         "FORM_FILES": FORM_FILES,

@@ -255,6 +255,7 @@ def test_the_queue_marks_the_target_group_and_filters(app: Flask, client: FlaskC
     assert "2 aanvragen" in everything and 'class="tag">doelgroep' in everything
     education = staff.get("/beheer?theme=education").text
     assert "1 aanvraag." in education and "Amsterdam" in education and "Schiedam" not in education
+    assert "Geen aanvragen met deze filters." in staff.get("/beheer?older_than_days=7").text
     assert staff.get("/beheer?status=nonsense").status_code == 422
     assert "Nog geen teamleden toegewezen." in staff.get("/beheer/capaciteit").text
 
