@@ -97,6 +97,10 @@ def dashboard() -> str:
     with context.db.transaction() as session:
         overview = service.overview(session, context.register, TARGET_GROUP, "region")
         series = service.daily_series(session, context.register, today)
+        regional = {
+            name: service.daily_series(session, context.register, today, region=name)
+            for name, _ in overview.groups
+        }
         missing = service.missing(session, context.register)
         recent = service.recent_events(session)
         tokens = service.feed_tokens(session, _subject())
@@ -105,6 +109,7 @@ def dashboard() -> str:
         overview=overview,
         series=series,
         lines=chart_lines(series),
+        regional={name: (found, chart_lines(found)) for name, found in regional.items()},
         chart=CHART,
         missing=missing,
         recent=recent,

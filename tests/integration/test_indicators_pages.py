@@ -15,6 +15,7 @@ from services.indicators.app import create_app
 from services.indicators.consumer import build_consumer
 from services.indicators.models import FeedToken
 from shared.migrations import upgrade
+from shared.municipalities import load_register
 from shared.settings import Settings
 from tests.factories import staff_headers
 from tests.integration.test_indicators import ROTTERDAM, attended
@@ -51,6 +52,10 @@ def test_staff_pages_refuse_anyone_without_a_staff_session(app: Flask) -> None:
         assert page.status_code == 200, path
     dashboard = staff.get("/").get_data(as_text=True)
     assert "<svg" in dashboard and "<desc" in dashboard and "1 van" in dashboard
+    # A trend against the targets for the whole target group and for each region it is in.
+    regions = {municipality.region for municipality in load_register(None).target_group}
+    assert dashboard.count('role="img"') == 1 + len(regions)
+    assert "Verloop in Zuid-Holland" in dashboard
     explained = staff.get("/gemeenten/GM0599").get_data(as_text=True)
     assert "nl.gia.registration.attended" in explained
     assert staff.get("/gemeenten/GM9999").status_code == 404
