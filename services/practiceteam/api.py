@@ -43,7 +43,12 @@ from services.practiceteam.schemas import (
     UploadIn,
     WithdrawIn,
 )
-from services.practiceteam.uploads import download, read_upload, takes_attachments
+from services.practiceteam.uploads import (
+    download,
+    read_upload,
+    room_for_attachments,
+    takes_attachments,
+)
 from shared.problems import Forbidden
 from shared.web.auth import bearer_principal, require_role
 from shared.web.service import service_context
@@ -51,6 +56,7 @@ from shared.web.service import service_context
 api = Blueprint(
     "practiceteam_api", __name__, url_prefix="/api/v1", description="Praktijkteam requests"
 )
+api.url_value_preprocessor(room_for_attachments)
 STAFF = [{"bearer": []}]
 STAFF_OR_LINK = [*STAFF, {}]
 

@@ -54,7 +54,13 @@ from services.practiceteam.schemas import (
     TransitionIn,
     WithdrawIn,
 )
-from services.practiceteam.uploads import FORM_FILES, download, read_upload, takes_attachments
+from services.practiceteam.uploads import (
+    FORM_FILES,
+    download,
+    read_upload,
+    room_for_attachments,
+    takes_attachments,
+)
 from shared.problems import Forbidden, Invalid, Problem
 from shared.web.auth import page_for, session_principal
 from shared.web.forms import Feedback, dutch_error_pages, load_form
@@ -62,6 +68,7 @@ from shared.web.service import service_context
 
 pages = Blueprint("practiceteam_pages", __name__, template_folder="templates")
 dutch_error_pages(pages, PHRASEBOOK)
+pages.url_value_preprocessor(room_for_attachments)
 # Rows of date inputs on the planning form.
 DATE_ROWS = 5
 

@@ -4,10 +4,9 @@ how a stored document goes back out."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from flask import Response, request, send_file
+from flask import Response, current_app, request, send_file
 from werkzeug.datastructures import FileStorage
 
 from services.practiceteam.documents import DocumentStore
@@ -18,22 +17,29 @@ from shared.web.service import service_context
 UPLOAD_OVERHEAD = 64 * 1024
 # How many documents the request form takes at once.
 FORM_FILES = 3
+# How many attachments a view's body may hold, on the view (see ``takes_attachments``).
+ATTACHMENTS_TAKEN = "attachments_taken"
 
 
 def takes_attachments(count: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Lets an endpoint's body be as large as ``count`` attachments may be, plus framing;
-    anything larger is refused (413) before it is read."""
+    """Marks a view whose body may be as large as ``count`` attachments, plus framing;
+    ``room_for_attachments`` gives it that room, and refuses (413) anything larger unread."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(view)
-        def limited(*args: Any, **kwargs: Any) -> Any:
-            limit = service_context().settings.attachment_max_bytes
-            request.max_content_length = count * limit + UPLOAD_OVERHEAD
-            return view(*args, **kwargs)
-
-        return limited
+        setattr(view, ATTACHMENTS_TAKEN, count)
+        return view
 
     return decorate
+
+
+def room_for_attachments(endpoint: str | None, _: dict[str, Any] | None) -> None:
+    """Sets the body limit of a view marked by ``takes_attachments`` before anything reads
+    the body: the form check (CSRF) reads a posted form before the view itself runs, and
+    would otherwise refuse every document larger than an ordinary form may be."""
+    count = getattr(current_app.view_functions.get(endpoint or ""), ATTACHMENTS_TAKEN, 0)
+    if count:
+        limit = service_context().settings.attachment_max_bytes
+        request.max_content_length = count * limit + UPLOAD_OVERHEAD
 
 
 def read_upload(upload: FileStorage, store: DocumentStore) -> bytes:

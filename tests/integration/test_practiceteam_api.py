@@ -577,3 +577,20 @@ def test_capacity_counts_each_members_requests_per_month(
             "unplanned": 1,
         }
     ]
+
+
+def test_an_attachment_larger_than_an_ordinary_body_is_taken_up_to_its_own_limit(
+    client: FlaskClient, staff: dict[str, str], settings: Settings
+) -> None:
+    """GIA_MAX_BODY_BYTES bounds ordinary bodies; a document may be GIA_ATTACHMENT_MAX_BYTES."""
+    created = submit(client)
+    large = PDF + bytes(settings.max_body_bytes + 1024)
+    assert len(large) < settings.attachment_max_bytes
+    by_staff = client.post(
+        f"/api/v1/requests/{created['id']}/attachments",
+        data={"file": (io.BytesIO(large), "kaart.pdf")},
+        content_type="multipart/form-data",
+        headers=staff,
+    )
+    assert by_staff.status_code == 201, by_staff.json
+    assert by_staff.json["size"] == len(large)

@@ -274,3 +274,26 @@ def test_forms_need_their_csrf_token(settings: Settings) -> None:
         response = app.test_client().post("/aanvragen", data=FORM)
     assert response.status_code == 400
     assert "Het formulier is verlopen" in response.text
+
+
+def test_documents_up_to_the_limit_pass_the_form_check(settings: Settings) -> None:
+    """The form check reads the body before the view: it must already have room for the
+    documents (GIA_ATTACHMENT_MAX_BYTES each), not only for the site's ordinary forms."""
+    two_megabytes = PDF + b"0" * (2 * 1024 * 1024)
+    assert len(two_megabytes) > settings.max_body_bytes
+    with serving(create_app, settings, "auth", "practiceteam") as app:
+        client = app.test_client()
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/aanvragen").text)[1]
+        sent = client.post(
+            "/aanvragen",
+            data={**FORM, "csrf_token": csrf, "file": [(io.BytesIO(two_megabytes), "plan.pdf")]},
+        )
+        assert sent.status_code == 302, sent.text
+        tracking = client.get(path_of(sent.location)).text
+        assert "plan.pdf" in tracking
+        huge = b"%PDF-" + b"0" * (3 * settings.attachment_max_bytes + 200 * 1024)
+        refused = client.post(
+            "/aanvragen", data={**FORM, "csrf_token": csrf, "file": [(io.BytesIO(huge), "x.pdf")]}
+        )
+    assert refused.status_code == 413
+    assert requests_stored(app) == 1
