@@ -134,7 +134,9 @@ def get_entrant(session: Session, entrant_id: str) -> Entrant:
 def sign_up(session: Session, contest_id: str, data: dict[str, Any], now: datetime) -> Entrant:
     """A council member signs up; they may write once they confirmed their address.
 
-    Signing up again before confirming sends a new confirmation link.
+    Signing up again before confirming sends a new confirmation link and replaces the
+    details: whoever confirms gets what they gave last, never an earlier (mistyped, or
+    someone else's) sign-up with the same address.
     """
     contest = get_contest(session, contest_id)
     _writing_open(contest, now)
@@ -146,7 +148,9 @@ def sign_up(session: Session, contest_id: str, data: dict[str, Any], now: dateti
     )
     if existing is not None and existing.confirmed_at is not None:
         raise Conflict(f"{data['email']} has already signed up for this contest.")
-    entrant = existing or Entrant(contest_id=contest.id, **data)
+    entrant = existing or Entrant(contest_id=contest.id)
+    for key, value in data.items():
+        setattr(entrant, key, value)
     entrant.created_at = now  # the confirmation link is valid from here
     if existing is None:
         session.add(entrant)
@@ -558,12 +562,31 @@ def declare_conflict(
 
 
 def ranking(session: Session, contest_id: str) -> tuple[Contest, list[tuple[Standing, Entry]]]:
-    """Every submitted entry by its final scores, with what staff need to weigh them."""
+    """Every submitted entry by its final scores, with what staff need to weigh them.
+
+    A sheet counts only while its juror is on the jury without a conflict with the entry:
+    a conflict found after scoring (the jury's municipalities corrected) or a juror taken
+    off the jury leaves the mean and the number of jurors alike.
+    """
     contest = get_contest(session, contest_id)
     entries = {entry.id: entry for entry in _submitted(session, contest.id)}
+    jury = {juror.email.lower(): juror for juror in contest.jury}
+    declared = {
+        (entry_id, email)
+        for entry_id, email in session.execute(
+            select(DeclaredConflict.entry_id, DeclaredConflict.juror_email).where(
+                DeclaredConflict.entry_id.in_(entries)
+            )
+        )
+    }
     final: dict[str, list[dict[str, int]]] = {entry_id: [] for entry_id in entries}
     for sheet in _sheets(session, contest.id):
-        if sheet.submitted_at is not None and sheet.entry_id in final:
+        juror = jury.get(sheet.juror_email.lower())
+        if sheet.submitted_at is None or sheet.entry_id not in final or juror is None:
+            continue
+        entry = entries[sheet.entry_id]
+        mine = (entry.id, sheet.juror_email) in declared
+        if not conflicted(juror.municipality_code, entry.municipality_codes, declared=mine):
             final[sheet.entry_id].append(sheet.scores)
     standings = rank_entries(final, contest.criteria, contest.min_scores)
     return contest, [(standing, entries[standing.entry_id]) for standing in standings]

@@ -564,3 +564,49 @@ def test_the_openapi_document_lists_the_contest(contest: Contestants) -> None:
         "/api/v1/contests/{contest_id}/results",
     ):
         assert path in paths
+
+
+def test_signing_up_again_before_confirming_replaces_the_details(contest: Contestants) -> None:
+    """Whoever confirms the address gets the details they gave last, not a stranger's (or a
+    typo's) from an earlier sign-up with the same address."""
+    url = f"/api/v1/contests/{contest.contest_id}/entrants"
+    stranger = {**ANNA, "name": "Iemand Anders", "municipality_code": "GM0363", "party": "X"}
+    assert contest.client.post(url, json=stranger).status_code == 202
+    anna_id, token = contest.sign_up(ANNA)
+    own = contest.client.get(f"/api/v1/entrants/{anna_id}?token={token}").json
+    assert (own["name"], own["municipality_code"], own["party"]) == (
+        ANNA["name"],
+        ANNA["municipality_code"],
+        ANNA["party"],
+    )
+    assert contest.outbox(ESSAY_SIGNED_UP)[0]["data"]["municipality_code"] == "GM0599"
+    assert contest.count(Entrant) == 1
+
+
+def test_the_ranking_counts_only_jury_members_without_a_conflict(contest: Contestants) -> None:
+    """A jury member found to live in an author's municipality after scoring, or taken off
+    the jury, no longer weighs in: not in the mean, not in the number of jurors."""
+    ids = _judged(contest)
+    secret, base = contest.settings.secret_key, f"/api/v1/contests/{contest.contest_id}"
+    for juror, entry in ((JUROR, "anna"), (JUROR, "bram"), (JUROR_ROTTERDAM, "bram")):
+        handle = jury_handle(secret, juror, ids[entry][1])
+        scored = contest.client.put(
+            f"{base}/jury/entries/{handle}/score",
+            json={"scores": {"vision": 8, "style": 8}, "final": True},
+            headers=jury_headers(contest.settings, juror),
+        )
+        assert scored.status_code == 200
+    staff = staff_headers(contest.settings)
+    jurors = {
+        e["entry_id"]: e["jurors"]
+        for e in contest.client.get(f"{base}/ranking", headers=staff).json
+    }
+    assert jurors == {ids["anna"][1]: 1, ids["bram"][1]: 2}
+
+    # The jury member turns out to sit in Rotterdam's council; the Rotterdam one leaves.
+    jury = [{"email": JUROR, "name": "Jurylid", "municipality_code": "GM0599"}]
+    assert contest.client.patch(base, json={"jury": jury}, headers=staff).status_code == 200
+    ranked = contest.client.get(f"{base}/ranking", headers=staff).json
+    by_entry = {e["entry_id"]: e for e in ranked}
+    assert by_entry[ids["anna"][1]]["jurors"] == 0 and by_entry[ids["anna"][1]]["mean"] is None
+    assert by_entry[ids["bram"][1]]["jurors"] == 1 and by_entry[ids["bram"][1]]["mean"] == 8
