@@ -51,7 +51,9 @@ def entries(changes: list[FigureChange]) -> list[dict[str, Any]]:
     return found
 
 
-def atom(items: list[dict[str, Any]], self_url: str, now: datetime) -> bytes:
+def atom(items: list[dict[str, Any]], self_url: str, page_url: str, now: datetime) -> bytes:
+    """The feed; every entry links to ``page_url``, where the figure is shown and explained
+    (RFC 4287 4.1.1: an entry without content has an alternate link)."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "nl"})
 
@@ -64,11 +66,13 @@ def atom(items: list[dict[str, Any]], self_url: str, now: datetime) -> bytes:
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     text(author, "name", "Ministerie van BZK")
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": self_url})
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": page_url})
     for item in items:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         text(entry, "id", item["id"])
         text(entry, "title", item["title"])
         text(entry, "updated", item["updated"].isoformat())
+        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": page_url})
         ET.SubElement(entry, f"{{{ATOM}}}category", {"term": item["kind"]})
         text(
             entry,

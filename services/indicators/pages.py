@@ -9,7 +9,7 @@ the municipality's personal link.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -305,8 +305,11 @@ def feed(token_id: Any, name: str) -> Response:
             items = feeds.entries(service.changes(session, limit=200))
             if name == "figures.json":
                 body = {"title": "GIA 2012: voortgang van de indicatoren", "items": items}
-                return Response(json.dumps(body, default=str), mimetype="application/feed+json")
-            return _download(feeds.atom(items, request.url, utcnow()), "application/atom+xml")
+                return Response(
+                    json.dumps(body, default=datetime.isoformat), mimetype="application/feed+json"
+                )
+            page = url_for(".dashboard", _external=True)
+            return _download(feeds.atom(items, request.url, page, utcnow()), "application/atom+xml")
         if name == "figures.csv":
             target = service.overview(session, context.register, TARGET_GROUP, None)
             everyone = service.overview(session, context.register, ALL, None)

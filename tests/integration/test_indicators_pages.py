@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from flask import Flask
@@ -16,9 +19,9 @@ from services.indicators.consumer import build_consumer
 from services.indicators.models import FeedToken
 from shared.migrations import upgrade
 from shared.municipalities import load_register
-from shared.settings import Settings
+from shared.settings import Settings, load_settings
 from tests.factories import staff_headers
-from tests.integration.test_indicators import ROTTERDAM, attended
+from tests.integration.test_indicators import REGISTER, ROTTERDAM, attended
 
 pytestmark = pytest.mark.services
 STAFF_PAGES = ["/", "/gemeenten/GM0599", "/ontbrekend", "/rapport"]
@@ -124,3 +127,49 @@ def test_the_survey_page_and_api_take_an_answer_through_the_personal_link(
     assert links.status_code == 200 and f"/enquete/{code}?token={token}" in links.get_data(
         as_text=True
     )
+
+
+RFC_3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+
+
+def test_the_atom_feed_is_valid_and_marks_a_reached_target_apart(
+    real_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Four target-group municipalities: the second to take part reaches 45% (2 of 4)."""
+    path = tmp_path / "register.csv"
+    path.write_text(REGISTER)
+    settings = load_settings({**real_env, "GIA_MUNICIPALITIES_FILE": str(path)})
+    upgrade(settings, ("indicators",))
+    consumer = build_consumer(settings)
+    for minutes, code in ((0, "GM0001"), (1, "GM0005"), (2, "GM0002")):  # GM0005 is outside
+        consumer.apply([attended(minutes, code)])
+    consumer.db.dispose()
+    app = create_app(settings)
+    staff = logged_in(app, "staff")
+    feed = staff.get(f"/feeds/{uuid.uuid4()}/figures.atom")
+    app.extensions["gia"].db.dispose()
+
+    assert feed.status_code == 200 and feed.mimetype == "application/atom+xml"
+    root = ElementTree.fromstring(feed.data)
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    assert root.tag == "{http://www.w3.org/2005/Atom}feed"
+    for required in ("a:id", "a:title", "a:updated", "a:author/a:name"):
+        assert root.findtext(required, namespaces=atom), required
+    assert root.find("a:link[@rel='self']", atom) is not None
+    entries = root.findall("a:entry", atom)
+    assert len({entry.findtext("a:id", namespaces=atom) for entry in entries}) == len(entries) == 3
+    for entry in entries:
+        assert entry.findtext("a:title", namespaces=atom)
+        assert RFC_3339.match(entry.findtext("a:updated", namespaces=atom))
+        # RFC 4287 4.1.1.a: an entry without content links to its alternate.
+        alternate = entry.find("a:link[@rel='alternate']", atom)
+        assert entry.find("a:content", atom) is not None or alternate is not None
+    kinds = [entry.find("a:category", atom).get("term") for entry in entries]
+    assert kinds == ["target_reached", "changed", "changed"]
+    assert "doel van 45% gehaald" in entries[0].findtext("a:title", namespaces=atom)
+    assert "2 van 4" in entries[1].findtext("a:title", namespaces=atom)
+    assert RFC_3339.match(root.findtext("a:updated", namespaces=atom))
+
+    items = staff.get(f"/feeds/{uuid.uuid4()}/figures.json").json["items"]
+    assert [item["kind"] for item in items] == kinds
+    assert all(RFC_3339.match(item["updated"]) for item in items)
