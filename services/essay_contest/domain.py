@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import re
 import statistics
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -122,7 +123,10 @@ def count_words(text: str) -> int:
 
 
 def normalise_text(text: str) -> str:
-    """One line ending, no trailing space: the same essay always has the same fingerprint."""
+    """Composed letters (NFC), one line ending, no trailing space: the same essay always has
+    the same fingerprint, and an "ë" pasted as "e" plus a diaeresis is one letter, not a
+    word break."""
+    text = unicodedata.normalize("NFC", text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "\n".join(line.rstrip() for line in lines).strip()
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -95,6 +100,54 @@ def test_the_fingerprint_is_sha256_of_the_normalised_text() -> None:
     assert fingerprint(text) == fingerprint("Eerste alinea.\n\nTweede alinea.")
     assert fingerprint(text) != fingerprint(text + "!")
     assert len(fingerprint(text)) == 64
+
+
+# Pasted from a Mac or a PDF, accented letters often arrive decomposed (e + U+0308).
+DECOMPOSED = unicodedata.normalize("NFD", "Ideeën over naïeve café-politiek")
+
+
+def test_decomposed_accents_count_and_fingerprint_as_the_letters_they_are() -> None:
+    text = normalise_text(DECOMPOSED)
+    assert text == unicodedata.normalize("NFC", DECOMPOSED)
+    assert count_words(text) == 4
+    assert fingerprint(text) == fingerprint(normalise_text(unicodedata.normalize("NFC", text)))
+
+
+# essay.js run in node with a stand-in for the page: the count it shows for a text.
+LIVE_COUNT = """
+const vm = require("vm"), fs = require("fs");
+const [script, samples] = [fs.readFileSync(process.argv[1], "utf8"), JSON.parse(process.argv[2])];
+console.log(JSON.stringify(samples.map((value) => {
+  const output = {dataset: {wordCount: "text"}, previousSibling: {}, textContent: ""};
+  const text = {value: value, addEventListener() {}};
+  const document = {
+    querySelectorAll: (selector) => selector.startsWith("output") ? [output] : [],
+    getElementById: () => text,
+  };
+  vm.runInNewContext(script, {document: document, setInterval() {}});
+  return Number(output.textContent);
+})));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run essay.js")
+def test_the_live_word_count_on_the_page_is_the_servers_count() -> None:
+    samples = [
+        "De raad's lange-termijn visie — echt!",
+        "Integratie\nin 2012:\r\n\r\nsamen leven bindt verschillen.",
+        "één caf\u00e9\u2019s _onderstreept_ x² ½",
+        "'citaat' -streep- \u2013 1.000,50 euro e-mail@raad.nl",
+        "العربية 中文 ß",
+        DECOMPOSED,
+    ]
+    script = Path(__file__).parents[2] / "services/essay_contest/static/essay.js"
+    shown = subprocess.run(
+        ["node", "-e", LIVE_COUNT, str(script), json.dumps(samples)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(shown.stdout) == [count_words(normalise_text(s)) for s in samples]
 
 
 def test_an_unconfirmed_co_author_blocks_submission_and_three_is_the_most() -> None:

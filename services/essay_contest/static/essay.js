@@ -2,13 +2,16 @@
 // deadline. The pages show both from the server and work without this script.
 (function () {
   "use strict";
-  // As the server counts (domain.count_words): letters and digits, with ' and - inside words.
+  // As the server counts (domain.count_words over normalise_text): letters and digits, with
+  // ' and - inside words, accents composed first (NFC).
   var word = /[\p{L}\p{N}_][\p{L}\p{N}_'\u2019-]*/gu;
   document.querySelectorAll("output[data-word-count]").forEach(function (output) {
     var text = document.getElementById(output.dataset.wordCount);
     if (!text) { return; }
     output.previousSibling.textContent = "Aantal woorden: ";
-    function update() { output.textContent = (text.value.match(word) || []).length; }
+    function update() {
+      output.textContent = (text.value.normalize("NFC").match(word) || []).length;
+    }
     text.addEventListener("input", update);
     update();
   });
