@@ -131,7 +131,7 @@ def submit() -> Any:
                 )
             expected = found.next_step
     except (ValidationError, Problem) as error:
-        return _new_page(_about_files(PHRASEBOOK.feedback(error)))
+        return _new_page(_feedback(error))
     flash(
         "Uw aanvraag is ontvangen. U krijgt een e-mail met de link naar deze pagina; "
         "bewaar die goed."
@@ -141,10 +141,22 @@ def submit() -> Any:
     return redirect(_tracking_url(found.id))
 
 
-def _about_files(feedback: Feedback) -> Feedback:
-    """A refused document is shown beside the file field, where it can be chosen again."""
+def _feedback(error: ValidationError | Problem) -> Feedback:
+    """What a refused form says in Dutch. A refused document is shown beside the file
+    field, where it can be chosen again; a refused move names the moves still possible,
+    as the API's 409 lists them."""
+    feedback = PHRASEBOOK.feedback(error)
     if feedback.message and feedback.status in (413, 415):
         return Feedback(feedback.status, {"file": feedback.message})
+    if feedback.message and isinstance(error, Problem) and "allowed" in error.extra:
+        allowed = [STATUS_LABELS[status] for status in error.extra["allowed"]]
+        after = (
+            f"Mogelijke volgende status: {', '.join(allowed)}."
+            if allowed
+            else f"De aanvraag is {STATUS_LABELS[error.extra['current_status']]}; "
+            "er is geen volgende stap meer."
+        )
+        return Feedback(feedback.status, feedback.errors, f"{feedback.message} {after}")
     return feedback
 
 
@@ -205,7 +217,7 @@ def _by_municipality(
         with context.db.transaction() as session:
             act(session, data)
     except (ValidationError, Problem) as error:
-        return _tracking_page(request_id, _about_files(PHRASEBOOK.feedback(error)))
+        return _tracking_page(request_id, _feedback(error))
     flash(done)
     return redirect(_tracking_url(str(request_id)))
 
@@ -253,7 +265,7 @@ def add_attachment(request_id: UUID) -> Any:
     try:
         _attach(str(request_id), MUNICIPALITY)
     except Problem as error:
-        return _tracking_page(request_id, _about_files(PHRASEBOOK.feedback(error)))
+        return _tracking_page(request_id, _feedback(error))
     flash("Het document is toegevoegd aan de aanvraag.")
     return redirect(_tracking_url(str(request_id)))
 
@@ -348,7 +360,7 @@ def _by_staff(
         with service_context().db.transaction() as session:
             act(session, data)
     except (ValidationError, Problem) as error:
-        return _request_page(str(request_id), PHRASEBOOK.feedback(error))
+        return _request_page(str(request_id), _feedback(error))
     flash(done)
     return redirect(url_for(".staff_request", request_id=request_id))
 
@@ -430,7 +442,7 @@ def staff_attachment(request_id: UUID) -> Any:
     try:
         _attach(str(request_id), _me())
     except Problem as error:
-        return _request_page(str(request_id), _about_files(PHRASEBOOK.feedback(error)))
+        return _request_page(str(request_id), _feedback(error))
     flash("Het document is toegevoegd aan de aanvraag.")
     return redirect(url_for(".staff_request", request_id=request_id))
 

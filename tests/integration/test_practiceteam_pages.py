@@ -297,3 +297,20 @@ def test_documents_up_to_the_limit_pass_the_form_check(settings: Settings) -> No
         )
     assert refused.status_code == 413
     assert requests_stored(app) == 1
+
+
+def test_a_refused_move_names_the_moves_still_possible(app: Flask, client: FlaskClient) -> None:
+    tracking = submitted(client)
+    request_id, token = re.match(r"/aanvraag/([^?]+)\?token=(.+)", tracking).groups()
+    staff = staff_client(app)
+    page = f"/beheer/aanvragen/{request_id}"
+    assert staff.post(f"{page}/status", data={"to": "intake"}).status_code == 302
+    refused = staff.post(f"{page}/status", data={"to": "in_progress"})
+    assert refused.status_code == 409
+    assert "Mogelijke volgende status: toegekend, afgewezen, ingetrokken." in refused.text
+
+    withdrawn = {"token": token, "note": ""}
+    assert client.post(f"/aanvraag/{request_id}/intrekken", data=withdrawn).status_code == 302
+    again = client.post(f"/aanvraag/{request_id}/intrekken", data=withdrawn)
+    assert again.status_code == 409
+    assert "De aanvraag is ingetrokken; er is geen volgende stap meer." in again.text
