@@ -85,6 +85,11 @@ PHRASEBOOK = Phrasebook(
             "Bevestig eerst uw e-mailadres met de link uit onze e-mail.",
         ),
         (r"You already have an entry", "U heeft al een essay: elk raadslid schrijft er één."),
+        (
+            r"invited to co-author an entry; decline",
+            "U bent uitgenodigd als mede-auteur. Weiger de uitnodiging eerst als u zelf een "
+            "essay wilt schrijven.",
+        ),
         (r"You have no entry yet", "U heeft nog geen essay; begin er eerst een."),
         (
             r"Confirm that you co-author",
@@ -159,5 +164,6 @@ PHRASEBOOK = Phrasebook(
         (r"criterion needs a key of its own", "Geef elk criterium een eigen sleutel."),
         (r"jury member is listed once", "Noem elk jurylid één keer."),
         (r"Not a valid UUID", "Kies een essay uit de lijst."),
+        (r"Each entry wins one place at most", "Een essay krijgt hoogstens één plaats."),
     )
 )

@@ -243,6 +243,12 @@ class ResultsIn(Schema):
     )
     jury_report = fields.String(required=True, validate=validate.Length(min=3, max=20000))
 
+    @validates("winners")
+    def _one_place_each(self, value: list[dict[str, Any]], **_: Any) -> None:
+        chosen = [winner["entry_id"] for winner in value]
+        if len(set(chosen)) != len(chosen):
+            raise ValidationError("Each entry wins one place at most.")
+
 
 class WinnerAuthorOut(Schema):
     name = fields.String()

@@ -228,6 +228,11 @@ def start_entry(session: Session, entrant_id: str, data: dict[str, Any], now: da
     _writing_open(contest, now)
     if entrant.confirmed_at is None:
         raise Conflict("Confirm your e-mail address before you start writing.")
+    if entrant.authorship is not None and entrant.authorship.confirmed_at is None:
+        raise Conflict(
+            "You have been invited to co-author an entry; decline the invitation first "
+            "to write one of your own."
+        )
     if entrant.authorship is not None:
         raise Conflict("You already have an entry: each council member writes one.")
     entry = Entry(contest_id=contest.id, status=EntryStatus.DRAFT, revision=0, created_at=now)
@@ -685,4 +690,6 @@ def erase_personal_data(session: Session, contest_id: str, now: datetime) -> int
     for entry in session.scalars(select(Entry).where(Entry.contest_id == contest.id)):
         if entry.place is None and all(a.entrant.erased_at for a in entry.authors):
             entry.title = entry.text = None
+            for received in receipts(session, entry.id):
+                received.title = ""  # its fingerprint, count and time remain
     return erased

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from services.essay_contest.app import create_app
 from services.essay_contest.domain import jury_handle
-from services.essay_contest.models import Contest, Entrant, Entry, Outbox
+from services.essay_contest.models import Contest, Entrant, Entry, Outbox, Submission
 from services.essay_contest.notices import mail_worker
 from shared.db import Database
 from shared.events.catalogue import ESSAY_SIGNED_UP, ESSAY_SUBMITTED, ESSAY_WINNERS_ANNOUNCED
@@ -610,3 +610,55 @@ def test_the_ranking_counts_only_jury_members_without_a_conflict(contest: Contes
     by_entry = {e["entry_id"]: e for e in ranked}
     assert by_entry[ids["anna"][1]]["jurors"] == 0 and by_entry[ids["anna"][1]]["mean"] is None
     assert by_entry[ids["bram"][1]]["jurors"] == 1 and by_entry[ids["bram"][1]]["mean"] == 8
+
+
+def test_an_invited_council_member_is_told_to_decline_before_writing_their_own(
+    contest: Contestants,
+) -> None:
+    anna, bram = contest.sign_up(ANNA), contest.sign_up(BRAM)
+    contest.entry(anna, json=ESSAY)
+    contest.entry(anna, "/co-authors", json={"email": BRAM["email"]})
+    blocked = contest.entry(bram, json=ESSAY)
+    assert blocked.status_code == 409 and "decline" in blocked.json["detail"]
+    declined = contest.client.post(
+        f"/api/v1/entrants/{bram[0]}/invitation?token={bram[1]}", json={"accept": False}
+    )
+    assert declined.status_code == 200 and declined.json["entry"] is None
+    assert contest.entry(bram, json=ESSAY).status_code == 201
+
+
+def test_an_entry_wins_one_place_at_most(contest: Contestants) -> None:
+    ids = _judged(contest)
+    twice = [{"entry_id": ids["anna"][1], "place": 1}, {"entry_id": ids["anna"][1], "place": 2}]
+    chosen = contest.client.put(
+        f"/api/v1/contests/{contest.contest_id}/results",
+        json={"winners": twice, "jury_report": "Goed."},
+        headers=staff_headers(contest.settings),
+    )
+    assert chosen.status_code == 422 and "winners" in chosen.json["errors"]
+    db = Database.for_service(contest.settings, "essay_contest")
+    with db.transaction() as session:
+        assert session.get(Entry, ids["anna"][1]).place is None
+        assert session.get(Contest, contest.contest_id).jury_report is None
+    db.dispose()
+
+
+def test_erasure_takes_the_erased_essays_titles_from_the_receipts_too(
+    contest: Contestants,
+) -> None:
+    ids = _judged(contest)
+    base, staff = f"/api/v1/contests/{contest.contest_id}", staff_headers(contest.settings)
+    winner = [{"entry_id": ids["bram"][1], "place": 1}]
+    contest.client.put(
+        f"{base}/results", json={"winners": winner, "jury_report": "Goed."}, headers=staff
+    )
+    contest.clock.now = PUBLISHES
+    assert contest.client.post(f"{base}/publish", headers=staff).status_code == 200
+    assert contest.client.post(f"{base}/erase-personal-data", headers=staff).json == {"erased": 1}
+    db = Database.for_service(contest.settings, "essay_contest")
+    with db.transaction() as session:
+        titles = {s.entry_id: s.title for s in session.scalars(select(Submission))}
+        kept = session.scalars(select(Entrant.municipality_code)).all()
+    db.dispose()
+    assert titles == {ids["anna"][1]: "", ids["bram"][1]: "Raad en wijk"}
+    assert sorted(kept) == ["GM0344", "GM0363", "GM0599"]  # the counts by municipality stay
