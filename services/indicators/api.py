@@ -56,8 +56,11 @@ def overview_out(overview: service.Overview) -> dict[str, Any]:
     }
 
 
-def event_links(event_id: str | None) -> dict[str, str]:
-    return {"event": f"/api/v1/events/{event_id}"} if event_id else {}
+def event_links(item: service.Explained) -> dict[str, str]:
+    """The event that gave the evidence (``event``) and the one that withdrew it, if any:
+    what caused it to count, or to count no longer."""
+    links = {"event": item.given_by or item.withdrawn_by, "withdrawn_event": item.withdrawn_by}
+    return {name: f"/api/v1/events/{event_id}" for name, event_id in links.items() if event_id}
 
 
 @api.get("/indicators")
@@ -103,10 +106,7 @@ def municipality(code: str) -> Any:
         "band": found.band,
         "in_target_group": found.in_target_group,
         "counts_for": standing,
-        "evidence": [
-            {**asdict(item), "links": event_links(item.given_by or item.withdrawn_by)}
-            for item in evidence
-        ],
+        "evidence": [{**asdict(item), "links": event_links(item)} for item in evidence],
     }
 
 

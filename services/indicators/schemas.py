@@ -75,7 +75,11 @@ class EvidenceOut(Schema):
     withdrawn_at = fields.AwareDateTime(allow_none=True)
     withdrawn_by = fields.String(allow_none=True, metadata={"description": "Event id"})
     withdrawn_type = fields.String(allow_none=True)
-    links = fields.Dict(keys=fields.String(), values=fields.String())
+    links = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "event: what gave it (or withdrew it); withdrawn_event"},
+    )
 
 
 class MunicipalityOut(Schema):

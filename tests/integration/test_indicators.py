@@ -291,6 +291,10 @@ def test_every_rule_of_the_table(live: Indicators) -> None:
     assert linked.status_code == 200 and linked.json["data"]["request_id"] == request_id
     apply([practiceteam(6, "withdrawn", request_id, utrecht, AMSTERDAM)])
     assert standing(client, settings, utrecht)["activity"] is False
+    found = client.get(f"/api/v1/municipalities/{utrecht}", headers=staff_headers(settings)).json
+    request = next(item for item in found["evidence"] if item["indicator"] == "activity")
+    withdrawn = client.get(request["links"]["withdrawn_event"], headers=staff_headers(settings))
+    assert withdrawn.json["type"] == PRACTICETEAM_EVENTS["withdrawn"]
 
     # activity never moves the three figures: only Rotterdam counts, for two of them
     group = len(load_register(None).target_group)
