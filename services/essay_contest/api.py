@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app
 from flask_smorest import Blueprint
 
-from services.essay_contest import access, service
+from services.essay_contest import access, exports, service
 from services.essay_contest.domain import countdown, phase
 from services.essay_contest.models import Contest, Entrant, Entry
 from services.essay_contest.schemas import (
@@ -168,7 +168,7 @@ def contest_settings(contest_id: Any) -> Any:
 
 @api.patch("/contests/<uuid:contest_id>")
 @require_role("staff")
-@api.arguments(ContestChange(partial=True))
+@api.arguments(ContestChange)
 @api.response(200, StaffContestOut)
 @api.doc(security=STAFF)
 def change_contest(data: dict[str, Any], contest_id: Any) -> Any:
@@ -414,6 +414,17 @@ def contest_ranking(contest_id: Any) -> Any:
     members and a flag for too few scores. Tie-break: see services/essay_contest/domain.py."""
     with service_context().db.transaction() as session:
         return standings_out(session, str(contest_id))
+
+
+@api.get("/contests/<uuid:contest_id>/ranking.csv")
+@require_role("staff")
+@api.response(200, description="The ranking as CSV, with the mean of every criterion")
+@api.doc(security=STAFF)
+def contest_ranking_csv(contest_id: Any) -> Any:
+    """The ranking for a spreadsheet: weighted mean, each criterion's mean, spread, place."""
+    context = service_context()
+    with context.db.transaction() as session:
+        return exports.ranking_csv(*service.ranking(session, str(contest_id)), context.register)
 
 
 @api.put("/contests/<uuid:contest_id>/results")

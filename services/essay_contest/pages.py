@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
-from services.essay_contest import access, service
+from services.essay_contest import access, exports, service
 from services.essay_contest.api import as_juror, contest_now, municipality_name
 from services.essay_contest.domain import (
     DEFAULT_CRITERIA,
@@ -501,6 +501,14 @@ def _staff_step(
 @page_for("staff")
 def ranking(contest_id: UUID) -> tuple[str, int]:
     return _ranking_page(str(contest_id))
+
+
+@pages.get("/beheer/wedstrijden/<uuid:contest_id>/ranglijst.csv")
+@page_for("staff")
+def ranking_csv(contest_id: UUID) -> Response:
+    context = service_context()
+    with context.db.transaction() as session:
+        return exports.ranking_csv(*service.ranking(session, str(contest_id)), context.register)
 
 
 @pages.post("/beheer/wedstrijden/<uuid:contest_id>/uitslag")

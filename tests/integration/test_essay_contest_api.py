@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -662,3 +664,57 @@ def test_erasure_takes_the_erased_essays_titles_from_the_receipts_too(
     db.dispose()
     assert titles == {ids["anna"][1]: "", ids["bram"][1]: "Raad en wijk"}
     assert sorted(kept) == ["GM0344", "GM0363", "GM0599"]  # the counts by municipality stay
+
+
+def test_staff_download_the_ranking_as_csv_with_the_mean_of_every_criterion(
+    contest: Contestants,
+) -> None:
+    anna, bram = contest.sign_up(ANNA), contest.sign_up(BRAM)
+    hostile = '=HYPERLINK("http://example.com","klik")'
+    for entrant, title in ((anna, hostile), (bram, "Raad en wijk")):
+        contest.entry(entrant, json={**ESSAY, "title": title})
+        contest.entry(entrant, "/submit")
+    contest.clock.now = CLOSES + timedelta(hours=1)
+    own = contest.client.get(f"/api/v1/entrants/{bram[0]}?token={bram[1]}").json
+    bram_entry = own["entry"]["id"]
+    base = f"/api/v1/contests/{contest.contest_id}"
+    for juror, vision, style in ((JUROR, 8, 5), (JUROR_ROTTERDAM, 6, 9)):
+        handle = jury_handle(contest.settings.secret_key, juror, bram_entry)
+        contest.client.put(
+            f"{base}/jury/entries/{handle}/score",
+            json={"scores": {"vision": vision, "style": style}, "final": True},
+            headers=jury_headers(contest.settings, juror),
+        )
+    url = f"{base}/ranking.csv"
+    assert contest.client.get(url).status_code == 401
+    assert contest.client.get(url, headers=jury_headers(contest.settings, JUROR)).status_code == 403
+    answer = contest.client.get(url, headers=staff_headers(contest.settings))
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    assert "attachment" in answer.headers["Content-Disposition"]
+    header, first, second = list(csv.reader(io.StringIO(answer.get_data(as_text=True))))
+    assert header[:7] == [
+        "rang",
+        "essay",
+        "titel",
+        "gemeenten",
+        "gewogen_gemiddelde",
+        "gemiddelde_vision",
+        "gemiddelde_style",
+    ]
+    # Bram: verdicts (8*3+5)/4 = 7.25 and (6*3+9)/4 = 6.75; vision 7, style 7, spread 0.5.
+    row = dict(zip(header, first, strict=True))
+    assert row["essay"] == bram_entry and row["gemeenten"] == "Amsterdam"
+    assert (row["gewogen_gemiddelde"], row["gemiddelde_vision"], row["gemiddelde_style"]) == (
+        "7.0000",
+        "7.0000",
+        "7.0000",
+    )
+    assert (row["juryleden"], row["spreiding"], row["te_weinig_beoordelingen"]) == (
+        "2",
+        "0.5000",
+        "nee",
+    )
+    # Nobody scored Anna's entry; its title cannot run as a formula in a spreadsheet.
+    row = dict(zip(header, second, strict=True))
+    assert row["titel"] == "'" + hostile and row["gewogen_gemiddelde"] == ""
+    assert row["te_weinig_beoordelingen"] == "ja"

@@ -413,6 +413,10 @@ def test_ranking_results_publication_and_erasure_for_staff(site: Site) -> None:
     # Anna's (Rotterdam) entry has one final score sheet, Bram's two (the contest wants 2).
     assert "<td>Rotterdam</td>" in shown and "<td>7.00</td>" in shown
     assert "1 <strong>(te weinig beoordelingen)</strong>" in shown and "<td>0.00</td>" in shown
+    assert f'href="{ranking}.csv"' in shown
+    download = staff.get(f"{ranking}.csv")
+    assert download.mimetype == "text/csv" and "gemiddelde_vision" in page(download)
+    assert "Raad en wijk,Amsterdam,7.0000,8.0000,4.0000,2,0.0000" in page(download)
 
     anna_entry = next(e for e in site.rows(Entry) if e.title == "Samen verder")
     early = staff.post(f"/beheer/wedstrijden/{site.contest_id}/publiceren")
@@ -447,6 +451,7 @@ STAFF_PAGES = [
     ("get", "/beheer/wedstrijden/{id}"),
     ("post", "/beheer/wedstrijden/{id}"),
     ("get", "/beheer/wedstrijden/{id}/ranglijst"),
+    ("get", "/beheer/wedstrijden/{id}/ranglijst.csv"),
     ("post", "/beheer/wedstrijden/{id}/uitslag"),
     ("post", "/beheer/wedstrijden/{id}/publiceren"),
     ("post", "/beheer/wedstrijden/{id}/wissen"),
