@@ -77,6 +77,7 @@ def entry_out(entry: Entry) -> dict[str, Any]:
     out = {name: getattr(entry, name) for name in EntryOut().fields if name != "authors"}
     out["authors"] = [
         {
+            "id": author.id,
             "name": author.entrant.name,
             "municipality_code": author.entrant.municipality_code,
             "confirmed": author.confirmed_at is not None,
@@ -312,6 +313,17 @@ def invite_co_author(query: dict[str, Any], data: dict[str, Any], entrant_id: An
     with service_context().db.transaction() as session:
         author = service.invite_co_author(session, own, data["email"], contest_now())
         return entry_out(author.entry)
+
+
+@api.delete("/entrants/<uuid:entrant_id>/entry/co-authors/<uuid:author_id>")
+@api.arguments(TokenQuery, location="query")
+@api.response(200, EntryOut)
+@api.doc(security=ENTRANT)
+def take_back_invitation(query: dict[str, Any], entrant_id: Any, author_id: Any) -> Any:
+    """Take back an invitation the co-author has not answered."""
+    own = _own(entrant_id, query["token"])
+    with service_context().db.transaction() as session:
+        return entry_out(service.take_back_invitation(session, own, str(author_id), contest_now()))
 
 
 @api.post("/entrants/<uuid:entrant_id>/invitation")

@@ -117,6 +117,7 @@ PHRASEBOOK = Phrasebook(
         ),
         (r"at most (?P<most>\d+) authors", "Een essay heeft hoogstens {most} auteurs."),
         (r"not been invited to co-author", "U bent niet uitgenodigd als mede-auteur."),
+        (r"no open invitation to take back", "Deze uitnodiging staat niet meer open."),
         (
             r"entry has been submitted; ask its author",
             "Dit essay is al ingediend; vraag de auteur het eerst in te trekken.",

@@ -37,6 +37,7 @@ from services.essay_contest.schemas import (
     EntrantChange,
     EntryIn,
     InvitationAnswer,
+    InvitationTakenBack,
     ResultsIn,
     ScoreIn,
     SignUpIn,
@@ -278,6 +279,17 @@ def invite_co_author(entrant_id: UUID) -> Any:
             session, own, load_form(CoAuthorIn())["email"], contest_now()
         ),
         lambda _: "De uitnodiging is verstuurd; de mede-auteur bevestigt via de mail.",
+    )
+
+
+@pages.post("/deelnemer/<uuid:entrant_id>/mede-auteurs/intrekken")
+def take_back_invitation(entrant_id: UUID) -> Any:
+    return _entrant_step(
+        entrant_id,
+        lambda session, own: service.take_back_invitation(
+            session, own, str(load_form(InvitationTakenBack())["author_id"]), contest_now()
+        ),
+        lambda _: "De uitnodiging is ingetrokken.",
     )
 
 

@@ -25,6 +25,12 @@ def _known_municipality(value: str | None) -> None:
         raise ValidationError(f"Unknown municipality code {value!r} (use a CBS code like GM0363).")
 
 
+def _given(items: list[dict[str, Any]], key: str) -> list[Any]:
+    """The items' values under ``key``. marshmallow validates a list with wrong items too, on
+    what was valid of it, so an item may lack the key: that item has its own error already."""
+    return [item[key] for item in items if key in item]
+
+
 class CriterionIn(Schema):
     key = fields.String(
         required=True, validate=validate.Regexp(r"^[a-z][a-z_]{1,39}$", error="Use a-z and _.")
@@ -67,13 +73,13 @@ class ContestIn(Schema):
 
     @validates("criteria")
     def _distinct_keys(self, value: list[dict[str, Any]], **_: Any) -> None:
-        keys = [criterion["key"] for criterion in value]
+        keys = _given(value, "key")
         if len(set(keys)) != len(keys):
             raise ValidationError("Each criterion needs a key of its own.")
 
     @validates("jury")
     def _distinct_jurors(self, value: list[dict[str, Any]], **_: Any) -> None:
-        emails = [juror["email"].lower() for juror in value]
+        emails = [email.lower() for email in _given(value, "email")]
         if len(set(emails)) != len(emails):
             raise ValidationError("Each jury member is listed once.")
 
@@ -87,7 +93,14 @@ class ContestIn(Schema):
 
 
 class ContestChange(ContestIn):
-    """Any of a contest's fields (loaded with ``partial=True``)."""
+    """Any of a contest's fields; a criterion or a juror it names is given whole.
+
+    Partial for its own fields only: ``partial=True`` would reach into the nested
+    criteria and jurors too, and let one through without its key or e-mail address.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(partial=tuple(ContestIn._declared_fields), **kwargs)
 
 
 class Countdown(Schema):
@@ -157,11 +170,16 @@ class CoAuthorIn(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
 
 
+class InvitationTakenBack(Schema):
+    author_id = fields.UUID(required=True)
+
+
 class InvitationAnswer(Schema):
     accept = fields.Boolean(required=True)
 
 
 class AuthorOut(Schema):
+    id = fields.UUID(metadata={"description": "To take back an unanswered invitation"})
     name = fields.String(allow_none=True)
     municipality_code = fields.String()
     confirmed = fields.Boolean()
@@ -245,7 +263,7 @@ class ResultsIn(Schema):
 
     @validates("winners")
     def _one_place_each(self, value: list[dict[str, Any]], **_: Any) -> None:
-        chosen = [winner["entry_id"] for winner in value]
+        chosen = _given(value, "entry_id")
         if len(set(chosen)) != len(chosen):
             raise ValidationError("Each entry wins one place at most.")
 

@@ -383,6 +383,19 @@ def invite_co_author(session: Session, entrant_id: str, email: str, now: datetim
     return author
 
 
+def take_back_invitation(session: Session, entrant_id: str, author_id: str, now: datetime) -> Entry:
+    """An author withdraws an invitation nobody answered, so a silent colleague never keeps
+    the entry from being submitted (nor themselves from writing their own)."""
+    entry, _ = _writable(session, entrant_id, now)
+    author = next((a for a in entry.authors if a.id == author_id and a.confirmed_at is None), None)
+    if author is None:
+        raise NotFound("There is no open invitation to take back.")
+    session.delete(author)
+    session.flush()
+    session.refresh(entry)
+    return entry
+
+
 def answer_invitation(session: Session, entrant_id: str, accept: bool, now: datetime) -> Entry:
     """A co-author confirms, or declines and is free to write an entry of their own."""
     entrant = get_entrant(session, entrant_id)

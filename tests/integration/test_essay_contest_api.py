@@ -718,3 +718,20 @@ def test_staff_download_the_ranking_as_csv_with_the_mean_of_every_criterion(
     row = dict(zip(header, second, strict=True))
     assert row["titel"] == "'" + hostile and row["gewogen_gemiddelde"] == ""
     assert row["te_weinig_beoordelingen"] == "ja"
+
+
+def test_an_author_takes_back_an_unanswered_invitation_and_submits(contest: Contestants) -> None:
+    """A colleague who never answers cannot hold the entry hostage until the deadline."""
+    anna, bram, cees = contest.sign_up(ANNA), contest.sign_up(BRAM), contest.sign_up(CEES)
+    contest.entry(anna, json=ESSAY)
+    invited = contest.entry(anna, "/co-authors", json={"email": BRAM["email"]}).json
+    lead, guest = invited["authors"]
+    assert contest.entry(anna, "/submit").status_code == 409
+    for who, author in ((cees, guest), (anna, lead)):  # not one's entry; not oneself
+        refused = contest.entry(who, f"/co-authors/{author['id']}", method="delete")
+        assert refused.status_code == 404
+    taken_back = contest.entry(anna, f"/co-authors/{guest['id']}", method="delete")
+    assert taken_back.status_code == 200
+    assert [a["name"] for a in taken_back.json["authors"]] == [ANNA["name"]]
+    assert contest.entry(anna, "/submit").status_code == 200
+    assert contest.entry(bram, json=ESSAY).status_code == 201  # free to write his own

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from services.essay_contest.models import Contest, Entrant, Entry, ScoreSheet
+from services.essay_contest.models import Contest, Entrant, Entry, EntryAuthor, ScoreSheet
 from tests.factories import path_of, staff_headers
 from tests.integration.test_essay_contest_api import (
     ANNA,
@@ -219,7 +219,16 @@ def test_co_authors_are_invited_and_must_confirm_before_submission(site: Site) -
     assert "Nog niet alle auteurs hebben bevestigd: Bram Claes." in page(blocked)
     assert "uitgenodigd als mede-auteur" in page(site.client.get(bram))
 
+    guest = next(author for author in site.rows(EntryAuthor) if author.position == 2)
+    taken_back = site.write(anna, "mede-auteurs/intrekken", author_id=guest.id)
+    assert taken_back.status_code == 302
+    assert "Bram Claes" not in page(site.client.get(anna))
+    assert "uitgenodigd als mede-auteur" not in page(site.client.get(bram))
+    site.write(anna, "mede-auteurs", email=BRAM["email"])
+    assert "Uitnodiging intrekken" in page(site.client.get(anna))
+
     site.write(bram, "uitnodiging", accept="ja")
+    assert "Uitnodiging intrekken" not in page(site.client.get(anna))
     assert site.write(anna, title="Samen verder", text=WORDS, indienen="ja").status_code == 302
     assert "Bram Claes (Amsterdam):\n    bevestigd" in page(site.client.get(bram))
     assert site.rows(Entry)[0].status == "submitted"
