@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from fractions import Fraction
 
 from flask import Response
@@ -11,13 +9,7 @@ from flask import Response
 from services.essay_contest.domain import Standing
 from services.essay_contest.models import Contest, Entry
 from shared.municipalities import Register
-
-# A cell a spreadsheet would take for a formula (an entrant's title "=HYPERLINK(...)").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_START) else value
+from shared.spreadsheet import csv_text, download
 
 
 def _number(value: Fraction | float | None) -> str:
@@ -30,30 +22,27 @@ def ranking_csv(
     """One row per submitted entry in ranking order: the weighted mean, the mean of every
     criterion (in the contest's order), the spread between jurors and the chosen place."""
     criteria = contest.criteria
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            "rang",
-            "essay",
-            "titel",
-            "gemeenten",
-            "gewogen_gemiddelde",
-            *(f"gemiddelde_{criterion.key}" for criterion in criteria),
-            "juryleden",
-            "spreiding",
-            "standaardafwijking",
-            "te_weinig_beoordelingen",
-            "gekozen_plaats",
-        ]
-    )
+    header = [
+        "rang",
+        "essay",
+        "titel",
+        "gemeenten",
+        "gewogen_gemiddelde",
+        *(f"gemiddelde_{criterion.key}" for criterion in criteria),
+        "juryleden",
+        "spreiding",
+        "standaardafwijking",
+        "te_weinig_beoordelingen",
+        "gekozen_plaats",
+    ]
+    rows = []
     for standing, entry in ranked:
         places = (register.get(code) for code in entry.municipality_codes)
-        writer.writerow(
+        rows.append(
             [
                 str(standing.rank),
                 entry.id,
-                _cell(entry.title or ""),
+                entry.title or "",
                 "; ".join(place.name for place in places if place),
                 _number(standing.mean),
                 *(_number(standing.criterion_means.get(c.key)) for c in criteria),
@@ -65,8 +54,4 @@ def ranking_csv(
             ]
         )
     name = f"ranglijst-{contest.closes_at:%Y-%m-%d}-{contest.id[:8]}.csv"
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return download(csv_text(header, rows), name)

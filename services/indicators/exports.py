@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
 from sqlalchemy import select
@@ -15,14 +13,9 @@ from services.indicators.models import Evidence
 from services.indicators.service import Overview
 from shared.municipalities import Register
 from shared.settings import Settings
+from shared.spreadsheet import csv_text
 
 FIGURE_COLUMNS = ["indicator", "teller", "noemer", "waarde", "doel", "nieuwste_gebeurtenis"]
-
-
-def _csv(header: list[str], rows: Iterable[list[str]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([header, *rows])
-    return buffer.getvalue()
 
 
 def _figure_row(figure: Figure) -> list[str]:
@@ -42,7 +35,7 @@ def figures_csv(target_group: Overview, everyone: Overview) -> str:
     parts = (("doelgroep", target_group.figures), ("alle", everyone.figures))
     rows = [[scope, *_figure_row(item)] for scope, found in parts for item in found]
     rows += [["buiten_doelgroep", *_figure_row(item)] for item in target_group.outside]
-    return _csv(["bereik", *FIGURE_COLUMNS], rows)
+    return csv_text(["bereik", *FIGURE_COLUMNS], rows)
 
 
 def groups_csv(overviews: Iterable[Overview]) -> str:
@@ -53,12 +46,12 @@ def groups_csv(overviews: Iterable[Overview]) -> str:
         for name, found in overview.groups
         for item in found
     ]
-    return _csv(["bereik", "indeling", "groep", *FIGURE_COLUMNS], rows)
+    return csv_text(["bereik", "indeling", "groep", *FIGURE_COLUMNS], rows)
 
 
 def evidence_csv(session: Session, register: Register) -> str:
     rows = session.scalars(select(Evidence).order_by(Evidence.municipality_code, Evidence.basis))
-    return _csv(
+    return csv_text(
         [
             "gemeentecode",
             "gemeente",
@@ -89,7 +82,7 @@ def evidence_csv(session: Session, register: Register) -> str:
 
 def survey_links_csv(register: Register, settings: Settings) -> str:
     base = settings.public_url("indicators")
-    return _csv(
+    return csv_text(
         ["gemeentecode", "gemeente", "provincie", "doelgroep", "link"],
         (
             [

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Response
 
 from services.registration.domain import waitlist_positions
 from services.registration.models import Meeting, Registration
+from shared import spreadsheet
 from shared.municipalities import Register
+from shared.spreadsheet import csv_text
 
 COLUMNS = ["naam", "e-mail", "rol", "gemeentecode", "gemeente", "organisatie"]
 
@@ -27,16 +26,8 @@ def _person(registration: Registration, register: Register) -> list[str]:
     ]
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 def attendance_csv(present: list[Registration], register: Register) -> str:
-    return _csv(
+    return csv_text(
         [*COLUMNS, "binnen", "walk-in"],
         [
             [
@@ -51,7 +42,7 @@ def attendance_csv(present: list[Registration], register: Register) -> str:
 
 def registrations_csv(in_arrival_order: list[Registration], register: Register) -> str:
     positions = waitlist_positions(in_arrival_order)
-    return _csv(
+    return csv_text(
         [*COLUMNS, "status", "wachtlijstplaats", "aangemeld", "binnen"],
         [
             [
@@ -68,7 +59,4 @@ def registrations_csv(in_arrival_order: list[Registration], register: Register) 
 
 def download(body: str, meeting: Meeting, what: str) -> Response:
     """A CSV file named after what it lists, the meeting's date and id."""
-    name = f"{what}-{meeting.starts_at:%Y-%m-%d}-{meeting.id[:8]}.csv"
-    return Response(
-        body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return spreadsheet.download(body, f"{what}-{meeting.starts_at:%Y-%m-%d}-{meeting.id[:8]}.csv")

@@ -169,7 +169,7 @@ def test_check_in_undo_and_walk_in_write_attendance_events(
     assert walked.status_code == 201 and walked.json["walk_in"] and walked.json["checked_in_at"]
     nameless = client.post(
         f"/api/v1/meetings/{meeting_id}/walk-ins",
-        json={"name": "Cor de Wit", "role": "other", "organisation": "COA"},
+        json={"name": "Cor de Wit", "role": "other", "organisation": "=HYPERLINK(1)"},
         headers=staff,
     )
     assert nameless.status_code == 201 and nameless.json["email"] is None
@@ -177,6 +177,8 @@ def test_check_in_undo_and_walk_in_write_attendance_events(
     assert attendance.mimetype == "text/csv"
     rows = attendance.get_data(as_text=True).splitlines()
     assert len(rows) == 3 and "door@example.nl" in rows[1] and "Amsterdam" in rows[1]
+    # What a person typed never runs as a formula in the spreadsheet staff open.
+    assert ",'=HYPERLINK(1)," in rows[2]
     listed = client.get(f"/api/v1/meetings/{meeting_id}/registrations.csv", headers=staff)
     assert [line.split(",")[6] for line in listed.get_data(as_text=True).splitlines()] == [
         "status",
