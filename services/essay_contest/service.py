@@ -542,11 +542,10 @@ def score_entry(
     reason = why_scores_wrong(data["scores"], contest.criteria)
     if reason:
         raise Invalid(reason, errors={"scores": [reason]})
-    sheet = session.scalar(
-        select(ScoreSheet)
-        .where(ScoreSheet.entry_id == entry.id, ScoreSheet.juror_email == juror.email)
-        .with_for_update()
-    )
+    # The entry's row lock queues a juror's saves from two tabs: the second finds the sheet
+    # the first made, where both would otherwise insert one.
+    session.execute(select(Entry.id).where(Entry.id == entry.id).with_for_update())
+    sheet = session.get(ScoreSheet, (entry.id, juror.email), populate_existing=True)
     if sheet is not None and sheet.submitted_at is not None:
         raise Conflict("Your scores for this entry have been submitted and are final.")
     if sheet is None:

@@ -20,14 +20,14 @@ from sqlalchemy import func, select
 
 from services.essay_contest.app import create_app
 from services.essay_contest.domain import jury_handle
-from services.essay_contest.models import Contest, Entrant, Entry, Outbox, Submission
+from services.essay_contest.models import Contest, Entrant, Entry, Outbox, ScoreSheet, Submission
 from services.essay_contest.notices import mail_worker
 from shared.db import Database
 from shared.events.catalogue import ESSAY_SIGNED_UP, ESSAY_SUBMITTED, ESSAY_WINNERS_ANNOUNCED
 from shared.mail import sent_messages
 from shared.migrations import upgrade
 from shared.settings import Settings
-from tests.factories import staff_headers
+from tests.factories import all_at_once, staff_headers
 
 pytestmark = pytest.mark.services
 
@@ -735,3 +735,21 @@ def test_an_author_takes_back_an_unanswered_invitation_and_submits(contest: Cont
     assert [a["name"] for a in taken_back.json["authors"]] == [ANNA["name"]]
     assert contest.entry(anna, "/submit").status_code == 200
     assert contest.entry(bram, json=ESSAY).status_code == 201  # free to write his own
+
+
+def test_a_jurors_first_scores_saved_twice_at_once_are_one_sheet(contest: Contestants) -> None:
+    ids = _judged(contest)
+    headers = jury_headers(contest.settings, JUROR)
+    base = f"/api/v1/contests/{contest.contest_id}/jury/entries"
+    for name in ("anna", "bram"):
+        url = f"{base}/{jury_handle(contest.settings.secret_key, JUROR, ids[name][1])}/score"
+        saves = all_at_once(
+            [
+                lambda vision=vision, url=url: contest.client.application.test_client().put(
+                    url, json={"scores": {"vision": vision, "style": 5}}, headers=headers
+                )
+                for vision in (6, 8)
+            ]
+        )
+        assert [save.status_code for save in saves] == [200, 200]
+    assert contest.count(ScoreSheet) == 2
