@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from flask_smorest import Blueprint
 
 from services.essay_contest import access, exports, service
 from services.essay_contest.domain import countdown, phase
@@ -40,9 +39,9 @@ from services.essay_contest.schemas import (
 )
 from shared.municipalities import Register
 from shared.web.auth import bearer_principal, require_role
-from shared.web.service import service_context
+from shared.web.service import ApiBlueprint, service_context
 
-api = Blueprint(
+api = ApiBlueprint(
     "essay_contest_api",
     __name__,
     url_prefix="/api/v1",

@@ -14,6 +14,7 @@ from services.essay_contest.domain import (
     SCORE_RANGE,
     why_window_wrong,
 )
+from shared.web.fields import Moment
 from shared.web.service import service_context
 
 # The longest essay anyone may store, drafts included: well above any word limit.
@@ -49,9 +50,9 @@ class ContestIn(Schema):
     title = fields.String(required=True, validate=validate.Length(min=3, max=200))
     question = fields.String(required=True, validate=validate.Length(min=3, max=2000))
     rules = fields.String(required=True, validate=validate.Length(min=3, max=10000))
-    opens_at = fields.AwareDateTime(required=True)
-    closes_at = fields.AwareDateTime(required=True)
-    publishes_at = fields.AwareDateTime(required=True)
+    opens_at = Moment(required=True)
+    closes_at = Moment(required=True)
+    publishes_at = Moment(required=True)
     min_words = fields.Integer(
         load_default=DEFAULT_MIN_WORDS, validate=validate.Range(min=1, max=10000)
     )

@@ -10,7 +10,6 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from services.indicators import exports, invitations, service
 from services.indicators.access import survey_links
@@ -31,9 +30,9 @@ from services.indicators.schemas import (
 from shared.events.outbox import utcnow
 from shared.problems import Forbidden
 from shared.web.auth import bearer_principal, require_role
-from shared.web.service import service_context
+from shared.web.service import ApiBlueprint, service_context
 
-api = Blueprint("indicators_api", __name__, url_prefix="/api/v1", description="The 2012 figures")
+api = ApiBlueprint("indicators_api", __name__, url_prefix="/api/v1", description="The 2012 figures")
 STAFF = [{"bearer": []}]
 
 

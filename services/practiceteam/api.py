@@ -12,7 +12,6 @@ from functools import partial
 from typing import Any
 
 from flask import Response, jsonify
-from flask_smorest import Blueprint
 
 from services.practiceteam import service
 from services.practiceteam.access import opens
@@ -51,9 +50,9 @@ from services.practiceteam.uploads import (
 )
 from shared.problems import Forbidden
 from shared.web.auth import bearer_principal, require_role
-from shared.web.service import service_context
+from shared.web.service import ApiBlueprint, service_context
 
-api = Blueprint(
+api = ApiBlueprint(
     "practiceteam_api", __name__, url_prefix="/api/v1", description="Praktijkteam requests"
 )
 api.url_value_preprocessor(room_for_attachments)

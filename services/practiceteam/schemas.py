@@ -18,6 +18,7 @@ from services.practiceteam.domain import TEAM_ROLES, Status, allowed_next, why_l
 from services.practiceteam.service import SORTS
 from shared.municipalities import REGIONS
 from shared.themes import THEMES
+from shared.web.fields import Day
 from shared.web.service import service_context
 
 STATUSES = [status.value for status in Status]
@@ -95,7 +96,7 @@ class RequestIn(Schema):
 
 
 class PlannedDateIn(Schema):
-    date = fields.Date(required=True)
+    date = Day(required=True)
     description = fields.String(load_default="", validate=validate.Length(max=200))
 
 
@@ -177,10 +178,12 @@ class QueueQuery(Schema):
     theme = fields.String(validate=validate.OneOf(THEMES))
     region = fields.String(validate=validate.OneOf(REGIONS))
     target_group = fields.Boolean()
-    older_than_days = fields.Integer(validate=validate.Range(min=0))
+    # Bounded so that the dates and the offset they make stay within what Python and the
+    # database can count: a century back, a hundred thousand pages on.
+    older_than_days = fields.Integer(validate=validate.Range(min=0, max=36_500))
     overdue = fields.Boolean(metadata={"description": "Waiting for intake too long"})
     sort = fields.String(load_default="target_group", validate=validate.OneOf(SORTS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
 
 

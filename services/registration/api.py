@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from services.registration import exports, service
 from services.registration.access import opens, personal_links
 from services.registration.domain import waitlist_positions
@@ -23,9 +21,9 @@ from services.registration.schemas import (
 )
 from shared.problems import Forbidden
 from shared.web.auth import bearer_principal, require_role
-from shared.web.service import service_context
+from shared.web.service import ApiBlueprint, service_context
 
-api = Blueprint(
+api = ApiBlueprint(
     "registration_api", __name__, url_prefix="/api/v1", description="Meetings and registrations"
 )
 STAFF = [{"bearer": []}]

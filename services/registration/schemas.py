@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 from services.registration.domain import KINDS, ROLES, why_times_wrong
 from shared.municipalities import REGIONS
 from shared.themes import THEMES
+from shared.web.fields import Moment
 from shared.web.service import service_context
 
 
@@ -18,10 +19,10 @@ class MeetingIn(Schema):
     region = fields.String(required=True, validate=validate.OneOf(REGIONS))
     venue = fields.String(required=True, validate=validate.Length(min=2, max=200))
     address = fields.String(load_default=None, validate=validate.Length(max=300))
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
+    starts_at = Moment(required=True)
+    ends_at = Moment(required=True)
     capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=5000))
-    registration_deadline = fields.AwareDateTime(required=True)
+    registration_deadline = Moment(required=True)
     themes = fields.List(
         fields.String(validate=validate.OneOf(THEMES)),
         load_default=list,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_smorest import Api
+from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from shared.problems import PROBLEM_JSON, Problem, problem_body
@@ -19,14 +21,36 @@ def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None
     return response
 
 
-def _validation_errors(data: dict[str, Any] | None) -> dict[str, Any] | None:
-    """webargs nests errors by location ({"json": {"field": [...]}}); people want the fields."""
+def _with_text_keys(messages: Any) -> Any:
+    """marshmallow keys a list's errors by position, next to ``_schema`` for the whole list;
+    JSON names members by text only, so the positions become text too."""
+    if isinstance(messages, dict):
+        return {str(key): _with_text_keys(value) for key, value in messages.items()}
+    return messages
+
+
+def _validation_messages(data: dict[str, Any] | None) -> Any:
+    """webargs nests errors by location ({"json": {"field": [...]}}); people want the fields,
+    or, for a request wrong as a whole (a body that is not JSON), the list of what is wrong."""
     if not data or "messages" not in data:
         return None
-    messages = data["messages"]
+    messages = _with_text_keys(data["messages"])
     if isinstance(messages, dict) and len(messages) == 1:
         return next(iter(messages.values()))
     return messages
+
+
+class ProblemSchema(Schema):
+    """What every error response carries (RFC 9457); some carry more members."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    errors = fields.Dict(metadata={"description": "For invalid input: the messages per field"})
 
 
 # What an error means, for people reading pages (in Dutch, as the pages are).
@@ -59,15 +83,30 @@ def error_page(status: int) -> Response:
 class ProblemApi(Api):
     """flask-smorest's Api with errors in the RFC 9457 shape, or a Dutch page for browsers."""
 
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self) -> None:
+        """The error responses flask-smorest documents, as the problem+json they are sent as."""
+        names = {status.name: status.phrase for status in HTTPStatus if status >= 400}
+        names[self.DEFAULT_ERROR_RESPONSE_NAME] = "Any other error"
+        for name, description in names.items():
+            content = {PROBLEM_JSON: {"schema": self.ERROR_SCHEMA}}
+            self.spec.components.response(
+                name, {"description": description, "content": content}, lazy=True
+            )
+
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
         # Flask has already logged an unhandled error with its traceback.
         if wants_page():
             return error_page(error.code or 500)
         data = getattr(error, "data", None)
-        errors = _validation_errors(data)
+        messages = _validation_messages(data)
+        errors = messages if isinstance(messages, dict) else None
         detail = error.description
         if errors is not None:
             detail = "The request has invalid fields; see errors."
+        elif messages:
+            detail = " ".join(messages)
         headers = dict(data.get("headers") or {}) if data else {}
         if error.code == 405 and error.valid_methods:  # type: ignore[attr-defined]
             headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]

@@ -22,6 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from shared.amsterdam import AMSTERDAM
 from shared.problems import Problem
 from shared.web.errors import DUTCH_STATUS
+from shared.web.fields import refuse_nul
 
 EXPIRED_FORM = "Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens."
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
@@ -41,6 +42,8 @@ COMMON: tuple[tuple[str, str], ...] = (
         "Vul een getal van {low} tot en met {high} in.",
     ),
     (r"Not a valid (aware )?datetime", "Vul een datum en tijd in."),
+    (r"between 2000 and 2099", "Vul een datum tussen 2000 en 2099 in."),
+    (r"NUL character", "Deze tekst bevat een teken dat wij niet kunnen bewaren."),
     (r"Not a valid date", "Vul een datum in."),
 )
 
@@ -142,7 +145,7 @@ def load_form(schema: Schema) -> dict[str, Any]:
     Forms send empty strings, leave unticked boxes out and hold Amsterdam wall-clock
     times; the schemas want absent or None, False, and times with an offset.
     """
-    return schema.load(_from_form(schema, request.form))
+    return schema.load(refuse_nul(_from_form(schema, request.form)))
 
 
 def _from_form(schema: Schema, form: MultiDict[str, str], prefix: str = "") -> dict[str, Any]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
+from flask_smorest import Blueprint as SmorestBlueprint
 from flask_wtf.csrf import CSRFProtect
+from marshmallow import Schema
+from webargs.flaskparser import FlaskParser
 
 from shared.db import Database
 from shared.events.outbox import EventRecorder, OutboxMixin
@@ -19,6 +23,7 @@ from shared.municipalities import Register, load_register
 from shared.problems import problem_body
 from shared.settings import AUTH_DATABASE, Settings
 from shared.web.errors import ProblemApi, problem_response, register_error_handlers
+from shared.web.fields import refuse_nul
 from shared.web.logs import configure_logging
 from shared.web.metrics import install_metrics
 
@@ -144,3 +149,18 @@ def register_api(app: Flask, api: ProblemApi, *blueprints: Any) -> None:
     for blueprint in blueprints:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
+
+
+class InputParser(FlaskParser):
+    """webargs' parser, refusing text no database stores before any schema reads it."""
+
+    def pre_load(
+        self, location_data: Mapping[str, Any], *, schema: Schema, req: Any, location: str
+    ) -> Mapping[str, Any]:
+        return refuse_nul(location_data)
+
+
+class ApiBlueprint(SmorestBlueprint):
+    """A service's API: flask-smorest's blueprint, parsing input with ``InputParser``."""
+
+    ARGUMENTS_PARSER = InputParser()
