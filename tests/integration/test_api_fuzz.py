@@ -1,0 +1,106 @@
+"""Every operation of the four APIs, fuzzed from its own OpenAPI document.
+
+Whatever a caller sends, with or without a staff token, the answer is never a server
+error, and it has the content type and the shape the document promises: success bodies
+as their schema, errors as problem+json. Runs on the embedded SQLite default with a
+fixed seed and a few examples per operation, so it is quick and gives the same cases
+every run.
+
+Every operation is fuzzed, the praktijkteam's multipart upload too: its generated files
+are refused by their content, which is a 4xx like any other. The operations are walked
+here rather than through ``schemathesis.pytest.from_fixture``, whose runner sets a private
+attribute of pytest's test items that pytest 9.2 no longer has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+)
+
+from shared.settings import SERVICES, load_settings
+from tests.factories import serving, staff_headers
+
+CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
+FUZZING = settings(
+    max_examples=8,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    report_multiple_bugs=False,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.fixture(scope="module", params=SERVICES)
+def app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    name: str = request.param
+    var_dir: Path = tmp_path_factory.mktemp(name)
+    service_settings = load_settings({"GIA_VAR_DIR": str(var_dir), "GIA_SECRET_KEY": "k" * 40})
+    create_app = import_module(f"services.{name}.app").create_app
+    with serving(create_app, service_settings, name, "auth") as app:
+        yield app
+
+
+@pytest.fixture(params=["anonymous", "staff"])
+def api(request: pytest.FixtureRequest, app: Flask) -> schemathesis.BaseSchema:
+    """The service's API as one caller uses it: without a token, or with a staff token."""
+    api = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    if request.param == "staff":
+        api.config.update(headers=staff_headers(app.extensions["gia"].settings))
+    return api
+
+
+def fuzz(operation: schemathesis.APIOperation, mode: GenerationMode) -> None:
+    """One operation, with data that fits its documented input (positive) or does not."""
+
+    @FUZZING
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def call(case: schemathesis.Case) -> None:
+        case.call_and_validate(checks=CHECKS)
+
+    call()
+
+
+def test_no_operation_fails_on_what_a_caller_may_send(api: schemathesis.BaseSchema) -> None:
+    failures = []
+    for result in api.get_all_operations():
+        operation = result.ok()
+        for mode in GenerationMode:
+            try:
+                fuzz(operation, mode)
+            except Unsatisfiable:
+                # An operation that takes no input at all has no wrong input to send.
+                assert mode is GenerationMode.NEGATIVE, operation.label
+            except (Exception, FailureGroup) as failure:
+                failures.append(f"{operation.label} ({mode}): {failure!r}\n{failure}")
+    assert not failures, "\n\n".join(failures)
+
+
+def test_linked_operations_keep_to_the_document(api: schemathesis.BaseSchema) -> None:
+    """Chains of calls that use what an earlier answer gave (a new meeting's id, say), so
+    operations also answer about things that exist, not only about unknown ids."""
+
+    class Workflow(api.as_state_machine()):  # type: ignore[misc]
+        def validate_response(
+            self, response: schemathesis.Response, case: schemathesis.Case, *_: Any, **__: Any
+        ) -> None:
+            case.validate_response(response, checks=CHECKS)
+
+    Workflow.run(settings=settings(FUZZING, max_examples=10, stateful_step_count=6))
