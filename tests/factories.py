@@ -58,6 +58,17 @@ PRACTICETEAM_REQUEST = {
     "desired_period": "najaar 2012",
 }
 
+# An essay contest in the future, with one jury member.
+ESSAY_CONTEST = {
+    "title": "Raad voor Raad",
+    "question": "Hoe ziet lokaal integratiebeleid er over tien jaar uit?",
+    "rules": "Eén essay per raadslid.",
+    "opens_at": "2030-09-01T09:00:00+00:00",
+    "closes_at": "2030-11-01T11:00:00+00:00",
+    "publishes_at": "2030-12-01T11:00:00+00:00",
+    "jury": [{"email": "jurylid@example.nl", "name": "Jurylid"}],
+}
+
 
 def attendance_data(**overrides: object) -> dict[str, object]:
     """The data of an attended event, fresh ids each time."""

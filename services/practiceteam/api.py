@@ -58,6 +58,9 @@ api = ApiBlueprint(
 api.url_value_preprocessor(room_for_attachments)
 STAFF = [{"bearer": []}]
 STAFF_OR_LINK = [*STAFF, {}]
+AS_THE_CALLER_MAY_SEE = (
+    "Staff see all of it; the tracking link shows the municipality's RequestView"
+)
 
 
 def _staff() -> Actor:
@@ -118,11 +121,7 @@ def queue(query: dict[str, Any]) -> Any:
 
 @api.get("/requests/<uuid:request_id>")
 @api.arguments(AccessQuery, location="query")
-@api.response(
-    200,
-    StaffRequestView,
-    description="Staff see all of it; the tracking link shows the municipality's RequestView",
-)
+@api.response(200, StaffRequestView, description=AS_THE_CALLER_MAY_SEE)
 @api.doc(security=STAFF_OR_LINK)
 def get_request(query: dict[str, Any], request_id: Any) -> Any:
     by = _caller(request_id, query["token"])
@@ -147,7 +146,7 @@ def transition(data: dict[str, Any], request_id: Any) -> Any:
 @api.post("/requests/<uuid:request_id>/withdraw")
 @api.arguments(WithdrawIn)
 @api.arguments(AccessQuery, location="query")
-@api.response(200, RequestView)
+@api.response(200, StaffRequestView, description=AS_THE_CALLER_MAY_SEE)
 @api.alt_response(409, description="The team has started, or the request is final")
 @api.doc(security=STAFF_OR_LINK)
 def withdraw(data: dict[str, Any], query: dict[str, Any], request_id: Any) -> Any:
@@ -158,7 +157,7 @@ def withdraw(data: dict[str, Any], query: dict[str, Any], request_id: Any) -> An
 @api.post("/requests/<uuid:request_id>/evaluation")
 @api.arguments(EvaluationIn)
 @api.arguments(AccessQuery, location="query")
-@api.response(200, RequestView)
+@api.response(200, StaffRequestView, description=AS_THE_CALLER_MAY_SEE)
 @api.alt_response(409, description="The request is not completed")
 @api.doc(security=STAFF_OR_LINK)
 def evaluate(data: dict[str, Any], query: dict[str, Any], request_id: Any) -> Any:

@@ -235,7 +235,9 @@ class AttachmentView(Schema):
     size = fields.Integer()
     actor = fields.String()
     created_at = fields.AwareDateTime()
-    erased_at = fields.AwareDateTime(metadata={"description": "The file is gone since then"})
+    erased_at = fields.AwareDateTime(
+        allow_none=True, metadata={"description": "The file is gone since then"}
+    )
     href = fields.Function(
         lambda a: f"/api/v1/requests/{a.request_id}/attachments/{a.id}",
         metadata={"description": "GET with the tracking token or a staff token"},
@@ -275,7 +277,8 @@ class RequestSummary(Schema):
     overdue = fields.Boolean(metadata={"description": "Waiting for intake over 10 working days"})
     next_step = fields.Nested(NextStepView, allow_none=True)
     erased_at = fields.AwareDateTime(
-        metadata={"description": "When the personal data was erased; null while it is kept"}
+        allow_none=True,
+        metadata={"description": "When the personal data was erased; null while it is kept"},
     )
     team = fields.List(fields.Nested(MemberView))
 

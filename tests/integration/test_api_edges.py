@@ -14,18 +14,15 @@ from flask.testing import FlaskClient
 
 from shared.problems import PROBLEM_JSON
 from shared.settings import SERVICES, Settings, load_settings
-from tests.factories import MEETING, PRACTICETEAM_REQUEST, serving, staff_headers
+from tests.factories import (
+    ESSAY_CONTEST,
+    MEETING,
+    PRACTICETEAM_REQUEST,
+    serving,
+    staff_headers,
+)
 
 Serve = Callable[[str], FlaskClient]
-CONTEST = {
-    "title": "Raad voor Raad",
-    "question": "Hoe ziet lokaal integratiebeleid er over tien jaar uit?",
-    "rules": "Eén essay per raadslid.",
-    "opens_at": "2030-09-01T09:00:00+00:00",
-    "closes_at": "2030-11-01T11:00:00+00:00",
-    "publishes_at": "2030-12-01T11:00:00+00:00",
-    "jury": [{"email": "jurylid@example.nl", "name": "Jurylid"}],
-}
 
 
 @pytest.fixture
@@ -117,7 +114,7 @@ def test_a_time_outside_this_century_is_422_and_stores_nothing(
 
 
 def test_a_juror_with_a_wrong_address_is_422(serve: Serve, staff: dict[str, str]) -> None:
-    contest = {**CONTEST, "jury": [{"email": "geen adres", "name": "Jurylid"}]}
+    contest = {**ESSAY_CONTEST, "jury": [{"email": "geen adres", "name": "Jurylid"}]}
     body = problem(
         serve("essay_contest").post("/api/v1/contests", json=contest, headers=staff), 422
     )
@@ -127,14 +124,14 @@ def test_a_juror_with_a_wrong_address_is_422(serve: Serve, staff: dict[str, str]
 def test_a_change_names_each_juror_whole(serve: Serve, staff: dict[str, str]) -> None:
     """A change may leave out any of a contest's fields, not a juror's e-mail address."""
     client = serve("essay_contest")
-    created = client.post("/api/v1/contests", json=CONTEST, headers=staff)
+    created = client.post("/api/v1/contests", json=ESSAY_CONTEST, headers=staff)
     assert created.status_code == 201, created.get_data(as_text=True)
     path = f"/api/v1/contests/{created.json['id']}"
     change = {"jury": [{"name": "Jurylid Zonder Adres"}]}
     body = problem(client.patch(path, json=change, headers=staff), 422)
     assert body["errors"] == {"jury": {"0": {"email": ["Missing data for required field."]}}}
     settings = client.get(f"{path}/settings", headers=staff).json
-    assert settings["jury"] == [{**CONTEST["jury"][0], "municipality_code": None}]
+    assert settings["jury"] == [{**ESSAY_CONTEST["jury"][0], "municipality_code": None}]
 
 
 @pytest.mark.services
@@ -150,3 +147,20 @@ def test_text_with_a_nul_character_is_422_and_stores_nothing(
     assert client.get("/api/v1/meetings").json == []
     path = f"/api/v1/registrations/{uuid.uuid4()}?token=a%00b"
     assert "token" in problem(client.get(path), 422)["errors"]  # type: ignore[operator]
+
+
+def test_a_request_answers_as_its_document_says(serve: Serve, staff: dict[str, str]) -> None:
+    """Withdrawn by staff, a request comes back in the staff's view, not yet erased."""
+    client = serve("practiceteam")
+    created = client.post("/api/v1/requests", json=PRACTICETEAM_REQUEST).json
+    path = f"/api/v1/requests/{created['id']}/withdraw"
+    withdrawn = client.post(path, json={}, headers=staff).json
+    assert withdrawn["erased_at"] is None
+    assert "allowed_next" in withdrawn
+    document = client.get("/api/v1/openapi.json").json
+    answer = document["paths"]["/api/v1/requests/{request_id}/withdraw"]["post"]["responses"]
+    assert answer["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/StaffRequestView"
+    }
+    erased_at = document["components"]["schemas"]["StaffRequestView"]["properties"]["erased_at"]
+    assert erased_at["nullable"] is True

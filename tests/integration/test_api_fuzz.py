@@ -14,14 +14,16 @@ attribute of pytest's test items that pytest 9.2 no longer has.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import import_module
+from itertools import product
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
 from flask import Flask
+from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -33,7 +35,14 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from shared.settings import SERVICES, load_settings
-from tests.factories import serving, staff_headers
+from tests.factories import (
+    ESSAY_CONTEST,
+    MEETING,
+    PERSON,
+    PRACTICETEAM_REQUEST,
+    serving,
+    staff_headers,
+)
 
 CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
 FUZZING = settings(
@@ -44,6 +53,37 @@ FUZZING = settings(
     report_multiple_bugs=False,
     suppress_health_check=list(HealthCheck),
 )
+Staff = dict[str, str]
+
+
+def _meeting_and_registration(client: FlaskClient, staff: Staff) -> dict[str, str]:
+    meeting = client.post("/api/v1/meetings", json={**MEETING, "capacity": 5000}, headers=staff)
+    path = f"/api/v1/meetings/{meeting.json['id']}/registrations"
+    registration = client.post(path, json=PERSON)
+    return {"meeting_id": meeting.json["id"], "registration_id": registration.json["id"]}
+
+
+def _request(client: FlaskClient, staff: Staff) -> dict[str, str]:
+    return {"request_id": client.post("/api/v1/requests", json=PRACTICETEAM_REQUEST).json["id"]}
+
+
+def _contest(client: FlaskClient, staff: Staff) -> dict[str, str]:
+    created = client.post("/api/v1/contests", json=ESSAY_CONTEST, headers=staff)
+    return {"contest_id": created.json["id"]}
+
+
+def _municipality(client: FlaskClient, staff: Staff) -> dict[str, str]:
+    return {"code": "GM0599"}
+
+
+# Per service: something that exists, made through its API, as the path parameters naming it,
+# so that operations answer about things that exist as well as about unknown ones.
+EXISTING: dict[str, Callable[[FlaskClient, Staff], dict[str, str]]] = {
+    "registration": _meeting_and_registration,
+    "practiceteam": _request,
+    "essay_contest": _contest,
+    "indicators": _municipality,
+}
 
 
 @pytest.fixture(scope="module", params=SERVICES)
@@ -67,24 +107,36 @@ def api(request: pytest.FixtureRequest, app: Flask) -> schemathesis.BaseSchema:
     return api
 
 
-def fuzz(operation: schemathesis.APIOperation, mode: GenerationMode) -> None:
-    """One operation, with data that fits its documented input (positive) or does not."""
+@pytest.fixture(scope="module")
+def existing(app: Flask) -> dict[str, str]:
+    context = app.extensions["gia"]
+    return EXISTING[context.name](app.test_client(), staff_headers(context.settings))
+
+
+def fuzz(
+    operation: schemathesis.APIOperation, mode: GenerationMode, path_parameters: dict[str, str]
+) -> None:
+    """One operation, with data that fits its documented input (positive) or does not, on
+    the things ``path_parameters`` names or on made-up ones."""
 
     @FUZZING
-    @given(case=operation.as_strategy(generation_mode=mode))
+    @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
     def call(case: schemathesis.Case) -> None:
         case.call_and_validate(checks=CHECKS)
 
     call()
 
 
-def test_no_operation_fails_on_what_a_caller_may_send(api: schemathesis.BaseSchema) -> None:
+def test_no_operation_fails_on_what_a_caller_may_send(
+    api: schemathesis.BaseSchema, existing: dict[str, str]
+) -> None:
     failures = []
     for result in api.get_all_operations():
         operation = result.ok()
-        for mode in GenerationMode:
+        named = {key: value for key, value in existing.items() if f"{{{key}}}" in operation.path}
+        for mode, path_parameters in product(GenerationMode, [{}, named] if named else [{}]):
             try:
-                fuzz(operation, mode)
+                fuzz(operation, mode, path_parameters)
             except Unsatisfiable:
                 # An operation that takes no input at all has no wrong input to send.
                 assert mode is GenerationMode.NEGATIVE, operation.label
