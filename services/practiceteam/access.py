@@ -24,3 +24,13 @@ def tracking_links(settings: Settings, request_id: str) -> dict[str, str]:
         "tracking": f"{base}/aanvraag/{request_id}?token={token}",
         "self": f"{base}/api/v1/requests/{request_id}?token={token}",
     }
+
+
+def attachment_path(request_id: str, attachment_id: str) -> str:
+    return f"/api/v1/requests/{request_id}/attachments/{attachment_id}"
+
+
+def attachment_link(settings: Settings, request_id: str, attachment_id: str) -> str:
+    """A document of the request, opened by the tracking token like the request itself."""
+    token = _signer(settings).token(request_id)
+    return f"{attachment_path(request_id, attachment_id)}?token={token}"

@@ -13,7 +13,7 @@ from typing import Any
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from services.practiceteam.access import tracking_links
+from services.practiceteam.access import attachment_link, attachment_path, tracking_links
 from services.practiceteam.domain import TEAM_ROLES, Status, allowed_next, why_lead_wrong
 from services.practiceteam.service import SORTS
 from shared.municipalities import REGIONS
@@ -239,8 +239,8 @@ class AttachmentView(Schema):
         allow_none=True, metadata={"description": "The file is gone since then"}
     )
     href = fields.Function(
-        lambda a: f"/api/v1/requests/{a.request_id}/attachments/{a.id}",
-        metadata={"description": "GET with the tracking token or a staff token"},
+        lambda a: attachment_link(service_context().settings, a.request_id, a.id),
+        metadata={"description": "GET: the document, through the tracking link's token"},
     )
 
 
@@ -324,6 +324,10 @@ class StaffMemberView(MemberView):
 class StaffAttachmentView(AttachmentView):
     by = fields.String(allow_none=True)
     sha256 = fields.String()
+    href = fields.Function(
+        lambda a: attachment_path(a.request_id, a.id),
+        metadata={"description": "GET with a staff token"},
+    )
 
 
 class StaffSignalView(SignalView):

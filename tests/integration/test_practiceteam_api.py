@@ -447,8 +447,12 @@ def test_attachments_are_judged_by_content_size_limited_and_kept_outside(
     assert added.status_code == 201, added.json
     assert added.json["filename"] == "plan van aanpak.pdf"
     assert added.json["media_type"] == "application/pdf" and added.json["size"] == len(PDF)
-    download = client.get(f"{added.json['href']}?token={token}")
+    # The municipality's view links the document with its own token: it opens as given.
+    download = client.get(added.json["href"])
     assert download.status_code == 200 and download.data == PDF
+    staff_view = client.get(f"/api/v1/requests/{request_id}", headers=staff).json
+    listed = staff_view["attachments"][0]["href"]
+    assert "token" not in listed and client.get(listed, headers=staff).data == PDF
     assert download.mimetype == "application/pdf"
     assert download.headers["Content-Disposition"].startswith("attachment")
     assert download.headers["X-Content-Type-Options"] == "nosniff"
