@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import Index, Integer, String, Text, or_, select
+from sqlalchemy import Index, Integer, String, Text, delete, or_, select, update
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from shared.db import Database, UtcDateTime, pending_index
@@ -52,6 +52,13 @@ class MailQueueMixin:
 
 def queue_mail(session: Session, model: type[MailQueueMixin], kind: str, about: str) -> None:
     session.add(model(id=str(uuid.uuid4()), kind=kind, about=about, attempts=0))
+
+
+def forget_mail(session: Session, model: type[MailQueueMixin], about: list[str]) -> None:
+    """Mail about erased rows: what is still to be sent goes (it would go to nobody), and
+    the rest keeps no error text, which may quote the address it was sent to."""
+    session.execute(delete(model).where(model.sent_at.is_(None), model.about.in_(about)))
+    session.execute(update(model).where(model.about.in_(about)).values(last_error=None))
 
 
 class MailWorker:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, event, func, select
+from sqlalchemy import and_, case, event, func, select
 from sqlalchemy.orm import Session
 
 from services.practiceteam.documents import DocumentStore, display_name
@@ -58,7 +58,7 @@ from services.practiceteam.models import (
 from shared.db import Database
 from shared.events.catalogue import PRACTICETEAM_EVENTS
 from shared.events.outbox import EventRecorder, utcnow
-from shared.mail_queue import queue_mail
+from shared.mail_queue import forget_mail, queue_mail
 from shared.municipalities import Register
 from shared.problems import Conflict, Invalid, NotFound
 
@@ -583,7 +583,8 @@ def _forget(session: Session, store: DocumentStore, request: SupportRequest, now
     messages, its notes to moves (a reason to withdraw) and its evaluation comment,
     because they are the contact person's words in a conversation and may say
     anything about them; the team's e-mail addresses; the documents (files removed
-    once the erasure is committed); mail not yet sent, which would go to nobody.
+    once the erasure is committed); mail not yet sent, which would go to nobody, and
+    the error text kept with the rest.
     Kept: the question and what was tried, the decline reason, report, agreements,
     signals, the ministry's questions and internal notes. They are the programme's
     knowledge of what municipalities ask and what helped them, and personal data in
@@ -607,9 +608,7 @@ def _forget(session: Session, store: DocumentStore, request: SupportRequest, now
         document.filename = ERASED
         document.erased_at = now
     about = [step.id for step in request.history] + [message.id for message in request.messages]
-    session.execute(
-        delete(MailQueue).where(MailQueue.sent_at.is_(None), MailQueue.about.in_(about))
-    )
+    forget_mail(session, MailQueue, about)
     request.erased_at = now
     session.flush()
 

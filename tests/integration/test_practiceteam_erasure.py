@@ -187,6 +187,36 @@ def test_a_rolled_back_erasure_keeps_everything(
     assert store.path(document_id).read_bytes() == PDF
 
 
+def test_erasure_clears_the_error_text_of_the_request_s_sent_mail(
+    client: FlaskClient, staff: dict[str, str], db: Database, store: DocumentStore
+) -> None:
+    """A mail that failed before it went out keeps its error, which may quote the address."""
+    request_id, _ = closed(client, staff)
+    other = submit(client)["id"]
+    failure = f"550 mailbox {CONTACT['email']} unavailable"
+    with db.transaction() as session:
+        session.execute(update(MailQueue).values(attempts=1, last_error=failure))
+        ours = select(Transition.id).where(Transition.request_id == request_id)
+        session.execute(
+            update(MailQueue).where(MailQueue.about.in_(ours)).values(sent_at=datetime.now(UTC))
+        )
+        sent = set(session.scalars(select(MailQueue.id).where(MailQueue.about.in_(ours))))
+    assert sent
+
+    erase_now(db, store, request_id)
+
+    with db.transaction() as session:
+        errors = dict(session.execute(select(MailQueue.id, MailQueue.last_error)).all())
+        theirs = session.scalars(
+            select(MailQueue.id)
+            .join(Transition, Transition.id == MailQueue.about)
+            .where(Transition.request_id == other)
+        ).all()
+    assert sent <= errors.keys()  # sent mail stays as a record that it went out ...
+    assert all(errors[mail_id] is None for mail_id in sent)  # ... without the error text
+    assert theirs and all(errors[mail_id] == failure for mail_id in theirs)
+
+
 def test_only_final_requests_past_their_retention_period_are_erased(
     client: FlaskClient, staff: dict[str, str], db: Database, store: DocumentStore
 ) -> None:
