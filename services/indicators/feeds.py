@@ -1,4 +1,4 @@
-"""The figures as a feed: Atom (RFC 4287) and the same entries as JSON.
+"""The figures as a feed: Atom (RFC 4287) and the same entries as JSON Feed 1.1.
 
 An entry whenever a target-group figure moved by at least one municipality,
 and a distinct entry when a move reached its target.
@@ -14,6 +14,9 @@ from services.indicators.models import FigureChange
 from services.indicators.rules import INDICATORS
 
 ATOM = "http://www.w3.org/2005/Atom"
+JSON_FEED = "https://jsonfeed.org/version/1.1"
+TITLE = "GIA 2012: voortgang van de indicatoren"
+AUTHOR = "Ministerie van BZK"
 NAMES = {"awareness": "Bekendheid", "use": "Gebruik", "participation": "Deelname"}
 
 
@@ -29,6 +32,8 @@ def entries(changes: list[FigureChange]) -> list[dict[str, Any]]:
             "value": share,
             "target": INDICATORS[change.indicator],
             "updated": change.recorded_at,
+            "summary": f"{change.covered} van {change.denominator} gemeenten in de doelgroep; "
+            f"doel {INDICATORS[change.indicator]:.0%}.",
         }
         name = NAMES[change.indicator]
         if change.target_reached:
@@ -61,10 +66,10 @@ def atom(items: list[dict[str, Any]], self_url: str, page_url: str, now: datetim
         ET.SubElement(parent, f"{{{ATOM}}}{tag}").text = value
 
     text(feed, "id", "urn:gia:indicators:feed")
-    text(feed, "title", "GIA 2012: voortgang van de indicatoren")
+    text(feed, "title", TITLE)
     text(feed, "updated", (items[0]["updated"] if items else now).isoformat())
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    text(author, "name", "Ministerie van BZK")
+    text(author, "name", AUTHOR)
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": self_url})
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": page_url})
     for item in items:
@@ -74,10 +79,33 @@ def atom(items: list[dict[str, Any]], self_url: str, page_url: str, now: datetim
         text(entry, "updated", item["updated"].isoformat())
         ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": page_url})
         ET.SubElement(entry, f"{{{ATOM}}}category", {"term": item["kind"]})
-        text(
-            entry,
-            "summary",
-            f"{item['numerator']} van {item['denominator']} gemeenten in de doelgroep; "
-            f"doel {item['target']:.0%}.",
-        )
+        text(entry, "summary", item["summary"])
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def json_feed(items: list[dict[str, Any]], feed_url: str, page_url: str) -> dict[str, Any]:
+    """The Atom feed's entries as JSON Feed 1.1, for readers that take JSON; the figure
+    itself rides along in the ``_gia`` extension (JSON Feed's underscore keys)."""
+    return {
+        "version": JSON_FEED,
+        "title": TITLE,
+        "home_page_url": page_url,
+        "feed_url": feed_url,
+        "language": "nl",
+        "authors": [{"name": AUTHOR}],
+        "items": [
+            {
+                "id": item["id"],
+                "url": page_url,
+                "title": item["title"],
+                "content_text": item["summary"],
+                "date_published": item["updated"].isoformat(),
+                "tags": [item["kind"]],
+                "_gia": {
+                    key: item[key]
+                    for key in ("kind", "indicator", "numerator", "denominator", "value", "target")
+                },
+            }
+            for item in items
+        ],
+    }

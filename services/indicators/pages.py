@@ -9,7 +9,7 @@ the municipality's personal link.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -303,12 +303,10 @@ def feed(token_id: Any, name: str) -> Response:
     with context.db.transaction() as session:
         if name in ("figures.atom", "figures.json"):
             items = feeds.entries(service.changes(session, limit=200))
-            if name == "figures.json":
-                body = {"title": "GIA 2012: voortgang van de indicatoren", "items": items}
-                return Response(
-                    json.dumps(body, default=datetime.isoformat), mimetype="application/feed+json"
-                )
             page = url_for(".dashboard", _external=True)
+            if name == "figures.json":
+                body = feeds.json_feed(items, request.url, page)
+                return Response(json.dumps(body), mimetype="application/feed+json")
             return _download(feeds.atom(items, request.url, page, utcnow()), "application/atom+xml")
         if name == "figures.csv":
             target = service.overview(session, context.register, TARGET_GROUP, None)

@@ -132,10 +132,11 @@ def test_the_survey_page_and_api_take_an_answer_through_the_personal_link(
 RFC_3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 
-def test_the_atom_feed_is_valid_and_marks_a_reached_target_apart(
+def test_the_atom_and_json_feeds_are_valid_and_mark_a_reached_target_apart(
     real_env: dict[str, str], tmp_path: Path
 ) -> None:
-    """Four target-group municipalities: the second to take part reaches 45% (2 of 4)."""
+    """Four target-group municipalities: the second to take part reaches 45% (2 of 4).
+    The JSON feed is JSON Feed 1.1 with the Atom feed's entries."""
     path = tmp_path / "register.csv"
     path.write_text(REGISTER)
     settings = load_settings({**real_env, "GIA_MUNICIPALITIES_FILE": str(path)})
@@ -147,6 +148,8 @@ def test_the_atom_feed_is_valid_and_marks_a_reached_target_apart(
     app = create_app(settings)
     staff = logged_in(app, "staff")
     feed = staff.get(f"/feeds/{uuid.uuid4()}/figures.atom")
+    json_url = f"/feeds/{uuid.uuid4()}/figures.json"
+    json_feed = staff.get(json_url)
     app.extensions["gia"].db.dispose()
 
     assert feed.status_code == 200 and feed.mimetype == "application/atom+xml"
@@ -170,6 +173,28 @@ def test_the_atom_feed_is_valid_and_marks_a_reached_target_apart(
     assert "2 van 4" in entries[1].findtext("a:title", namespaces=atom)
     assert RFC_3339.match(root.findtext("a:updated", namespaces=atom))
 
-    items = staff.get(f"/feeds/{uuid.uuid4()}/figures.json").json["items"]
-    assert [item["kind"] for item in items] == kinds
-    assert all(RFC_3339.match(item["updated"]) for item in items)
+    assert json_feed.status_code == 200 and json_feed.mimetype == "application/feed+json"
+    body = json_feed.json
+    assert body["version"] == "https://jsonfeed.org/version/1.1"
+    assert body["title"] == root.findtext("a:title", namespaces=atom)
+    assert body["feed_url"] == f"http://localhost{json_url}"
+    assert body["home_page_url"] == root.find("a:link[@rel='alternate']", atom).get("href")
+    items = body["items"]
+    assert [item["id"] for item in items] == [e.findtext("a:id", namespaces=atom) for e in entries]
+    for item, entry in zip(items, entries, strict=True):
+        assert item["title"] == entry.findtext("a:title", namespaces=atom)
+        assert item["content_text"] == entry.findtext("a:summary", namespaces=atom)
+        assert item["date_published"] == entry.findtext("a:updated", namespaces=atom)
+        assert RFC_3339.match(item["date_published"])
+        assert item["url"] == body["home_page_url"]
+    assert [item["tags"] for item in items] == [[kind] for kind in kinds]
+    assert [item["_gia"]["kind"] for item in items] == kinds
+    assert items[0]["_gia"] == {
+        "kind": "target_reached",
+        "indicator": "participation",
+        "numerator": 2,
+        "denominator": 4,
+        "value": 0.5,
+        "target": 0.45,
+    }
+    assert items[0]["content_text"] == "2 van 4 gemeenten in de doelgroep; doel 45%."
