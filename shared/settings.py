@@ -52,6 +52,8 @@ class Settings:
     attachment_max_bytes: int = 10 * 1024 * 1024
     # Days after a praktijkteam request became final until its personal data is erased.
     practiceteam_retention_days: int = 365
+    # Minutes before another essay contest confirmation mail may go to the same address.
+    essay_confirmation_interval_minutes: int = 10
     session_hours: int = 12
     public_urls: Mapping[str, str] = field(default_factory=dict)
     ports: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
@@ -166,6 +168,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         attachment_max_bytes=int(env.get("GIA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
         practiceteam_retention_days=int(env.get("GIA_PRACTICETEAM_RETENTION_DAYS", "365")),
+        essay_confirmation_interval_minutes=int(
+            env.get("GIA_ESSAY_CONFIRMATION_INTERVAL_MINUTES", "10")
+        ),
         session_hours=int(env.get("GIA_SESSION_HOURS", "12")),
         public_urls=public_urls,
         ports=ports,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from http import HTTPStatus
 from typing import Any
 
 from flask import current_app
@@ -38,7 +39,9 @@ from services.essay_contest.schemas import (
     TokenQuery,
 )
 from shared.municipalities import Register
+from shared.problems import PROBLEM_JSON, problem_body
 from shared.web.auth import bearer_principal, require_role
+from shared.web.errors import ProblemSchema, problem_response
 from shared.web.service import ApiBlueprint, service_context
 
 api = ApiBlueprint(
@@ -184,16 +187,45 @@ def change_contest(data: dict[str, Any], contest_id: Any) -> Any:
 @api.arguments(SignUpIn)
 @api.response(202, SignUpOut)
 @api.alt_response(409, description="The contest is not open, or the address signed up already")
+@api.alt_response(
+    429,
+    schema=ProblemSchema,
+    content_type=PROBLEM_JSON,
+    description="A confirmation mail went to this address less than "
+    "GIA_ESSAY_CONFIRMATION_INTERVAL_MINUTES ago: the details are saved, no new mail is sent",
+    headers={
+        "Retry-After": {
+            "description": "Seconds until a new mail can go",
+            "schema": {"type": "integer"},
+        }
+    },
+)
 def sign_up(data: dict[str, Any], contest_id: Any) -> Any:
     """Sign up; the link to confirm the address (valid 48 hours) goes by e-mail."""
-    with service_context().db.transaction() as session:
-        entrant = service.sign_up(session, str(contest_id), data, contest_now())
-        return {
+    context = service_context()
+    with context.db.transaction() as session:
+        signed = service.sign_up(session, context.settings, str(contest_id), data, contest_now())
+        entrant = signed.entrant
+        answer = {
             "id": entrant.id,
             "contest_id": entrant.contest_id,
             "confirmed": False,
             "message": "Check your e-mail and confirm your address with the link in it.",
         }
+    if signed.retry_after is None:
+        return answer
+    # Answered after the commit: the details given are saved all the same.
+    detail = (
+        f"A confirmation mail went to {entrant.email} less than "
+        f"{context.settings.essay_confirmation_interval_minutes} minutes ago; your details are "
+        "saved. Check your inbox (and spam folder) for it, or sign up again after "
+        f"{signed.retry_after} seconds for a new one."
+    )
+    status = HTTPStatus.TOO_MANY_REQUESTS
+    return problem_response(
+        problem_body(status, status.phrase, detail, retry_after=signed.retry_after),
+        {"Retry-After": str(signed.retry_after)},
+    )
 
 
 @api.post("/confirmations")

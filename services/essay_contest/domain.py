@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 import statistics
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
@@ -109,6 +110,17 @@ def countdown(closes_at: datetime, now: datetime) -> dict[str, int] | None:
         return None
     days, rest = divmod(left, 86400)
     return {"days": days, "hours": rest // 3600, "minutes": rest % 3600 // 60}
+
+
+def confirmation_wait(
+    last_mailed: datetime | None, now: datetime, interval: timedelta
+) -> int | None:
+    """Whole seconds until another confirmation mail may go to an address, or None when one may
+    go now: signing up again and again never floods someone's mailbox."""
+    if last_mailed is None:
+        return None
+    left = (last_mailed + interval - now).total_seconds()
+    return math.ceil(left) if left > 0 else None
 
 
 # -- the text -----------------------------------------------------------------------------------

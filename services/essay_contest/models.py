@@ -84,6 +84,8 @@ class Entrant(Base):
     party: Mapped[str | None] = mapped_column(String(100))
     consent_to_publish: Mapped[bool] = mapped_column(Boolean, default=False)
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # When the last confirmation mail was queued: the next waits, so sign-ups flood no one.
+    confirmation_mailed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 

@@ -7,6 +7,7 @@ contest's clock (``contest_now``) decides the deadline here as in the API.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -133,16 +134,31 @@ def show_contest(contest_id: UUID) -> tuple[str, int]:
 @pages.post("/wedstrijden/<uuid:contest_id>")
 def sign_up(contest_id: UUID) -> Any:
     """Signing up sends the link to confirm the address; writing starts after that."""
+    settings = service_context().settings
     return _step(
         lambda session: service.sign_up(
-            session, str(contest_id), load_form(SignUpIn()), contest_now()
+            session, settings, str(contest_id), load_form(SignUpIn()), contest_now()
         ),
-        lambda entrant: (
-            f"Bijna klaar: wij stuurden een e-mail naar {entrant.email}. Bevestig "
-            "uw e-mailadres met de link daarin (48 uur geldig); daarna kunt u schrijven."
-        ),
+        _signed_up,
         url_for(".show_contest", contest_id=contest_id),
         lambda feedback: _contest_page(str(contest_id), feedback),
+    )
+
+
+def _signed_up(signed: service.SignedUp) -> str:
+    """What a sign-up says; soon after the last mail it points there instead of sending one."""
+    email = signed.entrant.email
+    if signed.retry_after is None:
+        return (
+            f"Bijna klaar: wij stuurden een e-mail naar {email}. Bevestig uw e-mailadres met "
+            "de link daarin (48 uur geldig); daarna kunt u schrijven."
+        )
+    minutes = math.ceil(signed.retry_after / 60)
+    return (
+        f"Uw gegevens zijn opgeslagen. Wij stuurden kort geleden al een e-mail naar {email}: "
+        "kijk in uw inbox (en bij de ongewenste e-mail) en bevestig uw e-mailadres met de link "
+        f"daarin. Een nieuwe e-mail kunt u over {minutes} {'minuut' if minutes == 1 else 'minuten'}"
+        " aanvragen door u opnieuw aan te melden."
     )
 
 

@@ -7,7 +7,8 @@ comes from the caller's clock: the deadline is whatever that clock says.
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ from services.essay_contest.domain import (
     EntryStatus,
     Notice,
     Standing,
+    confirmation_wait,
     conflicted,
     count_words,
     fingerprint,
@@ -131,23 +133,35 @@ def get_entrant(session: Session, entrant_id: str) -> Entrant:
     return entrant
 
 
-def sign_up(session: Session, contest_id: str, data: dict[str, Any], now: datetime) -> Entrant:
+@dataclass(frozen=True)
+class SignedUp:
+    entrant: Entrant
+    # Seconds until a new confirmation mail may go; None: one was queued now.
+    retry_after: int | None
+
+
+def sign_up(
+    session: Session, settings: Settings, contest_id: str, data: dict[str, Any], now: datetime
+) -> SignedUp:
     """A council member signs up; they may write once they confirmed their address.
 
-    Signing up again before confirming sends a new confirmation link and replaces the
-    details: whoever confirms gets what they gave last, never an earlier (mistyped, or
-    someone else's) sign-up with the same address.
+    Signing up again before confirming replaces the details: whoever confirms gets what
+    they gave last, never an earlier (mistyped, or someone else's) sign-up with the same
+    address. It sends a new confirmation link only when the last one to the address went
+    long enough ago (``essay_confirmation_interval_minutes``), so repeated sign-ups flood
+    no mailbox; the row lock makes two sign-ups at once wait for each other.
     """
     contest = get_contest(session, contest_id)
     _writing_open(contest, now)
+    same_address = func.lower(Entrant.email) == data["email"].lower()
     existing = session.scalar(
-        select(Entrant).where(
-            Entrant.contest_id == contest.id,
-            func.lower(Entrant.email) == data["email"].lower(),
-        )
+        select(Entrant).where(Entrant.contest_id == contest.id, same_address).with_for_update()
     )
     if existing is not None and existing.confirmed_at is not None:
         raise Conflict(f"{data['email']} has already signed up for this contest.")
+    last_mailed = session.scalar(
+        select(func.max(Entrant.confirmation_mailed_at)).where(same_address)
+    )
     entrant = existing or Entrant(contest_id=contest.id)
     for key, value in data.items():
         setattr(entrant, key, value)
@@ -158,8 +172,12 @@ def sign_up(session: Session, contest_id: str, data: dict[str, Any], now: dateti
             session.flush()
         except IntegrityError as error:  # the same address at the same moment
             raise Conflict(f"{data['email']} has already signed up for this contest.") from error
-    queue_mail(session, MailQueue, Notice.CONFIRM_EMAIL, entrant.id)
-    return entrant
+    interval = timedelta(minutes=settings.essay_confirmation_interval_minutes)
+    wait = confirmation_wait(last_mailed, now, interval)
+    if wait is None:
+        entrant.confirmation_mailed_at = now
+        queue_mail(session, MailQueue, Notice.CONFIRM_EMAIL, entrant.id)
+    return SignedUp(entrant, wait)
 
 
 def confirm_email(

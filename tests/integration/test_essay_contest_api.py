@@ -8,7 +8,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -574,6 +574,7 @@ def test_signing_up_again_before_confirming_replaces_the_details(contest: Contes
     url = f"/api/v1/contests/{contest.contest_id}/entrants"
     stranger = {**ANNA, "name": "Iemand Anders", "municipality_code": "GM0363", "party": "X"}
     assert contest.client.post(url, json=stranger).status_code == 202
+    contest.clock.now += timedelta(minutes=10)  # past the wait for a new confirmation mail
     anna_id, token = contest.sign_up(ANNA)
     own = contest.client.get(f"/api/v1/entrants/{anna_id}?token={token}").json
     assert (own["name"], own["municipality_code"], own["party"]) == (
@@ -583,6 +584,35 @@ def test_signing_up_again_before_confirming_replaces_the_details(contest: Contes
     )
     assert contest.outbox(ESSAY_SIGNED_UP)[0]["data"]["municipality_code"] == "GM0599"
     assert contest.count(Entrant) == 1
+
+
+def test_signing_up_again_soon_saves_the_details_but_mails_no_new_link(
+    contest: Contestants,
+) -> None:
+    """A new confirmation mail goes to an address at most once per interval (a setting), by
+    what the database says: another process of the service keeps to it as well."""
+    url = f"/api/v1/contests/{contest.contest_id}/entrants"
+    assert contest.client.post(url, json={**ANNA, "name": "Ana Baker"}).status_code == 202
+    contest.clock.now += timedelta(minutes=4)
+    again = contest.client.post(url, json=ANNA)
+    assert again.status_code == 429 and again.content_type == "application/problem+json"
+    assert again.headers["Retry-After"] == "360" and again.json["retry_after"] == 360
+    assert "less than 10 minutes ago" in again.json["detail"]
+    assert "Check your inbox" in again.json["detail"]
+
+    shorter = replace(contest.settings, essay_confirmation_interval_minutes=5)
+    other = create_app(shorter, contest.clock)
+    refused = other.test_client().post(url, json=ANNA)
+    other.extensions["gia"].db.dispose()
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+    confirmations = [m for m in contest.mails() if "bevestig" in m["Subject"]]
+    assert len(confirmations) == 1
+
+    contest.clock.now += timedelta(minutes=6)
+    anna_id, token = contest.sign_up(ANNA)  # a new link after the interval
+    assert len([m for m in contest.mails() if "bevestig" in m["Subject"]]) == 2
+    own = contest.client.get(f"/api/v1/entrants/{anna_id}?token={token}").json
+    assert own["name"] == ANNA["name"] and contest.count(Entrant) == 1
 
 
 def test_the_ranking_counts_only_jury_members_without_a_conflict(contest: Contestants) -> None:

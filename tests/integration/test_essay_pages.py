@@ -149,6 +149,18 @@ def test_signing_up_twice_and_after_the_deadline_is_refused_in_dutch(site: Site)
     assert len(site.rows(Entrant)) == 1
 
 
+def test_signing_up_again_soon_says_in_dutch_to_look_in_the_inbox(site: Site) -> None:
+    site.client.post(f"/wedstrijden/{site.contest_id}", data={**SIGN_UP, "name": "Ana Baker"})
+    site.clock.now += timedelta(minutes=2)
+    again = site.client.post(f"/wedstrijden/{site.contest_id}", data=SIGN_UP)
+    assert again.status_code == 302
+    shown = page(site.client.get(again.location))
+    assert f"Wij stuurden kort geleden al een e-mail naar {ANNA['email']}" in shown
+    assert "kijk in uw inbox" in shown and "over 8 minuten" in shown
+    assert [entrant.name for entrant in site.rows(Entrant)] == [ANNA["name"]]
+    assert len(site.mails()) == 1
+
+
 def test_a_bad_confirmation_link_is_refused_in_dutch(site: Site) -> None:
     forged = site.client.post("/bevestigen", data={"token": "x" * 30})
     assert forged.status_code == 403 and "Deze bevestigingslink is niet geldig." in page(forged)

@@ -16,6 +16,7 @@ from services.essay_contest.domain import (
     Author,
     Criterion,
     Phase,
+    confirmation_wait,
     conflicted,
     count_words,
     countdown,
@@ -265,3 +266,12 @@ def test_results_are_published_from_the_publication_date_with_winners() -> None:
     assert reason and "01-11-2012 12:00" in reason
     assert why_not_publishable(CLOSES, 0, CLOSES)
     assert why_not_publishable(CLOSES, 1, CLOSES) is None
+
+
+def test_a_new_confirmation_mail_waits_until_the_interval_since_the_last_one_passed() -> None:
+    interval = timedelta(minutes=10)
+    assert confirmation_wait(None, OPENS, interval) is None  # never mailed
+    assert confirmation_wait(OPENS, OPENS, interval) == 600
+    assert confirmation_wait(OPENS, OPENS + timedelta(minutes=9, seconds=59.5), interval) == 1
+    assert confirmation_wait(OPENS, OPENS + interval, interval) is None
+    assert confirmation_wait(OPENS, OPENS + interval + SECOND, interval) is None
