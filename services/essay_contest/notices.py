@@ -8,7 +8,14 @@ from sqlalchemy.orm import Session
 
 from services.essay_contest import access
 from services.essay_contest.domain import EntryStatus, Notice
-from services.essay_contest.models import Entrant, Entry, EntryAuthor, MailQueue, Submission
+from services.essay_contest.models import (
+    Contest,
+    Entrant,
+    Entry,
+    EntryAuthor,
+    MailQueue,
+    Submission,
+)
 from shared.amsterdam import amsterdam
 from shared.db import Database
 from shared.mail import Mailer, compose
@@ -101,13 +108,15 @@ def composers(settings: Settings) -> dict[str, Composer]:
         submission = session.get(Submission, submission_id)
         if submission is None or not _authors(submission.entry):
             return None
+        deadline = amsterdam(session.get_one(Contest, submission.entry.contest_id).closes_at)
         return _mail(
             settings,
             _authors(submission.entry),
             "ontvangstbevestiging",
             [
-                "Wij hebben uw essay ontvangen. Tot de deadline kunt u het nog herzien of",
-                "intrekken; elke herziening krijgt een nieuwe ontvangstbevestiging.",
+                "Wij hebben uw essay ontvangen. Tot de deadline van",
+                f"{deadline} uur (Nederlandse tijd) kunt u het nog herzien of intrekken;",
+                "elke herziening krijgt een nieuwe ontvangstbevestiging.",
                 "",
                 f"Titel:            {submission.title}",
                 f"Versie:           {submission.revision}",

@@ -210,6 +210,20 @@ def test_submit_revise_withdraw_before_the_deadline_and_409_after_it(
     assert contest.entry(anna, method="get").status_code == 405  # the entry is read via the entrant
 
 
+def test_every_receipt_says_until_when_the_essay_can_be_revised_or_withdrawn(
+    contest: Contestants,
+) -> None:
+    anna = contest.sign_up(ANNA)
+    contest.entry(anna, json=ESSAY)
+    contest.entry(anna, "/submit")
+    contest.entry(anna, method="put", json={**ESSAY, "title": "Samen verder, herzien"})
+    receipts = [m.get_content() for m in contest.mails() if "ontvangst" in m["Subject"]]
+    assert len(receipts) == 2
+    said = "Tot de deadline van 01-11-2012 12:00 uur (Nederlandse tijd) kunt u het nog herzien"
+    # The deadline is 11:00 UTC: 12:00 in Amsterdam in November.
+    assert all(said in " ".join(receipt.split()) for receipt in receipts)
+
+
 @pytest.mark.parametrize("words", [4, 21])
 def test_outside_the_word_limits_is_422_with_the_count(contest: Contestants, words: int) -> None:
     anna = contest.sign_up(ANNA)
