@@ -430,6 +430,7 @@ def declare_conflict(contest_id: Any, handle: str) -> Any:
 
 def standings_out(session: Any, contest_id: str) -> list[dict[str, Any]]:
     _, ranked = service.ranking(session, contest_id)
+    sheets = service.jury_sheets(session, contest_id)
     return [
         {
             "rank": standing.rank,
@@ -443,6 +444,7 @@ def standings_out(session: Any, contest_id: str) -> list[dict[str, Any]]:
             "criterion_means": standing.criterion_means,
             "too_few_scores": standing.too_few_scores,
             "place": entry.place,
+            "sheets": sheets[entry.id],
         }
         for standing, entry in ranked
     ]
@@ -454,7 +456,8 @@ def standings_out(session: Any, contest_id: str) -> list[dict[str, Any]]:
 @api.doc(security=STAFF)
 def contest_ranking(contest_id: Any) -> Any:
     """Submitted entries by the weighted mean of final scores, with the spread between jury
-    members and a flag for too few scores. Tie-break: see services/essay_contest/domain.py."""
+    members, a flag for too few scores and each jury member's scores and comment.
+    Tie-break: see services/essay_contest/domain.py."""
     with service_context().db.transaction() as session:
         return standings_out(session, str(contest_id))
 

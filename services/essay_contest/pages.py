@@ -496,6 +496,7 @@ def change_contest(contest_id: UUID) -> Any:
 def _ranking_page(contest_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
     with service_context().db.transaction() as session:
         contest, ranked = service.ranking(session, contest_id)
+        sheets = service.jury_sheets(session, contest_id)
     saved: MultiDict[str, Any] = MultiDict({"jury_report": contest.jury_report or ""})
     chosen = sorted((entry for _, entry in ranked if entry.place), key=lambda e: e.place or 0)
     for number, entry in enumerate(chosen):
@@ -506,6 +507,7 @@ def _ranking_page(contest_id: str, feedback: Feedback | None = None) -> tuple[st
         "essay_contest/staff/ranking.html",
         contest=contest,
         ranked=ranked,
+        sheets=sheets,
         titles={entry.id: entry.title for _, entry in ranked},
         rows=3,
         feedback=feedback,

@@ -237,6 +237,18 @@ class JuryEntryOut(Schema):
     final = fields.Boolean()
 
 
+class JurySheetOut(Schema):
+    """One juror's final verdict on an entry: for staff, never for the other jurors."""
+
+    juror = fields.String(metadata={"description": "Their name; their address once off the jury"})
+    juror_email = fields.String()
+    scores = fields.Dict(keys=fields.String(), values=fields.Integer())
+    comment = fields.String()
+    counted = fields.Boolean(
+        metadata={"description": "False: a conflict of interest, or no longer on the jury"}
+    )
+
+
 class StandingOut(Schema):
     rank = fields.Integer()
     entry_id = fields.UUID()
@@ -249,6 +261,10 @@ class StandingOut(Schema):
     criterion_means = fields.Dict(keys=fields.String(), values=fields.Float())
     too_few_scores = fields.Boolean()
     place = fields.Integer(allow_none=True)
+    sheets = fields.List(
+        fields.Nested(JurySheetOut),
+        metadata={"description": "Each juror's final scores per criterion and comment"},
+    )
 
 
 class WinnerIn(Schema):

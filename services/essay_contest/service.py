@@ -461,7 +461,12 @@ def _submitted(session: Session, contest_id: str) -> list[Entry]:
 
 def _sheets(session: Session, contest_id: str) -> list[ScoreSheet]:
     return list(
-        session.scalars(select(ScoreSheet).join(Entry).where(Entry.contest_id == contest_id))
+        session.scalars(
+            select(ScoreSheet)
+            .join(Entry)
+            .where(Entry.contest_id == contest_id)
+            .order_by(ScoreSheet.juror_email)
+        )
     )
 
 
@@ -596,8 +601,20 @@ def declare_conflict(
 # -- ranking, results and privacy ---------------------------------------------------------------
 
 
-def ranking(session: Session, contest_id: str) -> tuple[Contest, list[tuple[Standing, Entry]]]:
-    """Every submitted entry by its final scores, with what staff need to weigh them.
+@dataclass(frozen=True)
+class JurySheet:
+    """One juror's final scores and comment on an entry, as staff see them (jurors never)."""
+
+    juror: str  # their name; their address once they left the jury
+    juror_email: str
+    scores: dict[str, int]
+    comment: str
+    # Left out of the ranking: a conflict of interest, or no longer on the jury.
+    counted: bool
+
+
+def jury_sheets(session: Session, contest_id: str) -> dict[str, list[JurySheet]]:
+    """Every submitted entry's final score sheets, by juror, with whether each counts.
 
     A sheet counts only while its juror is on the jury without a conflict with the entry:
     a conflict found after scoring (the jury's municipalities corrected) or a juror taken
@@ -614,15 +631,31 @@ def ranking(session: Session, contest_id: str) -> tuple[Contest, list[tuple[Stan
             )
         )
     }
-    final: dict[str, list[dict[str, int]]] = {entry_id: [] for entry_id in entries}
+    found: dict[str, list[JurySheet]] = {entry_id: [] for entry_id in entries}
     for sheet in _sheets(session, contest.id):
-        juror = jury.get(sheet.juror_email.lower())
-        if sheet.submitted_at is None or sheet.entry_id not in final or juror is None:
+        if sheet.submitted_at is None or sheet.entry_id not in found:
             continue
-        entry = entries[sheet.entry_id]
+        entry, juror = entries[sheet.entry_id], jury.get(sheet.juror_email.lower())
         mine = (entry.id, sheet.juror_email) in declared
-        if not conflicted(juror.municipality_code, entry.municipality_codes, declared=mine):
-            final[sheet.entry_id].append(sheet.scores)
+        counted = juror is not None and not conflicted(
+            juror.municipality_code, entry.municipality_codes, declared=mine
+        )
+        name = juror.name if juror else sheet.juror_email
+        found[entry.id].append(
+            JurySheet(name, sheet.juror_email, sheet.scores, sheet.comment, counted)
+        )
+    return found
+
+
+def ranking(session: Session, contest_id: str) -> tuple[Contest, list[tuple[Standing, Entry]]]:
+    """Every submitted entry by the final scores that count, with what staff need to weigh
+    them (see ``jury_sheets``)."""
+    contest = get_contest(session, contest_id)
+    entries = {entry.id: entry for entry in _submitted(session, contest.id)}
+    final = {
+        entry_id: [sheet.scores for sheet in sheets if sheet.counted]
+        for entry_id, sheets in jury_sheets(session, contest.id).items()
+    }
     standings = rank_entries(final, contest.criteria, contest.min_scores)
     return contest, [(standing, entries[standing.entry_id]) for standing in standings]
 

@@ -629,6 +629,61 @@ def test_signing_up_again_soon_saves_the_details_but_mails_no_new_link(
     assert own["name"] == ANNA["name"] and contest.count(Entrant) == 1
 
 
+def test_staff_see_every_jurors_scores_and_comment_and_jurors_only_their_own(
+    contest: Contestants,
+) -> None:
+    ids = _judged(contest)
+    secret, base = contest.settings.secret_key, f"/api/v1/contests/{contest.contest_id}"
+
+    def score(juror: str, entry: str, vision: int, comment: str, final: bool = True) -> str:
+        url = f"{base}/jury/entries/{jury_handle(secret, juror, ids[entry][1])}"
+        sheet = {"scores": {"vision": vision, "style": 5}, "comment": comment, "final": final}
+        headers = jury_headers(contest.settings, juror)
+        assert contest.client.put(f"{url}/score", json=sheet, headers=headers).status_code == 200
+        return contest.client.get(url, headers=headers).get_data(as_text=True)
+
+    score(JUROR_ROTTERDAM, "bram", 9, "Origineel, maar kort.")
+    own_view = score(JUROR, "bram", 6, "Sterk over de wijk.")
+    score(JUROR, "anna", 7, "Nog niet zeker.", final=False)
+    assert "Sterk over de wijk." in own_view and "Origineel" not in own_view
+
+    staff = staff_headers(contest.settings)
+    ranked = {e["entry_id"]: e for e in contest.client.get(f"{base}/ranking", headers=staff).json}
+    assert ranked[ids["bram"][1]]["sheets"] == [
+        {
+            "juror": "Jurylid Rotterdam",
+            "juror_email": JUROR_ROTTERDAM,
+            "scores": {"vision": 9, "style": 5},
+            "comment": "Origineel, maar kort.",
+            "counted": True,
+        },
+        {
+            "juror": "Jurylid Zonder Gemeente",
+            "juror_email": JUROR,
+            "scores": {"vision": 6, "style": 5},
+            "comment": "Sterk over de wijk.",
+            "counted": True,
+        },
+    ]
+    assert ranked[ids["anna"][1]]["sheets"] == []  # scores not yet final stay the juror's own
+
+    # The Rotterdam member turns out to sit in Utrecht's council, where Cees co-wrote.
+    jury = [{**CONTEST["jury"][0], "municipality_code": "GM0344"}, CONTEST["jury"][1]]
+    assert contest.client.patch(base, json={"jury": jury}, headers=staff).status_code == 200
+    bram = next(
+        e
+        for e in contest.client.get(f"{base}/ranking", headers=staff).json
+        if e["entry_id"] == ids["bram"][1]
+    )
+    assert [sheet["counted"] for sheet in bram["sheets"]] == [False, True]
+    assert bram["jurors"] == 1 and bram["mean"] == (6 * 3 + 5) / 4
+    for juror in (JUROR, JUROR_ROTTERDAM):
+        refused = contest.client.get(
+            f"{base}/ranking", headers=jury_headers(contest.settings, juror)
+        )
+        assert refused.status_code == 403 and "Origineel" not in refused.get_data(as_text=True)
+
+
 def test_the_ranking_counts_only_jury_members_without_a_conflict(contest: Contestants) -> None:
     """A jury member found to live in an author's municipality after scoring, or taken off
     the jury, no longer weighs in: not in the mean, not in the number of jurors."""

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from services.essay_contest.domain import jury_handle
 from services.essay_contest.models import Contest, Entrant, Entry, EntryAuthor, ScoreSheet
 from tests.factories import path_of, staff_headers
 from tests.integration.test_essay_contest_api import (
@@ -464,6 +465,32 @@ def test_ranking_results_publication_and_erasure_for_staff(site: Site) -> None:
 
     erased = staff.post(f"/beheer/wedstrijden/{site.contest_id}/wissen", follow_redirects=True)
     assert "De persoonsgegevens van 0 deelnemer(s) zijn gewist." in page(erased)
+
+
+def test_the_ranking_page_shows_each_jurors_scores_and_comment_to_staff_only(site: Site) -> None:
+    _judged(site)
+    bram = next(entry.id for entry in site.rows(Entry) if entry.title == "Raad en wijk")
+    comments = {JUROR: "Helder en lokaal.", JUROR_ROTTERDAM: "Te algemeen."}
+    for juror, comment in comments.items():  # both on Bram's entry
+        client = site.as_role("jury", juror)
+        handle = jury_handle(site.settings.secret_key, juror, bram)
+        essay = f"/jury/{site.contest_id}/essays/{handle}"
+        form = {"scores.vision": "8", "scores.style": "4", "comment": comment, "final": "on"}
+        assert client.post(essay, data=form).status_code == 302
+        assert comment in page(client.get(essay))
+        other = next(text for who, text in comments.items() if who != juror)
+        assert other not in page(client.get(essay))
+    shown = page(
+        site.as_role("staff", "beheer@minbzk.nl").get(
+            f"/beheer/wedstrijden/{site.contest_id}/ranglijst"
+        )
+    )
+    assert "<h2>Oordelen van de juryleden</h2>" in shown
+    assert '<th scope="col">Visie</th><th scope="col">Stijl</th>' in shown
+    for juror in (CONTEST["jury"][0]["name"], CONTEST["jury"][1]["name"]):
+        assert f"<td>{juror}</td>" in shown
+    assert "<td>Helder en lokaal.</td>" in shown and "<td>Te algemeen.</td>" in shown
+    assert "telt niet mee" not in shown
 
 
 STAFF_PAGES = [
