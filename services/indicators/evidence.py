@@ -27,6 +27,7 @@ from shared.municipalities import Register
 Key = tuple[str, str]  # (indicator, basis)
 Covering = tuple[str, str]  # (indicator, municipality code)
 TallyKey = tuple[str, str, str, str]  # (indicator, scope, dimension, grouping)
+PARTS = ("at", "seq", "by")  # what orders the events of one kind on one basis, in that order
 
 
 @dataclass(frozen=True)
@@ -36,23 +37,27 @@ class Standing:
     municipality_code: str
     given_at: datetime | None = None
     given_by: str | None = None
+    given_seq: int = 0
     withdrawn_at: datetime | None = None
     withdrawn_by: str | None = None
+    withdrawn_seq: int = 0
 
     @property
     def holds(self) -> bool:
-        return holding(self.given_at, self.withdrawn_at)
+        return holding(self.given_at, self.given_seq, self.withdrawn_at, self.withdrawn_seq)
 
 
 def fold(standing: Standing, effect: Effect, event: Event) -> Standing:
     """Keeps the latest of each kind, so events applied in any order end the same.
 
-    Events of the same time are ordered by id, as the SQL merge orders them.
+    Events of the same time are ordered by the effect's ``seq`` (a survey
+    answer's number), then by id, as the SQL merge orders them.
     """
     kind = "given" if effect.gives else "withdrawn"
-    at, by = getattr(standing, f"{kind}_at"), getattr(standing, f"{kind}_by")
-    if at is None or (at, by) < (event.time, event.id):
-        return replace(standing, **{f"{kind}_at": event.time, f"{kind}_by": event.id})
+    at, seq, by = (getattr(standing, f"{kind}_{part}") for part in ("at", "seq", "by"))
+    if at is None or (at, seq, by) < (event.time, effect.seq, event.id):
+        latest = {"at": event.time, "seq": effect.seq, "by": event.id}
+        return replace(standing, **{f"{kind}_{part}": value for part, value in latest.items()})
     return standing
 
 
@@ -74,10 +79,11 @@ class Folded:
 
 
 def _newer(column: str, table: Any, incoming: Any) -> ColumnElement[bool]:
-    ours, theirs = getattr(table, f"{column}_at"), getattr(incoming, f"{column}_at")
-    ours_by, theirs_by = getattr(table, f"{column}_by"), getattr(incoming, f"{column}_by")
-    later = or_(theirs > ours, and_(theirs == ours, theirs_by > ours_by))
-    return and_(theirs.is_not(None), or_(ours.is_(None), later))
+    ours, theirs = (
+        tuple_(*(getattr(side, f"{column}_{part}") for part in PARTS)) for side in (table, incoming)
+    )
+    at, their_at = getattr(table, f"{column}_at"), getattr(incoming, f"{column}_at")
+    return and_(their_at.is_not(None), or_(at.is_(None), theirs > ours))
 
 
 def _later(ours: Any, theirs: Any) -> Any:
@@ -94,7 +100,7 @@ def _merge_evidence(session: Session, standings: dict[Key, Standing]) -> None:
             else_=getattr(table, f"{column}_{part}"),
         )
         for column in ("given", "withdrawn")
-        for part in ("at", "by")
+        for part in PARTS
     }
     session.execute(
         statement.on_conflict_do_update(index_elements=["indicator", "basis"], set_=merged),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Integer, String, and_, or_
+from sqlalchemy import JSON, Boolean, Integer, String, and_, or_, tuple_
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -15,9 +15,14 @@ from shared.events.outbox import utcnow
 from shared.mail_queue import MailQueueMixin
 
 
-def holding(given_at: datetime | None, withdrawn_at: datetime | None) -> bool:
-    """Given after it was last withdrawn (``Evidence.holds`` says the same in SQL)."""
-    return given_at is not None and (withdrawn_at is None or withdrawn_at < given_at)
+def holding(
+    given_at: datetime | None, given_seq: int, withdrawn_at: datetime | None, withdrawn_seq: int
+) -> bool:
+    """Given after it was last withdrawn, by time and then by ``seq``; a tie withdraws
+    (``Evidence.holds`` says the same in SQL)."""
+    if given_at is None:
+        return False
+    return withdrawn_at is None or (withdrawn_at, withdrawn_seq) < (given_at, given_seq)
 
 
 class Base(DeclarativeBase):
@@ -37,7 +42,8 @@ class Evidence(Base):
 
     It keeps the latest time it was given and the latest time it was withdrawn,
     so events applied in any order end in the same state: evidence holds when
-    it was given after it was last withdrawn.
+    it was given after it was last withdrawn. Of events of the same time the
+    one with the higher ``seq`` (a survey answer's number) is the later.
     """
 
     __tablename__ = "evidence"
@@ -47,17 +53,21 @@ class Evidence(Base):
     municipality_code: Mapped[str] = mapped_column(String(6), index=True)
     given_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     given_by: Mapped[str | None] = mapped_column(String(36))
+    given_seq: Mapped[int] = mapped_column(Integer, default=0)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     withdrawn_by: Mapped[str | None] = mapped_column(String(36))
+    withdrawn_seq: Mapped[int] = mapped_column(Integer, default=0)
 
     @property
     def counts(self) -> bool:
-        return holding(self.given_at, self.withdrawn_at)
+        return holding(self.given_at, self.given_seq, self.withdrawn_at, self.withdrawn_seq)
 
     @classmethod
     def holds(cls) -> ColumnElement[bool]:
         given = cls.given_at.is_not(None)
-        return and_(given, or_(cls.withdrawn_at.is_(None), cls.withdrawn_at < cls.given_at))
+        withdrawn = tuple_(cls.withdrawn_at, cls.withdrawn_seq)
+        later = withdrawn < tuple_(cls.given_at, cls.given_seq)
+        return and_(given, or_(cls.withdrawn_at.is_(None), later))
 
 
 class Coverage(Base):
@@ -122,6 +132,18 @@ class SurveyAnswer(Base):
     uses: Mapped[list[Any]] = mapped_column(JSON)
     other_use: Mapped[str | None] = mapped_column(String(500))
     event_id: Mapped[str] = mapped_column(String(36))
+    # The municipality's n-th answer: of two answers of one time the higher is the later.
+    number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SurveyCount(Base):
+    """How many answers a municipality gave: numbers its answers in the order they came,
+    one upsert under the row's lock, so two answers given at once get two numbers."""
+
+    __tablename__ = "survey_counts"
+
+    municipality_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class FeedToken(Base):

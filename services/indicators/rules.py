@@ -30,7 +30,9 @@ essay submitted           activity               a council member of the municip
 
 The latest survey answer of a municipality counts: all its answers share one
 basis per indicator, so a later answer that no longer gives ``use`` withdraws
-it, and an earlier answer arriving late changes nothing.
+it, and an earlier answer arriving late changes nothing. Two answers of the
+same time are ordered by their number (the municipality's n-th answer), so the
+one given last counts, never whichever has the larger random event id.
 
 Activity is kept beside the three figures and never counted in them: the
 targets of the letter of 7 June 2012 are defined as the evaluation measured
@@ -63,12 +65,17 @@ ENDED_REQUESTS = {PRACTICETEAM_EVENTS["declined"], PRACTICETEAM_EVENTS["withdraw
 
 @dataclass(frozen=True)
 class Effect:
-    """What one event does to one piece of evidence: give it, or withdraw it."""
+    """What one event does to one piece of evidence: give it, or withdraw it.
+
+    ``seq`` orders the effects of events of the same time on one basis (a survey
+    answer's number); events that cannot share a time on one basis leave it 0.
+    """
 
     indicator: str
     basis: str
     municipality_code: str
     gives: bool
+    seq: int = 0
 
 
 def _attendance(event: Event) -> list[Effect]:
@@ -98,7 +105,10 @@ def _survey(event: Event) -> list[Effect]:
     data = event.data
     code = data["municipality_code"]
     given = survey_gives(data["knows_guide"], data["read_guide"], data["uses"])
-    return [Effect(indicator, f"survey:{code}", code, gives) for indicator, gives in given.items()]
+    seq = data.get("number", 0)
+    return [
+        Effect(indicator, f"survey:{code}", code, gives, seq) for indicator, gives in given.items()
+    ]
 
 
 def _activity(basis: str, codes: list[str], gives: bool) -> list[Effect]:

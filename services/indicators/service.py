@@ -34,10 +34,12 @@ from services.indicators.models import (
     FigureChange,
     ReceivedEvent,
     SurveyAnswer,
+    SurveyCount,
     Tally,
 )
 from services.indicators.rules import ACTIVITY, INDICATORS
 from shared.amsterdam import AMSTERDAM
+from shared.db import dialect_insert
 from shared.events.catalogue import SURVEY_ANSWERED
 from shared.events.consumer import take_in
 from shared.events.envelope import new_event
@@ -185,16 +187,17 @@ def answer_survey(
     projection in the same transaction: it counts exactly as any other event,
     is never lost between answer and figure, and a rebuild replays it. The
     addresses its officials were invited at are no longer needed (``retention``).
+    The answer is numbered, so of two answers of the same time the later counts.
     """
     found = register.get(code)
     if found is None:
         raise NotFound(f"There is no municipality {code!r} in the register.")
-    answer_id = str(uuid.uuid4())
+    answer_id, number = str(uuid.uuid4()), _next_answer_number(session, found.code)
     event = new_event(
         SURVEY_ANSWERED,
         source=source,
         subject=found.code,
-        data={"answer_id": answer_id, "municipality_code": found.code, **answer},
+        data={"answer_id": answer_id, "municipality_code": found.code, **answer, "number": number},
     )
     row = SurveyAnswer(
         id=answer_id,
@@ -205,6 +208,7 @@ def answer_survey(
         uses=answer["uses"],
         other_use=answer.get("other_use"),
         event_id=event.id,
+        number=number,
     )
     session.add(row)
     take_in(session, ReceivedEvent, Projector(register), [event])
@@ -212,11 +216,22 @@ def answer_survey(
     return row
 
 
+def _next_answer_number(session: Session, code: str) -> int:
+    """One more than the municipality's answers so far; the row stays locked until commit,
+    so an answer given at the same moment waits and gets the next number."""
+    table = SurveyCount.__table__
+    statement = dialect_insert(session, table).values(municipality_code=code, answers=1)
+    upsert = statement.on_conflict_do_update(
+        index_elements=["municipality_code"], set_={"answers": table.c.answers + 1}
+    )
+    return int(session.scalar(upsert.returning(table.c.answers)))
+
+
 def latest_answer(session: Session, code: str) -> SurveyAnswer | None:
     return session.scalar(
         select(SurveyAnswer)
         .where(SurveyAnswer.municipality_code == code)
-        .order_by(SurveyAnswer.answered_at.desc())
+        .order_by(SurveyAnswer.answered_at.desc(), SurveyAnswer.number.desc())
         .limit(1)
     )
 

@@ -38,6 +38,10 @@ class SurveyAnswered(Schema):
     read_guide = fields.Boolean(required=True)
     uses = fields.List(fields.String(validate=validate.OneOf(SURVEY_USES)), required=True)
     other_use = fields.String(allow_none=True, validate=validate.Length(max=500))
+    number = fields.Integer(
+        validate=validate.Range(min=1),
+        metadata={"description": "The municipality's n-th answer: orders answers of one time"},
+    )
 
 
 class Registered(Schema):

@@ -19,9 +19,11 @@ from sqlalchemy import func, select, update
 
 from services.indicators.app import create_app
 from services.indicators.consumer import build_consumer
-from services.indicators.models import ReceivedEvent, Tally
+from services.indicators.models import ReceivedEvent, SurveyAnswer, Tally
 from services.indicators.rebuild import rebuild, verify
+from services.indicators.service import latest_answer
 from shared.cli import main
+from shared.events import envelope
 from shared.events.catalogue import (
     ATTENDANCE_REVOKED,
     ATTENDED,
@@ -317,6 +319,68 @@ def test_a_late_older_survey_answer_changes_nothing_and_duplicates_count_once(
     assert apply([newer]) == 0
     assert standing(client, settings, ROTTERDAM)["use"] is True
     assert standing(client, settings, ROTTERDAM)["awareness"] is True
+
+
+def numbered(answer: Event, number: int, event_id: str) -> Event:
+    """The answer as the municipality's n-th, under a chosen event id."""
+    return Event(
+        event_id,
+        answer.type,
+        answer.source,
+        answer.subject,
+        answer.time,
+        {**answer.data, "number": number},
+    )
+
+
+@pytest.mark.services
+def test_of_two_survey_answers_of_one_time_the_later_numbered_counts(live: Indicators) -> None:
+    """Each first answer has the larger event id, and the second arrives first."""
+    register = load_register(None)
+    for code, first_uses, second_uses in (
+        (ROTTERDAM, ("policy",), ()),
+        (AMSTERDAM, (), ("policy",)),
+    ):
+        low, high = sorted(str(uuid.uuid4()) for _ in range(2))
+        first = numbered(survey(20, code, uses=first_uses), 1, high)
+        second = numbered(survey(20, code, uses=second_uses), 2, low)
+        live.consumer.apply([second])
+        live.consumer.apply([first])
+    assert standing(live.client, live.settings, ROTTERDAM)["use"] is False
+    assert standing(live.client, live.settings, AMSTERDAM)["use"] is True
+    assert verify(live.consumer.db, register) == []
+    rebuild(live.consumer.db, register, lambda _: None)
+    assert verify(live.consumer.db, register) == []
+    assert standing(live.client, live.settings, AMSTERDAM)["use"] is True
+
+
+@pytest.mark.services
+def test_answers_given_in_the_same_instant_are_numbered_and_the_last_given_counts(
+    live: Indicators, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clock that does not move between two answers: the second still counts."""
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Frozen:
+            return cls(2012, 10, 1, 12, tzinfo=UTC)
+
+    monkeypatch.setattr(envelope, "datetime", Frozen)
+    url = f"/api/v1/municipalities/{ROTTERDAM}/survey"
+    headers = staff_headers(live.settings)
+    for uses in ([], ["policy"]):
+        body = {"knows_guide": True, "uses": uses}
+        assert live.client.post(url, json=body, headers=headers).status_code == 201
+    assert standing(live.client, live.settings, ROTTERDAM)["use"] is True
+    with live.consumer.db.transaction() as session:
+        answers = session.execute(
+            select(SurveyAnswer.number, SurveyAnswer.uses, SurveyAnswer.answered_at)
+        ).all()
+        latest = latest_answer(session, ROTTERDAM)
+    assert sorted((number, uses) for number, uses, _ in answers) == [(1, []), (2, ["policy"])]
+    assert len({answered_at for *_, answered_at in answers}) == 1
+    assert latest is not None and latest.number == 2
+    assert verify(live.consumer.db, load_register(None)) == []
 
 
 @pytest.mark.services
