@@ -8,6 +8,7 @@ bearer tokens of their role.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import datetime
 from http import HTTPStatus
 from typing import Any
@@ -29,6 +30,7 @@ from services.essay_contest.schemas import (
     EntryOut,
     InvitationAnswer,
     JuryEntryOut,
+    MunicipalityCountOut,
     ResultsIn,
     ResultsOut,
     ScoreIn,
@@ -471,6 +473,37 @@ def contest_ranking_csv(contest_id: Any) -> Any:
     context = service_context()
     with context.db.transaction() as session:
         return exports.ranking_csv(*service.ranking(session, str(contest_id)), context.register)
+
+
+def municipality_counts(session: Any, contest_id: str) -> tuple[Contest, list[dict[str, Any]]]:
+    """The contest's counts by municipality, named from the register, by name."""
+    register = service_context().register
+    named = [
+        {"municipality": municipality_name(register, counts.municipality_code), **asdict(counts)}
+        for counts in service.counts_by_municipality(session, contest_id)
+    ]
+    contest = service.get_contest(session, contest_id)
+    return contest, sorted(named, key=lambda row: (row["municipality"], row["municipality_code"]))
+
+
+@api.get("/contests/<uuid:contest_id>/municipalities")
+@require_role("staff")
+@api.response(200, MunicipalityCountOut(many=True))
+@api.doc(security=STAFF)
+def contest_municipalities(contest_id: Any) -> Any:
+    """Per municipality: entrants signed up, confirmed, and entries submitted. The counts
+    stay after personal data is erased."""
+    with service_context().db.transaction() as session:
+        return municipality_counts(session, str(contest_id))[1]
+
+
+@api.get("/contests/<uuid:contest_id>/municipalities.csv")
+@require_role("staff")
+@api.response(200, description="The counts by municipality as CSV")
+@api.doc(security=STAFF)
+def contest_municipalities_csv(contest_id: Any) -> Any:
+    with service_context().db.transaction() as session:
+        return exports.municipalities_csv(*municipality_counts(session, str(contest_id)))
 
 
 @api.put("/contests/<uuid:contest_id>/results")

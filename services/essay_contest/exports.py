@@ -1,8 +1,10 @@
-"""The ranking as CSV, for staff to weigh the jury's work in their own spreadsheet."""
+"""CSV for staff's own spreadsheets: the ranking, to weigh the jury's work, and the counts
+by municipality."""
 
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from flask import Response
 
@@ -53,5 +55,21 @@ def ranking_csv(
                 str(entry.place or ""),
             ]
         )
-    name = f"ranglijst-{contest.closes_at:%Y-%m-%d}-{contest.id[:8]}.csv"
-    return download(csv_text(header, rows), name)
+    return download(csv_text(header, rows), _file_name("ranglijst", contest))
+
+
+def municipalities_csv(contest: Contest, counts: list[dict[str, Any]]) -> Response:
+    """The counts by municipality (see ``api.municipality_counts``), one row each."""
+    columns = {
+        "gemeente": "municipality",
+        "cbs_code": "municipality_code",
+        "aangemeld": "signed_up",
+        "bevestigd": "confirmed",
+        "essays_ingediend": "submitted",
+    }
+    rows = [[row[key] for key in columns.values()] for row in counts]
+    return download(csv_text(list(columns), rows), _file_name("gemeenten", contest))
+
+
+def _file_name(kind: str, contest: Contest) -> str:
+    return f"{kind}-{contest.closes_at:%Y-%m-%d}-{contest.id[:8]}.csv"

@@ -18,7 +18,12 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from services.essay_contest import access, exports, service
-from services.essay_contest.api import as_juror, contest_now, municipality_name
+from services.essay_contest.api import (
+    as_juror,
+    contest_now,
+    municipality_counts,
+    municipality_name,
+)
 from services.essay_contest.domain import (
     DEFAULT_CRITERIA,
     DEFAULT_MAX_WORDS,
@@ -539,6 +544,24 @@ def ranking_csv(contest_id: UUID) -> Response:
     context = service_context()
     with context.db.transaction() as session:
         return exports.ranking_csv(*service.ranking(session, str(contest_id)), context.register)
+
+
+@pages.get("/beheer/wedstrijden/<uuid:contest_id>/gemeenten")
+@page_for("staff")
+def municipalities(contest_id: UUID) -> str:
+    """Who took part from where; it stays after personal data is erased."""
+    with service_context().db.transaction() as session:
+        contest, counts = municipality_counts(session, str(contest_id))
+    return render_template(
+        "essay_contest/staff/municipalities.html", contest=contest, counts=counts
+    )
+
+
+@pages.get("/beheer/wedstrijden/<uuid:contest_id>/gemeenten.csv")
+@page_for("staff")
+def municipalities_csv(contest_id: UUID) -> Response:
+    with service_context().db.transaction() as session:
+        return exports.municipalities_csv(*municipality_counts(session, str(contest_id)))
 
 
 @pages.post("/beheer/wedstrijden/<uuid:contest_id>/uitslag")

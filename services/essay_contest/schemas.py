@@ -267,6 +267,18 @@ class StandingOut(Schema):
     )
 
 
+class MunicipalityCountOut(Schema):
+    municipality_code = fields.String()
+    municipality = fields.String(metadata={"description": "Its name in the register"})
+    signed_up = fields.Integer()
+    confirmed = fields.Integer()
+    submitted = fields.Integer(
+        metadata={
+            "description": "Entries; one by authors from several municipalities counts in each"
+        }
+    )
+
+
 class WinnerIn(Schema):
     entry_id = fields.UUID(required=True)
     place = fields.Integer(required=True, validate=validate.Range(min=1, max=20))

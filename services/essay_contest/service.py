@@ -733,6 +733,40 @@ def publishable(entry: Entry) -> bool:
     return all(author.entrant.consent_to_publish for author in entry.authors)
 
 
+@dataclass(frozen=True)
+class MunicipalityCounts:
+    municipality_code: str
+    signed_up: int
+    confirmed: int
+    submitted: int  # entries; one by authors from several municipalities counts in each
+
+
+def counts_by_municipality(session: Session, contest_id: str) -> list[MunicipalityCounts]:
+    """Per municipality: who signed up, who confirmed and the entries submitted. Counted from
+    what erasure keeps (each entrant's municipality and confirmation, each entry's status),
+    so the counts stay when the people behind them are forgotten."""
+    contest = get_contest(session, contest_id)
+    code = Entrant.municipality_code
+    submitted = {
+        found: entries
+        for found, entries in session.execute(
+            select(code, func.count(Entry.id.distinct()))
+            .join(EntryAuthor, EntryAuthor.entrant_id == Entrant.id)
+            .join(Entry, Entry.id == EntryAuthor.entry_id)
+            .where(Entry.contest_id == contest.id, Entry.status == EntryStatus.SUBMITTED)
+            .group_by(code)
+        )
+    }
+    return [
+        MunicipalityCounts(found, signed_up, confirmed, submitted.get(found, 0))
+        for found, signed_up, confirmed in session.execute(
+            select(code, func.count(), func.count(Entrant.confirmed_at))
+            .where(Entrant.contest_id == contest.id)
+            .group_by(code)
+        )
+    ]
+
+
 def erase_personal_data(session: Session, contest_id: str, now: datetime) -> int:
     """After the contest: names, addresses and parties of entrants who did not win and did
     not consent go, with the essays only they wrote; counts by municipality stay."""

@@ -684,6 +684,63 @@ def test_staff_see_every_jurors_scores_and_comment_and_jurors_only_their_own(
         assert refused.status_code == 403 and "Origineel" not in refused.get_data(as_text=True)
 
 
+def test_staff_count_entrants_and_entries_by_municipality_also_after_erasure(
+    contest: Contestants,
+) -> None:
+    base, staff = f"/api/v1/contests/{contest.contest_id}", staff_headers(contest.settings)
+    dirk = {"name": "Dirk Evers", "email": "dirk@raad.example.nl", "municipality_code": "GM0599"}
+    assert contest.client.post(f"{base}/entrants", json=dirk).status_code == 202  # unconfirmed
+    ids = _judged(contest)  # Anna (Rotterdam) alone; Bram (Amsterdam) with Cees (Utrecht)
+    expected = [
+        {
+            "municipality": "Amsterdam",
+            "municipality_code": "GM0363",
+            "signed_up": 1,
+            "confirmed": 1,
+            "submitted": 1,
+        },
+        {
+            "municipality": "Rotterdam",
+            "municipality_code": "GM0599",
+            "signed_up": 2,
+            "confirmed": 1,
+            "submitted": 1,
+        },
+        {
+            "municipality": "Utrecht",
+            "municipality_code": "GM0344",
+            "signed_up": 1,
+            "confirmed": 1,
+            "submitted": 1,
+        },
+    ]
+    assert contest.client.get(f"{base}/municipalities", headers=staff).json == expected
+    download = contest.client.get(f"{base}/municipalities.csv", headers=staff)
+    assert (
+        download.mimetype == "text/csv" and "attachment" in download.headers["Content-Disposition"]
+    )
+    assert list(csv.reader(io.StringIO(download.get_data(as_text=True)))) == [
+        ["gemeente", "cbs_code", "aangemeld", "bevestigd", "essays_ingediend"],
+        ["Amsterdam", "GM0363", "1", "1", "1"],
+        ["Rotterdam", "GM0599", "2", "1", "1"],
+        ["Utrecht", "GM0344", "1", "1", "1"],
+    ]
+
+    winner = [{"entry_id": ids["bram"][1], "place": 1}]
+    contest.client.put(
+        f"{base}/results", json={"winners": winner, "jury_report": "Goed."}, headers=staff
+    )
+    contest.clock.now = PUBLISHES
+    assert contest.client.post(f"{base}/publish", headers=staff).status_code == 200
+    erased = contest.client.post(f"{base}/erase-personal-data", headers=staff)
+    assert erased.json == {"erased": 2}  # Anna and Dirk: neither won nor consented
+    assert contest.client.get(f"{base}/municipalities", headers=staff).json == expected
+    for path in ("municipalities", "municipalities.csv"):
+        assert contest.client.get(f"{base}/{path}").status_code == 401
+        jury = jury_headers(contest.settings, JUROR)
+        assert contest.client.get(f"{base}/{path}", headers=jury).status_code == 403
+
+
 def test_the_ranking_counts_only_jury_members_without_a_conflict(contest: Contestants) -> None:
     """A jury member found to live in an author's municipality after scoring, or taken off
     the jury, no longer weighs in: not in the mean, not in the number of jurors."""

@@ -493,8 +493,27 @@ def test_the_ranking_page_shows_each_jurors_scores_and_comment_to_staff_only(sit
     assert "telt niet mee" not in shown
 
 
+def test_staff_see_the_counts_by_municipality_on_a_page_and_as_csv(site: Site) -> None:
+    _judged(site)
+    staff = site.as_role("staff", "beheer@minbzk.nl")
+    counts = f"/beheer/wedstrijden/{site.contest_id}/gemeenten"
+    assert f'href="{counts}"' in page(staff.get("/beheer"))
+    shown = page(staff.get(counts))
+    assert "<tr><td>Amsterdam</td><td>1</td><td>1</td><td>1</td></tr>" in shown
+    assert shown.index("<td>Amsterdam</td>") < shown.index("<td>Rotterdam</td>")
+    assert f'href="{counts}.csv"' in shown
+    download = staff.get(f"{counts}.csv")
+    assert download.mimetype == "text/csv"
+    assert page(download).splitlines()[1:] == [
+        "Amsterdam,GM0363,1,1,1",
+        "Rotterdam,GM0599,1,1,1",
+    ]
+
+
 STAFF_PAGES = [
     ("get", "/beheer"),
+    ("get", "/beheer/wedstrijden/{id}/gemeenten"),
+    ("get", "/beheer/wedstrijden/{id}/gemeenten.csv"),
     ("post", "/beheer/wedstrijden"),
     ("get", "/beheer/wedstrijden/{id}"),
     ("post", "/beheer/wedstrijden/{id}"),
