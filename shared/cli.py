@@ -174,7 +174,7 @@ def erase(service: str, every: int | None) -> None:
     """Erase the personal data of SERVICE's requests whose retention period is over
     (GIA_PRACTICETEAM_RETENTION_DAYS after they became final)."""
     from services.practiceteam.documents import DocumentStore
-    from services.practiceteam.service import erase_due
+    from services.practiceteam.erasure import erase_due
 
     settings = load_settings()
     db = Database.for_service(settings, service)

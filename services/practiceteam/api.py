@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from services.practiceteam import service
+from services.practiceteam import contributions, erasure, moves, requests
 from services.practiceteam.access import opens
 from services.practiceteam.documents import DocumentStore
 from services.practiceteam.domain import MUNICIPALITY, Actor, Party, staff
@@ -105,7 +105,7 @@ def submit(data: dict[str, Any]) -> Any:
     """Ask for a praktijkteam; the answer carries the tracking link, which is also mailed."""
     context = service_context()
     with context.db.transaction() as session:
-        return service.submit(session, context.recorder, context.register, data)
+        return moves.submit(session, context.recorder, context.register, data)
 
 
 @api.get("/requests")
@@ -116,7 +116,7 @@ def submit(data: dict[str, Any]) -> Any:
 def queue(query: dict[str, Any]) -> Any:
     """The queue: target-group municipalities first, then the longest waiting (``sort``)."""
     with service_context().db.transaction() as session:
-        return service.queue(session, datetime.now(UTC), **query)
+        return requests.queue(session, datetime.now(UTC), **query)
 
 
 @api.get("/requests/<uuid:request_id>")
@@ -126,7 +126,7 @@ def queue(query: dict[str, Any]) -> Any:
 def get_request(query: dict[str, Any], request_id: Any) -> Any:
     by = _caller(request_id, query["token"])
     with service_context().db.transaction() as session:
-        return _view(service.get_request(session, str(request_id)), by)
+        return _view(requests.get_request(session, str(request_id)), by)
 
 
 @api.post("/requests/<uuid:request_id>/transitions")
@@ -140,7 +140,7 @@ def transition(data: dict[str, Any], request_id: Any) -> Any:
     `report` and `agreements` to complete."""
     context = service_context()
     with context.db.transaction() as session:
-        return service.transition(session, context.recorder, str(request_id), by=_staff(), **data)
+        return moves.transition(session, context.recorder, str(request_id), by=_staff(), **data)
 
 
 @api.post("/requests/<uuid:request_id>/withdraw")
@@ -151,7 +151,7 @@ def transition(data: dict[str, Any], request_id: Any) -> Any:
 @api.doc(security=STAFF_OR_LINK)
 def withdraw(data: dict[str, Any], query: dict[str, Any], request_id: Any) -> Any:
     """The municipality takes its request back, until the team has started."""
-    return _moved_by_caller(request_id, query["token"], partial(service.withdraw, **data))
+    return _moved_by_caller(request_id, query["token"], partial(moves.withdraw, **data))
 
 
 @api.post("/requests/<uuid:request_id>/evaluation")
@@ -162,7 +162,7 @@ def withdraw(data: dict[str, Any], query: dict[str, Any], request_id: Any) -> An
 @api.doc(security=STAFF_OR_LINK)
 def evaluate(data: dict[str, Any], query: dict[str, Any], request_id: Any) -> Any:
     """The municipality's evaluation (1-5 and a comment); it closes the request."""
-    return _moved_by_caller(request_id, query["token"], partial(service.evaluate, **data))
+    return _moved_by_caller(request_id, query["token"], partial(moves.evaluate, **data))
 
 
 # -- working on a request -----------------------------------------------------------------------
@@ -178,7 +178,7 @@ def add_message(data: dict[str, Any], query: dict[str, Any], request_id: Any) ->
     municipality answers one (`in_reply_to`) or adds information."""
     by = _caller(request_id, query["token"])
     with service_context().db.transaction() as session:
-        return service.add_message(session, str(request_id), by, **data)
+        return contributions.add_message(session, str(request_id), by, **data)
 
 
 @api.post("/requests/<uuid:request_id>/notes")
@@ -189,7 +189,7 @@ def add_message(data: dict[str, Any], query: dict[str, Any], request_id: Any) ->
 def add_note(data: dict[str, Any], request_id: Any) -> Any:
     """An internal note: never shown to the municipality, never in an event."""
     with service_context().db.transaction() as session:
-        return service.add_note(session, str(request_id), _staff(), data["body"])
+        return contributions.add_note(session, str(request_id), _staff(), data["body"])
 
 
 @api.post("/requests/<uuid:request_id>/assignments")
@@ -199,7 +199,7 @@ def add_note(data: dict[str, Any], request_id: Any) -> Any:
 @require_role("staff")
 def assign(data: dict[str, Any], request_id: Any) -> Any:
     with service_context().db.transaction() as session:
-        return service.assign(session, str(request_id), _staff(), **data)
+        return contributions.assign(session, str(request_id), _staff(), **data)
 
 
 @api.delete("/requests/<uuid:request_id>/assignments/<uuid:assignment_id>")
@@ -208,7 +208,7 @@ def assign(data: dict[str, Any], request_id: Any) -> Any:
 @require_role("staff")
 def unassign(request_id: Any, assignment_id: Any) -> Any:
     with service_context().db.transaction() as session:
-        service.unassign(session, str(request_id), str(assignment_id))
+        contributions.unassign(session, str(request_id), str(assignment_id))
 
 
 @api.post("/requests/<uuid:request_id>/signals")
@@ -219,7 +219,7 @@ def unassign(request_id: Any, assignment_id: Any) -> Any:
 def record_signal(data: dict[str, Any], request_id: Any) -> Any:
     """What the ministry learned from the request; `shareable` ones are open to everyone."""
     with service_context().db.transaction() as session:
-        return service.record_signal(session, str(request_id), _staff(), **data)
+        return contributions.record_signal(session, str(request_id), _staff(), **data)
 
 
 @api.post("/requests/<uuid:request_id>/attachments")
@@ -237,7 +237,7 @@ def add_attachment(files: dict[str, Any], query: dict[str, Any], request_id: Any
     store = DocumentStore.from_settings(context.settings)
     content = read_upload(files["file"], store)
     with context.db.transaction() as session:
-        return service.add_attachment(
+        return contributions.add_attachment(
             session, store, str(request_id), by, files["file"].filename, content
         )
 
@@ -249,7 +249,7 @@ def add_attachment(files: dict[str, Any], query: dict[str, Any], request_id: Any
 def download_attachment(query: dict[str, Any], request_id: Any, attachment_id: Any) -> Any:
     _caller(request_id, query["token"])
     with service_context().db.transaction() as session:
-        return download(service.get_attachment(session, str(request_id), str(attachment_id)))
+        return download(contributions.get_attachment(session, str(request_id), str(attachment_id)))
 
 
 @api.post("/requests/<uuid:request_id>/erasure")
@@ -264,7 +264,7 @@ def erase(request_id: Any) -> Any:
     context = service_context()
     store = DocumentStore.from_settings(context.settings)
     with context.db.transaction() as session:
-        return service.erase(session, store, str(request_id), datetime.now(UTC))
+        return erasure.erase(session, store, str(request_id), datetime.now(UTC))
 
 
 # -- across requests -----------------------------------------------------------------------------
@@ -276,7 +276,7 @@ def erase(request_id: Any) -> Any:
 def shared_signals(query: dict[str, Any]) -> Any:
     """What the ministry learned from praktijkteam requests and shares with every municipality."""
     with service_context().db.transaction() as session:
-        return service.shared_signals(session, **query)
+        return contributions.shared_signals(session, **query)
 
 
 @api.get("/capacity")
@@ -286,4 +286,4 @@ def shared_signals(query: dict[str, Any]) -> Any:
 def capacity() -> Any:
     """How many requests each team member holds per month."""
     with service_context().db.transaction() as session:
-        return service.capacity(session)
+        return requests.capacity(session)

@@ -15,7 +15,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 
 from services.practiceteam.access import attachment_link, attachment_path, tracking_links
 from services.practiceteam.domain import TEAM_ROLES, Status, allowed_next, why_lead_wrong
-from services.practiceteam.service import SORTS
+from services.practiceteam.requests import SORTS
 from shared.municipalities import REGIONS
 from shared.themes import THEMES
 from shared.web.fields import Day

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from services.indicators.consumer import build_consumer
 from services.indicators.models import ReceivedEvent
-from services.practiceteam import service
+from services.practiceteam import contributions, requests
 from services.practiceteam.app import create_app
 from services.practiceteam.documents import DocumentStore
 from services.practiceteam.domain import staff as staff_member
@@ -470,7 +470,7 @@ def test_attachments_are_judged_by_content_size_limited_and_kept_outside(
     # A transaction that fails after the file was written takes the file with it.
     store = DocumentStore.from_settings(settings)
     with pytest.raises(RuntimeError), db.transaction() as session:
-        service.add_attachment(session, store, request_id, staff_member("t"), "b.pdf", PDF)
+        contributions.add_attachment(session, store, request_id, staff_member("t"), "b.pdf", PDF)
         raise RuntimeError("the change failed")
 
     assert [path.name for path in stored.iterdir()] == [added.json["id"]]
@@ -551,7 +551,7 @@ def test_the_queue_puts_the_target_group_first_and_filters(
 
     three_weeks_on = datetime.now(UTC) + timedelta(days=21)
     with db.transaction() as session:
-        late = service.queue(session, three_weeks_on, overdue=True)
+        late = requests.queue(session, three_weeks_on, overdue=True)
         assert [item.id for item in late.items] == [group, maastricht]
         assert all(item.status == "submitted" for item in late.items)
 

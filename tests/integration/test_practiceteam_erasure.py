@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
-from services.practiceteam import service
+from services.practiceteam import erasure, requests
 from services.practiceteam.app import create_app
 from services.practiceteam.documents import DocumentStore
 from services.practiceteam.domain import ERASED
@@ -111,7 +111,7 @@ def closed(client: FlaskClient, staff: dict[str, str]) -> tuple[str, str]:
 
 def erase_now(db: Database, store: DocumentStore, request_id: str) -> None:
     with db.transaction() as session:
-        service.erase(session, store, request_id, datetime.now(UTC))
+        erasure.erase(session, store, request_id, datetime.now(UTC))
 
 
 def erased_at(db: Database, request_id: str) -> datetime | None:
@@ -159,7 +159,7 @@ def test_erasure_forgets_the_contact_person_and_keeps_what_the_programme_reports
         assert document is not None and document.erased_at == found.erased_at
         assert document.filename == ERASED and document.size == len(PDF)
         assert session.scalar(select(func.count()).select_from(Outbox)) == events_before
-        assert service.capacity(session) == []
+        assert requests.capacity(session) == []
         left = session.scalars(select(MailQueue.about).where(MailQueue.sent_at.is_(None))).all()
     assert not store.path(document_id).exists()
     assert len(left) == other_mails  # only the other request's mail is still to be sent
@@ -178,7 +178,7 @@ def test_a_rolled_back_erasure_keeps_everything(
     with db.transaction() as session:
         document_id = session.scalar(select(Attachment.id))
     with pytest.raises(RuntimeError), db.transaction() as session:
-        service.erase(session, store, request_id, datetime.now(UTC))
+        erasure.erase(session, store, request_id, datetime.now(UTC))
         raise RuntimeError("the transaction fails after the erasure")
     with db.transaction() as session:
         found = session.get(SupportRequest, request_id)
@@ -229,9 +229,9 @@ def test_only_final_requests_past_their_retention_period_are_erased(
     waiting = submit(client)["id"]
     now = datetime.now(UTC)
 
-    assert service.erase_due(db, store, now + timedelta(days=364), 365) == 0
-    assert service.erase_due(db, store, now + timedelta(days=366), 365) == 2
-    assert service.erase_due(db, store, now + timedelta(days=367), 365) == 0  # nothing left
+    assert erasure.erase_due(db, store, now + timedelta(days=364), 365) == 0
+    assert erasure.erase_due(db, store, now + timedelta(days=366), 365) == 2
+    assert erasure.erase_due(db, store, now + timedelta(days=367), 365) == 0  # nothing left
 
     with db.transaction() as session:
         erased = dict(session.execute(select(SupportRequest.id, SupportRequest.erased_at)).all())
