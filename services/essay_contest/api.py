@@ -15,7 +15,8 @@ from typing import Any
 
 from flask import current_app
 
-from services.essay_contest import access, exports, service
+from services.essay_contest import access, co_authors, contests, entrants, entries, exports, judging
+from services.essay_contest import results as contest_results
 from services.essay_contest.domain import countdown, phase
 from services.essay_contest.models import Contest, Entrant, Entry
 from services.essay_contest.schemas import (
@@ -126,7 +127,7 @@ def results_out(contest: Contest, won: list[Entry]) -> dict[str, Any]:
                     }
                     for author in entry.authors
                 ],
-                "text": entry.text if service.publishable(entry) else None,
+                "text": entry.text if contest_results.publishable(entry) else None,
             }
             for entry in won
         ],
@@ -140,7 +141,7 @@ def results_out(contest: Contest, won: list[Entry]) -> dict[str, Any]:
 @api.response(200, ContestOut(many=True))
 def list_contests() -> Any:
     with service_context().db.transaction() as session:
-        return [contest_out(c, contest_now()) for c in service.all_contests(session)]
+        return [contest_out(c, contest_now()) for c in contests.all_contests(session)]
 
 
 @api.post("/contests")
@@ -150,7 +151,7 @@ def list_contests() -> Any:
 @api.doc(security=STAFF)
 def create_contest(data: dict[str, Any]) -> Any:
     with service_context().db.transaction() as session:
-        return contest_out(service.create_contest(session, data), contest_now())
+        return contest_out(contests.create_contest(session, data), contest_now())
 
 
 @api.get("/contests/<uuid:contest_id>")
@@ -158,7 +159,7 @@ def create_contest(data: dict[str, Any]) -> Any:
 def get_contest(contest_id: Any) -> Any:
     """The contest with its rules, criteria, phase and the time left until the deadline."""
     with service_context().db.transaction() as session:
-        return contest_out(service.get_contest(session, str(contest_id)), contest_now())
+        return contest_out(contests.get_contest(session, str(contest_id)), contest_now())
 
 
 @api.get("/contests/<uuid:contest_id>/settings")
@@ -168,7 +169,7 @@ def get_contest(contest_id: Any) -> Any:
 def contest_settings(contest_id: Any) -> Any:
     """The contest with its jury and the jury's report."""
     with service_context().db.transaction() as session:
-        return contest_out(service.get_contest(session, str(contest_id)), contest_now())
+        return contest_out(contests.get_contest(session, str(contest_id)), contest_now())
 
 
 @api.patch("/contests/<uuid:contest_id>")
@@ -178,7 +179,7 @@ def contest_settings(contest_id: Any) -> Any:
 @api.doc(security=STAFF)
 def change_contest(data: dict[str, Any], contest_id: Any) -> Any:
     with service_context().db.transaction() as session:
-        contest = service.change_contest(session, str(contest_id), data)
+        contest = contests.change_contest(session, str(contest_id), data)
         return contest_out(contest, contest_now())
 
 
@@ -206,7 +207,7 @@ def sign_up(data: dict[str, Any], contest_id: Any) -> Any:
     """Sign up; the link to confirm the address (valid 48 hours) goes by e-mail."""
     context = service_context()
     with context.db.transaction() as session:
-        signed = service.sign_up(session, context.settings, str(contest_id), data, contest_now())
+        signed = entrants.sign_up(session, context.settings, str(contest_id), data, contest_now())
         entrant = signed.entrant
         answer = {
             "id": entrant.id,
@@ -238,7 +239,7 @@ def confirm(data: dict[str, Any]) -> Any:
     """Confirm the address with the token from the e-mail; the personal link follows by e-mail."""
     context = service_context()
     with context.db.transaction() as session:
-        entrant = service.confirm_email(
+        entrant = entrants.confirm_email(
             session, context.recorder, context.settings, data["token"], contest_now()
         )
         return {
@@ -255,8 +256,8 @@ def _own(entrant_id: Any, token: str | None) -> str:
 
 
 def _entrant_answer(session: Any, entrant_id: str) -> dict[str, Any]:
-    entrant = service.get_entrant(session, entrant_id)
-    return entrant_out(entrant, service.entry_of(session, entrant_id))
+    entrant = entrants.get_entrant(session, entrant_id)
+    return entrant_out(entrant, entries.entry_of(session, entrant_id))
 
 
 @api.get("/entrants/<uuid:entrant_id>")
@@ -279,7 +280,7 @@ def change_entrant(query: dict[str, Any], data: dict[str, Any], entrant_id: Any)
     """Consent to publication of the essay, and the party."""
     own = _own(entrant_id, query["token"])
     with service_context().db.transaction() as session:
-        service.change_entrant(session, own, data)
+        entrants.change_entrant(session, own, data)
         return _entrant_answer(session, own)
 
 
@@ -292,7 +293,7 @@ def change_entrant(query: dict[str, Any], data: dict[str, Any], entrant_id: Any)
 def start_entry(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
     own = _own(entrant_id, query["token"])
     with service_context().db.transaction() as session:
-        return entry_out(service.start_entry(session, own, data, contest_now()))
+        return entry_out(entries.start_entry(session, own, data, contest_now()))
 
 
 @api.put("/entrants/<uuid:entrant_id>/entry")
@@ -307,7 +308,7 @@ def save_entry(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> 
     own = _own(entrant_id, query["token"])
     context = service_context()
     with context.db.transaction() as session:
-        return entry_out(service.save_entry(session, context.recorder, own, data, contest_now()))
+        return entry_out(entries.save_entry(session, context.recorder, own, data, contest_now()))
 
 
 @api.post("/entrants/<uuid:entrant_id>/entry/submit")
@@ -321,7 +322,7 @@ def submit_entry(query: dict[str, Any], entrant_id: Any) -> Any:
     own = _own(entrant_id, query["token"])
     context = service_context()
     with context.db.transaction() as session:
-        return entry_out(service.submit_entry(session, context.recorder, own, contest_now()))
+        return entry_out(entries.submit_entry(session, context.recorder, own, contest_now()))
 
 
 @api.post("/entrants/<uuid:entrant_id>/entry/withdraw")
@@ -332,7 +333,7 @@ def withdraw_entry(query: dict[str, Any], entrant_id: Any) -> Any:
     own = _own(entrant_id, query["token"])
     context = service_context()
     with context.db.transaction() as session:
-        return entry_out(service.withdraw_entry(session, context.recorder, own, contest_now()))
+        return entry_out(entries.withdraw_entry(session, context.recorder, own, contest_now()))
 
 
 @api.post("/entrants/<uuid:entrant_id>/entry/co-authors")
@@ -344,7 +345,7 @@ def invite_co_author(query: dict[str, Any], data: dict[str, Any], entrant_id: An
     """Invite a council member who signed up; they confirm through their own link."""
     own = _own(entrant_id, query["token"])
     with service_context().db.transaction() as session:
-        author = service.invite_co_author(session, own, data["email"], contest_now())
+        author = co_authors.invite_co_author(session, own, data["email"], contest_now())
         return entry_out(author.entry)
 
 
@@ -356,7 +357,9 @@ def take_back_invitation(query: dict[str, Any], entrant_id: Any, author_id: Any)
     """Take back an invitation the co-author has not answered."""
     own = _own(entrant_id, query["token"])
     with service_context().db.transaction() as session:
-        return entry_out(service.take_back_invitation(session, own, str(author_id), contest_now()))
+        return entry_out(
+            co_authors.take_back_invitation(session, own, str(author_id), contest_now())
+        )
 
 
 @api.post("/entrants/<uuid:entrant_id>/invitation")
@@ -368,7 +371,7 @@ def answer_invitation(query: dict[str, Any], data: dict[str, Any], entrant_id: A
     """Confirm (accept) or decline co-authorship of the entry one was invited to."""
     own = _own(entrant_id, query["token"])
     with service_context().db.transaction() as session:
-        service.answer_invitation(session, own, data["accept"], contest_now())
+        co_authors.answer_invitation(session, own, data["accept"], contest_now())
         return _entrant_answer(session, own)
 
 
@@ -395,7 +398,7 @@ def _as_juror(use_case: Callable[..., Any], contest_id: Any, *args: Any) -> Any:
 @api.doc(security=STAFF)
 def jury_entries(contest_id: Any) -> Any:
     """The entries to judge, anonymised, in an order of this jury member's own."""
-    return _as_juror(service.jury_entries, contest_id)
+    return _as_juror(judging.jury_entries, contest_id)
 
 
 @api.get("/contests/<uuid:contest_id>/jury/entries/<handle>")
@@ -403,7 +406,7 @@ def jury_entries(contest_id: Any) -> Any:
 @api.response(200, JuryEntryOut)
 @api.doc(security=STAFF)
 def jury_entry(contest_id: Any, handle: str) -> Any:
-    return _as_juror(service.jury_entry, contest_id, handle)
+    return _as_juror(judging.jury_entry, contest_id, handle)
 
 
 @api.put("/contests/<uuid:contest_id>/jury/entries/<handle>/score")
@@ -415,7 +418,7 @@ def jury_entry(contest_id: Any, handle: str) -> Any:
 @api.doc(security=STAFF)
 def score_entry(data: dict[str, Any], contest_id: Any, handle: str) -> Any:
     """Score every criterion and comment; with ``final`` the scores are submitted for good."""
-    return _as_juror(service.score_entry, contest_id, handle, data)
+    return _as_juror(judging.score_entry, contest_id, handle, data)
 
 
 @api.post("/contests/<uuid:contest_id>/jury/entries/<handle>/conflict")
@@ -424,15 +427,15 @@ def score_entry(data: dict[str, Any], contest_id: Any, handle: str) -> Any:
 @api.doc(security=STAFF)
 def declare_conflict(contest_id: Any, handle: str) -> Any:
     """Declare a conflict of interest: the jury member no longer judges this entry."""
-    return _as_juror(service.declare_conflict, contest_id, handle)
+    return _as_juror(judging.declare_conflict, contest_id, handle)
 
 
 # -- staff: ranking, results, privacy -------------------------------------------------------------
 
 
 def standings_out(session: Any, contest_id: str) -> list[dict[str, Any]]:
-    _, ranked = service.ranking(session, contest_id)
-    sheets = service.jury_sheets(session, contest_id)
+    _, ranked = contest_results.ranking(session, contest_id)
+    sheets = contest_results.jury_sheets(session, contest_id)
     return [
         {
             "rank": standing.rank,
@@ -472,7 +475,9 @@ def contest_ranking_csv(contest_id: Any) -> Any:
     """The ranking for a spreadsheet: weighted mean, each criterion's mean, spread, place."""
     context = service_context()
     with context.db.transaction() as session:
-        return exports.ranking_csv(*service.ranking(session, str(contest_id)), context.register)
+        return exports.ranking_csv(
+            *contest_results.ranking(session, str(contest_id)), context.register
+        )
 
 
 def municipality_counts(session: Any, contest_id: str) -> tuple[Contest, list[dict[str, Any]]]:
@@ -480,9 +485,9 @@ def municipality_counts(session: Any, contest_id: str) -> tuple[Contest, list[di
     register = service_context().register
     named = [
         {"municipality": municipality_name(register, counts.municipality_code), **asdict(counts)}
-        for counts in service.counts_by_municipality(session, contest_id)
+        for counts in contest_results.counts_by_municipality(session, contest_id)
     ]
-    contest = service.get_contest(session, contest_id)
+    contest = contests.get_contest(session, contest_id)
     return contest, sorted(named, key=lambda row: (row["municipality"], row["municipality_code"]))
 
 
@@ -514,7 +519,7 @@ def contest_municipalities_csv(contest_id: Any) -> Any:
 def set_results(data: dict[str, Any], contest_id: Any) -> Any:
     """The jury's decision: winners by place and the jury's report (until published)."""
     with service_context().db.transaction() as session:
-        contest = service.set_results(session, str(contest_id), data, contest_now())
+        contest = contest_results.set_results(session, str(contest_id), data, contest_now())
         return contest_out(contest, contest_now())
 
 
@@ -527,7 +532,9 @@ def publish_results(contest_id: Any) -> Any:
     """From the publication date: the results go public and the winners are invited."""
     context = service_context()
     with context.db.transaction() as session:
-        contest = service.publish_results(session, context.recorder, str(contest_id), contest_now())
+        contest = contest_results.publish_results(
+            session, context.recorder, str(contest_id), contest_now()
+        )
         return contest_out(contest, contest_now())
 
 
@@ -536,7 +543,7 @@ def publish_results(contest_id: Any) -> Any:
 def results(contest_id: Any) -> Any:
     """The published winners; an essay's text only when every one of its authors consented."""
     with service_context().db.transaction() as session:
-        return results_out(*service.published_results(session, str(contest_id)))
+        return results_out(*contest_results.published_results(session, str(contest_id)))
 
 
 @api.post("/contests/<uuid:contest_id>/erase-personal-data")
@@ -546,5 +553,5 @@ def results(contest_id: Any) -> Any:
 def erase_personal_data(contest_id: Any) -> Any:
     """After publication: entrants who neither won nor consented are forgotten."""
     with service_context().db.transaction() as session:
-        erased = service.erase_personal_data(session, str(contest_id), contest_now())
+        erased = contest_results.erase_personal_data(session, str(contest_id), contest_now())
     return {"erased": erased}

@@ -1,8 +1,9 @@
 """The essay contest's Dutch web pages: for everyone, entrants, the jury and staff.
 
 Views stay thin: forms go through the API's marshmallow schemas (``load_form``),
-changes through the use cases in service.py, which also queue the mails. The
-contest's clock (``contest_now``) decides the deadline here as in the API.
+changes through the use cases (contests, entrants, entries, co_authors, judging,
+results), which also queue the mails. The contest's clock (``contest_now``) decides the
+deadline here as in the API.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from marshmallow import ValidationError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
-from services.essay_contest import access, exports, service
+from services.essay_contest import access, co_authors, contests, entrants, entries, exports, judging
+from services.essay_contest import results as contest_results
 from services.essay_contest.api import (
     as_juror,
     contest_now,
@@ -111,7 +113,7 @@ def _page_context() -> dict[str, Any]:
 
 def _contest_page(contest_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
     with service_context().db.transaction() as session:
-        contest = service.get_contest(session, contest_id)
+        contest = contests.get_contest(session, contest_id)
     now = contest_now()
     feedback = feedback or Feedback()
     return render_template(
@@ -125,7 +127,7 @@ def _contest_page(contest_id: str, feedback: Feedback | None = None) -> tuple[st
 @pages.get("/")
 def current() -> tuple[str, int]:
     with service_context().db.transaction() as session:
-        contest = service.current_contest(session)
+        contest = contests.current_contest(session)
     if contest is None:
         return render_template("essay_contest/none.html"), 200  # not an error: none is open yet
     return _contest_page(contest.id)
@@ -141,7 +143,7 @@ def sign_up(contest_id: UUID) -> Any:
     """Signing up sends the link to confirm the address; writing starts after that."""
     settings = service_context().settings
     return _step(
-        lambda session: service.sign_up(
+        lambda session: entrants.sign_up(
             session, settings, str(contest_id), load_form(SignUpIn()), contest_now()
         ),
         _signed_up,
@@ -150,7 +152,7 @@ def sign_up(contest_id: UUID) -> Any:
     )
 
 
-def _signed_up(signed: service.SignedUp) -> str:
+def _signed_up(signed: entrants.SignedUp) -> str:
     """What a sign-up says; soon after the last mail it points there instead of sending one."""
     email = signed.entrant.email
     if signed.retry_after is None:
@@ -178,7 +180,7 @@ def confirm() -> Response:
     context = service_context()
     data = load_form(ConfirmIn())
     with context.db.transaction() as session:
-        entrant = service.confirm_email(
+        entrant = entrants.confirm_email(
             session, context.recorder, context.settings, data["token"], contest_now()
         )
     flash("Uw e-mailadres is bevestigd. Bewaar de link van deze pagina; hij staat ook in uw mail.")
@@ -189,8 +191,8 @@ def confirm() -> Response:
 def results(contest_id: UUID) -> str:
     """From the publication date: the winners, and an essay only when all its authors agreed."""
     with service_context().db.transaction() as session:
-        contest, won = service.published_results(session, str(contest_id))
-        shown = {entry.id: service.publishable(entry) for entry in won}
+        contest, won = contest_results.published_results(session, str(contest_id))
+        shown = {entry.id: contest_results.publishable(entry) for entry in won}
     return render_template("essay_contest/results.html", contest=contest, won=won, shown=shown)
 
 
@@ -210,10 +212,10 @@ def _own(entrant_id: UUID) -> str:
 
 def _own_page(entrant_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
     with service_context().db.transaction() as session:
-        entrant = service.get_entrant(session, entrant_id)
-        contest = service.get_contest(session, entrant.contest_id)
-        entry = service.entry_of(session, entrant_id)
-        receipts = service.receipts(session, entry.id) if entry else []
+        entrant = entrants.get_entrant(session, entrant_id)
+        contest = contests.get_contest(session, entrant.contest_id)
+        entry = entries.entry_of(session, entrant_id)
+        received = entries.receipts(session, entry.id) if entry else []
     closed = why_writing_closed(contest.opens_at, contest.closes_at, contest_now())
     saved = MultiDict(form_values(EntrantChange(), entrant))
     if entry:
@@ -224,7 +226,7 @@ def _own_page(entrant_id: str, feedback: Feedback | None = None) -> tuple[str, i
         entrant=entrant,
         contest=contest,
         entry=entry,
-        receipts=receipts,
+        receipts=received,
         closed=PHRASEBOOK.dutch(closed, 409) if closed else None,
         token=request.values.get("token"),
         feedback=feedback,
@@ -246,12 +248,12 @@ def save_entry(entrant_id: UUID) -> Any:
 
     def write(session: Session, own: str) -> Entry:
         data = load_form(EntryIn())
-        if service.entry_of(session, own) is None:
-            entry = service.start_entry(session, own, data, now)
+        if entries.entry_of(session, own) is None:
+            entry = entries.start_entry(session, own, data, now)
         else:
-            entry = service.save_entry(session, recorder, own, data, now)
+            entry = entries.save_entry(session, recorder, own, data, now)
         if "indienen" in request.form:
-            entry = service.submit_entry(session, recorder, own, now)
+            entry = entries.submit_entry(session, recorder, own, now)
         return entry
 
     return _entrant_step(
@@ -284,7 +286,7 @@ def withdraw_entry(entrant_id: UUID) -> Any:
     recorder = service_context().recorder
     return _entrant_step(
         entrant_id,
-        lambda session, own: service.withdraw_entry(session, recorder, own, contest_now()),
+        lambda session, own: entries.withdraw_entry(session, recorder, own, contest_now()),
         lambda _: (
             "Uw essay is ingetrokken en wordt niet beoordeeld. Tot de deadline kunt u het "
             "opnieuw indienen."
@@ -296,7 +298,7 @@ def withdraw_entry(entrant_id: UUID) -> Any:
 def invite_co_author(entrant_id: UUID) -> Any:
     return _entrant_step(
         entrant_id,
-        lambda session, own: service.invite_co_author(
+        lambda session, own: co_authors.invite_co_author(
             session, own, load_form(CoAuthorIn())["email"], contest_now()
         ),
         lambda _: "De uitnodiging is verstuurd; de mede-auteur bevestigt via de mail.",
@@ -307,7 +309,7 @@ def invite_co_author(entrant_id: UUID) -> Any:
 def take_back_invitation(entrant_id: UUID) -> Any:
     return _entrant_step(
         entrant_id,
-        lambda session, own: service.take_back_invitation(
+        lambda session, own: co_authors.take_back_invitation(
             session, own, str(load_form(InvitationTakenBack())["author_id"]), contest_now()
         ),
         lambda _: "De uitnodiging is ingetrokken.",
@@ -319,7 +321,7 @@ def answer_invitation(entrant_id: UUID) -> Any:
     accept = load_form(InvitationAnswer())["accept"]
     return _entrant_step(
         entrant_id,
-        lambda session, own: service.answer_invitation(session, own, accept, contest_now()),
+        lambda session, own: co_authors.answer_invitation(session, own, accept, contest_now()),
         lambda _: (
             "U bent mede-auteur van dit essay." if accept else "U heeft de uitnodiging geweigerd."
         ),
@@ -330,7 +332,7 @@ def answer_invitation(entrant_id: UUID) -> Any:
 def change_entrant(entrant_id: UUID) -> Any:
     return _entrant_step(
         entrant_id,
-        lambda session, own: service.change_entrant(session, own, load_form(EntrantChange())),
+        lambda session, own: entrants.change_entrant(session, own, load_form(EntrantChange())),
         lambda _: "Uw gegevens zijn opgeslagen.",
     )
 
@@ -348,7 +350,7 @@ def _juror() -> str:
 @page_for("jury")
 def jury_home() -> Response:
     with service_context().db.transaction() as session:
-        contest = service.current_contest(session)
+        contest = contests.current_contest(session)
     if contest is None:
         raise NotFound("There is no contest yet.")
     return redirect(url_for(".jury_entries", contest_id=contest.id))
@@ -358,16 +360,16 @@ def jury_home() -> Response:
 @page_for("jury")
 def jury_entries(contest_id: UUID) -> str:
     """Only handles, titles and texts: nothing that says who wrote an entry or where."""
-    entries = as_juror(_juror(), service.jury_entries, contest_id)
+    to_judge = as_juror(_juror(), judging.jury_entries, contest_id)
     return render_template(
-        "essay_contest/jury/entries.html", contest_id=contest_id, entries=entries
+        "essay_contest/jury/entries.html", contest_id=contest_id, entries=to_judge
     )
 
 
 def _jury_page(contest_id: UUID, handle: str, feedback: Feedback | None = None) -> tuple[str, int]:
-    entry = as_juror(_juror(), service.jury_entry, contest_id, handle)
+    entry = as_juror(_juror(), judging.jury_entry, contest_id, handle)
     with service_context().db.transaction() as session:
-        criteria = service.get_contest(session, str(contest_id)).criteria
+        criteria = contests.get_contest(session, str(contest_id)).criteria
     saved = MultiDict({f"scores.{key}": score for key, score in (entry["scores"] or {}).items()})
     saved["comment"] = entry["comment"] or ""
     labels = {f"scores.{c.key}": f"{c.label} (gewicht {c.weight})" for c in criteria}
@@ -394,7 +396,7 @@ def jury_entry(contest_id: UUID, handle: str) -> tuple[str, int]:
 def score_entry(contest_id: UUID, handle: str) -> Any:
     try:
         data = load_form(ScoreIn())
-        sheet = as_juror(_juror(), service.score_entry, contest_id, handle, data)
+        sheet = as_juror(_juror(), judging.score_entry, contest_id, handle, data)
     except REFUSED as error:
         return _jury_page(contest_id, handle, PHRASEBOOK.feedback(error))
     flash(
@@ -409,7 +411,7 @@ def score_entry(contest_id: UUID, handle: str) -> Any:
 @page_for("jury")
 def declare_conflict(contest_id: UUID, handle: str) -> Any:
     try:
-        as_juror(_juror(), service.declare_conflict, contest_id, handle)
+        as_juror(_juror(), judging.declare_conflict, contest_id, handle)
     except REFUSED as error:
         return _jury_page(contest_id, handle, PHRASEBOOK.feedback(error))
     flash("U heeft een belangenconflict gemeld; dit essay beoordeelt u niet.")
@@ -436,11 +438,11 @@ def _new_contest() -> MultiDict[str, Any]:
 
 def _overview(feedback: Feedback | None = None) -> tuple[str, int]:
     with service_context().db.transaction() as session:
-        contests = service.all_contests(session)
+        listed = contests.all_contests(session)
     feedback = feedback or Feedback()
     return render_template(
         "essay_contest/staff/overview.html",
-        contests=contests,
+        contests=listed,
         rows=ROWS,
         feedback=feedback,
         values=posted() if request.method == "POST" else _new_contest(),
@@ -457,7 +459,7 @@ def overview() -> tuple[str, int]:
 @page_for("staff")
 def create_contest() -> Any:
     return _step(
-        lambda session: service.create_contest(session, load_form(ContestIn())),
+        lambda session: contests.create_contest(session, load_form(ContestIn())),
         lambda contest: f"De wedstrijd {contest.title} is aangemaakt.",
         url_for(".overview"),
         _overview,
@@ -466,7 +468,7 @@ def create_contest() -> Any:
 
 def _edit_page(contest_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
     with service_context().db.transaction() as session:
-        contest = service.get_contest(session, contest_id)
+        contest = contests.get_contest(session, contest_id)
     feedback = feedback or Feedback()
     return render_template(
         "essay_contest/staff/edit.html",
@@ -488,7 +490,7 @@ def edit_contest(contest_id: UUID) -> tuple[str, int]:
 def change_contest(contest_id: UUID) -> Any:
     """The whole form is loaded, so the schema checks the dates as on creation."""
     return _step(
-        lambda session: service.change_contest(session, str(contest_id), load_form(ContestIn())),
+        lambda session: contests.change_contest(session, str(contest_id), load_form(ContestIn())),
         lambda _: "De wedstrijd is gewijzigd.",
         url_for(".overview"),
         lambda feedback: _edit_page(str(contest_id), feedback),
@@ -500,8 +502,8 @@ def change_contest(contest_id: UUID) -> Any:
 
 def _ranking_page(contest_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
     with service_context().db.transaction() as session:
-        contest, ranked = service.ranking(session, contest_id)
-        sheets = service.jury_sheets(session, contest_id)
+        contest, ranked = contest_results.ranking(session, contest_id)
+        sheets = contest_results.jury_sheets(session, contest_id)
     saved: MultiDict[str, Any] = MultiDict({"jury_report": contest.jury_report or ""})
     chosen = sorted((entry for _, entry in ranked if entry.place), key=lambda e: e.place or 0)
     for number, entry in enumerate(chosen):
@@ -543,7 +545,9 @@ def ranking(contest_id: UUID) -> tuple[str, int]:
 def ranking_csv(contest_id: UUID) -> Response:
     context = service_context()
     with context.db.transaction() as session:
-        return exports.ranking_csv(*service.ranking(session, str(contest_id)), context.register)
+        return exports.ranking_csv(
+            *contest_results.ranking(session, str(contest_id)), context.register
+        )
 
 
 @pages.get("/beheer/wedstrijden/<uuid:contest_id>/gemeenten")
@@ -569,7 +573,7 @@ def municipalities_csv(contest_id: UUID) -> Response:
 def set_results(contest_id: UUID) -> Any:
     return _staff_step(
         contest_id,
-        lambda session: service.set_results(
+        lambda session: contest_results.set_results(
             session, str(contest_id), load_form(ResultsIn()), contest_now()
         ),
         lambda _: "De winnaars en het juryrapport zijn vastgelegd.",
@@ -583,7 +587,9 @@ def publish_results(contest_id: UUID) -> Any:
     recorder = service_context().recorder
     return _staff_step(
         contest_id,
-        lambda session: service.publish_results(session, recorder, str(contest_id), contest_now()),
+        lambda session: contest_results.publish_results(
+            session, recorder, str(contest_id), contest_now()
+        ),
         lambda _: "De uitslag is gepubliceerd en de winnaars krijgen bericht.",
     )
 
@@ -594,6 +600,8 @@ def erase_personal_data(contest_id: UUID) -> Any:
     """After the results: who neither won nor consented is forgotten; counts remain."""
     return _staff_step(
         contest_id,
-        lambda session: service.erase_personal_data(session, str(contest_id), contest_now()),
+        lambda session: contest_results.erase_personal_data(
+            session, str(contest_id), contest_now()
+        ),
         lambda erased: f"De persoonsgegevens van {erased} deelnemer(s) zijn gewist.",
     )

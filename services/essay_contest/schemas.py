@@ -87,7 +87,7 @@ class ContestIn(Schema):
     @validates_schema
     def _dates_in_order(self, data: dict[str, Any], partial: Any = None, **_: Any) -> None:
         if partial:
-            return  # a change is checked on the contest it makes, see service.change_contest
+            return  # a change is checked on the contest it makes, see contests.change_contest
         wrong = why_window_wrong(data["opens_at"], data["closes_at"], data["publishes_at"])
         if wrong:
             raise ValidationError(wrong[1], wrong[0])

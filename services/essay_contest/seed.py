@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.essay_contest import service
+from services.essay_contest import contests
 from services.essay_contest.models import Contest
 from services.essay_contest.schemas import ContestIn
 from shared.amsterdam import AMSTERDAM
@@ -43,5 +43,5 @@ def seed(session: Session, today: date) -> bool:
             "publishes_at": publishes.isoformat(),
         }
     )
-    service.create_contest(session, data)
+    contests.create_contest(session, data)
     return True

@@ -1,0 +1,106 @@
+"""Entrants: signing up, confirming the address, and the personal data they may change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.essay_contest import access
+from services.essay_contest.contests import get_contest, writing_open
+from services.essay_contest.domain import Notice, confirmation_wait
+from services.essay_contest.models import Entrant, MailQueue
+from shared.events.catalogue import ESSAY_SIGNED_UP
+from shared.events.outbox import EventRecorder
+from shared.mail_queue import queue_mail
+from shared.problems import Conflict, NotFound
+from shared.settings import Settings
+
+
+def get_entrant(session: Session, entrant_id: str) -> Entrant:
+    entrant = session.get(Entrant, entrant_id)
+    if entrant is None or entrant.erased_at is not None:
+        raise NotFound(f"There is no entrant {entrant_id}.")
+    return entrant
+
+
+@dataclass(frozen=True)
+class SignedUp:
+    entrant: Entrant
+    # Seconds until a new confirmation mail may go; None: one was queued now.
+    retry_after: int | None
+
+
+def sign_up(
+    session: Session, settings: Settings, contest_id: str, data: dict[str, Any], now: datetime
+) -> SignedUp:
+    """A council member signs up; they may write once they confirmed their address.
+
+    Signing up again before confirming replaces the details: whoever confirms gets what
+    they gave last, never an earlier (mistyped, or someone else's) sign-up with the same
+    address. It sends a new confirmation link only when the last one to the address went
+    long enough ago (``essay_confirmation_interval_minutes``), so repeated sign-ups flood
+    no mailbox; the row lock makes two sign-ups at once wait for each other.
+    """
+    contest = get_contest(session, contest_id)
+    writing_open(contest, now)
+    same_address = func.lower(Entrant.email) == data["email"].lower()
+    existing = session.scalar(
+        select(Entrant).where(Entrant.contest_id == contest.id, same_address).with_for_update()
+    )
+    if existing is not None and existing.confirmed_at is not None:
+        raise Conflict(f"{data['email']} has already signed up for this contest.")
+    last_mailed = session.scalar(
+        select(func.max(Entrant.confirmation_mailed_at)).where(same_address)
+    )
+    entrant = existing or Entrant(contest_id=contest.id)
+    for key, value in data.items():
+        setattr(entrant, key, value)
+    entrant.created_at = now  # the confirmation link is valid from here
+    if existing is None:
+        session.add(entrant)
+        try:
+            session.flush()
+        except IntegrityError as error:  # the same address at the same moment
+            raise Conflict(f"{data['email']} has already signed up for this contest.") from error
+    interval = timedelta(minutes=settings.essay_confirmation_interval_minutes)
+    wait = confirmation_wait(last_mailed, now, interval)
+    if wait is None:
+        entrant.confirmation_mailed_at = now
+        queue_mail(session, MailQueue, Notice.CONFIRM_EMAIL, entrant.id)
+    return SignedUp(entrant, wait)
+
+
+def confirm_email(
+    session: Session, recorder: EventRecorder, settings: Settings, token: str, now: datetime
+) -> Entrant:
+    """The address is theirs: the entrant may write, and the sign-up counts."""
+    entrant_id = access.confirmed_entrant(settings, token, now)
+    entrant = session.scalar(select(Entrant).where(Entrant.id == entrant_id).with_for_update())
+    if entrant is None or entrant.erased_at is not None:
+        raise NotFound("This sign-up no longer exists.")
+    if entrant.confirmed_at is not None:
+        return entrant  # the link clicked twice
+    entrant.confirmed_at = now
+    recorder.record(
+        session,
+        ESSAY_SIGNED_UP,
+        subject=f"contest/{entrant.contest_id}",
+        data={"contest_id": entrant.contest_id, "municipality_code": entrant.municipality_code},
+    )
+    queue_mail(session, MailQueue, Notice.WELCOME, entrant.id)
+    return entrant
+
+
+def change_entrant(session: Session, entrant_id: str, data: dict[str, Any]) -> Entrant:
+    """Consent to publication (and the party) may change until the results are out."""
+    entrant = get_entrant(session, entrant_id)
+    if get_contest(session, entrant.contest_id).published_at is not None:
+        raise Conflict("The results have been published; this can no longer change.")
+    for key, value in data.items():
+        setattr(entrant, key, value)
+    return entrant
