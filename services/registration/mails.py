@@ -6,7 +6,7 @@ person's own link to view or cancel the registration.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from email.message import EmailMessage
 
 from icalendar import Calendar
@@ -18,9 +18,6 @@ from services.registration.models import Meeting, Registration
 from shared.amsterdam import AMSTERDAM
 from shared.mail import compose
 from shared.settings import Settings
-
-# A notice about one registration at one meeting.
-Compose = Callable[[Settings, Meeting, Registration], EmailMessage]
 
 SIGNATURE = [
     "",
@@ -107,47 +104,44 @@ def registration_received(
     )
 
 
-def promoted(settings: Settings, meeting: Meeting, registration: Registration) -> EmailMessage:
-    return _message(
-        settings,
-        meeting,
-        registration,
-        f"Er is een plaats voor u: {meeting.title}",
-        ["Er is een plaats vrijgekomen. U staat niet meer op de wachtlijst maar bent aangemeld."],
-    )
+@dataclass(frozen=True)
+class Tells:
+    """What a notice about a meeting says: its subject (before the title) and its text."""
+
+    subject: str
+    text: str
+    link: bool = True
+    cancelled: bool = False
+
+    def compose(
+        self, settings: Settings, meeting: Meeting, registration: Registration
+    ) -> EmailMessage:
+        return _message(
+            settings,
+            meeting,
+            registration,
+            f"{self.subject}: {meeting.title}",
+            [self.text],
+            link=self.link,
+            cancelled=self.cancelled,
+        )
 
 
-def meeting_changed(
-    settings: Settings, meeting: Meeting, registration: Registration
-) -> EmailMessage:
-    return _message(
-        settings,
-        meeting,
-        registration,
-        f"Gewijzigd: {meeting.title}",
-        ["De gegevens van deze bijeenkomst zijn gewijzigd. Hieronder staan de nieuwe gegevens."],
-    )
-
-
-def meeting_cancelled(
-    settings: Settings, meeting: Meeting, registration: Registration
-) -> EmailMessage:
-    return _message(
-        settings,
-        meeting,
-        registration,
-        f"Afgelast: {meeting.title}",
-        ["Deze bijeenkomst gaat helaas niet door. Uw aanmelding vervalt daarmee."],
-        link=False,
-        cancelled=True,
-    )
-
-
-def reminder(settings: Settings, meeting: Meeting, registration: Registration) -> EmailMessage:
-    return _message(
-        settings,
-        meeting,
-        registration,
-        f"Herinnering: morgen {meeting.title}",
-        ["Wij zien u graag morgen bij deze bijeenkomst. Kunt u niet komen? Meld u dan af."],
-    )
+PROMOTED = Tells(
+    "Er is een plaats voor u",
+    "Er is een plaats vrijgekomen. U staat niet meer op de wachtlijst maar bent aangemeld.",
+)
+MEETING_CHANGED = Tells(
+    "Gewijzigd",
+    "De gegevens van deze bijeenkomst zijn gewijzigd. Hieronder staan de nieuwe gegevens.",
+)
+MEETING_CANCELLED = Tells(
+    "Afgelast",
+    "Deze bijeenkomst gaat helaas niet door. Uw aanmelding vervalt daarmee.",
+    link=False,
+    cancelled=True,
+)
+REMINDER = Tells(
+    "Herinnering: morgen",
+    "Wij zien u graag morgen bij deze bijeenkomst. Kunt u niet komen? Meld u dan af.",
+)

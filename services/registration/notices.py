@@ -29,21 +29,21 @@ def composers(settings: Settings) -> dict[str, Composer]:
         position = service.waitlist_position(session, r)
         return mails.registration_received(settings, r.meeting, r, position)
 
-    def about(compose: mails.Compose, *statuses: Status) -> Composer:
+    def about(tells: mails.Tells, *statuses: Status) -> Composer:
         def composer(session: Session, registration_id: str) -> EmailMessage | None:
             r = reachable(session, registration_id, *statuses)
-            return compose(settings, r.meeting, r) if r else None
+            return tells.compose(settings, r.meeting, r) if r else None
 
         return composer
 
     return {
         Notice.RECEIVED: received,
-        Notice.PROMOTED: about(mails.promoted, Status.CONFIRMED),
-        Notice.MEETING_CHANGED: about(mails.meeting_changed, Status.CONFIRMED, Status.WAITLISTED),
+        Notice.PROMOTED: about(mails.PROMOTED, Status.CONFIRMED),
+        Notice.MEETING_CHANGED: about(mails.MEETING_CHANGED, Status.CONFIRMED, Status.WAITLISTED),
         Notice.MEETING_CANCELLED: about(
-            mails.meeting_cancelled, Status.CONFIRMED, Status.WAITLISTED
+            mails.MEETING_CANCELLED, Status.CONFIRMED, Status.WAITLISTED
         ),
-        Notice.REMINDER: about(mails.reminder, Status.CONFIRMED),
+        Notice.REMINDER: about(mails.REMINDER, Status.CONFIRMED),
     }
 
 
