@@ -18,8 +18,8 @@ from email.message import EmailMessage
 from sqlalchemy import Index, Integer, String, Text, delete, or_, select, update
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
+from shared.clock import utcnow
 from shared.db import Database, UtcDateTime, pending_index
-from shared.events.outbox import utcnow
 from shared.mail import Mailer
 from shared.settings import Settings
 

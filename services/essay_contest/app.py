@@ -10,7 +10,7 @@ from flask import Flask
 from services.essay_contest.api import api
 from services.essay_contest.models import Outbox
 from services.essay_contest.pages import pages
-from shared.events.outbox import utcnow
+from shared.clock import utcnow
 from shared.settings import Settings, load_settings
 from shared.web.service import create_service_app, register_api
 

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
-from shared.amsterdam import amsterdam
+from shared.clock import amsterdam
 
 DEFAULT_MIN_WORDS = 800
 DEFAULT_MAX_WORDS = 2000

@@ -10,8 +10,9 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from services.essay_contest.domain import Criterion
+from shared.clock import utcnow
 from shared.db import UtcDateTime
-from shared.events.outbox import OutboxMixin, utcnow
+from shared.events.outbox import OutboxMixin
 from shared.mail_queue import MailQueueMixin
 
 

@@ -16,7 +16,7 @@ from services.essay_contest.models import (
     MailQueue,
     Submission,
 )
-from shared.amsterdam import amsterdam
+from shared.clock import amsterdam
 from shared.db import Database
 from shared.mail import Mailer, compose
 from shared.mail_queue import Composer, MailWorker

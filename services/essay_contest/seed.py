@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from services.essay_contest import contests
 from services.essay_contest.models import Contest
 from services.essay_contest.schemas import ContestIn
-from shared.amsterdam import AMSTERDAM
+from shared.clock import AMSTERDAM
 
 TITLE = "Voorbeeld: Raad voor Raad essaywedstrijd 2012"
 QUESTION = (

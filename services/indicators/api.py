@@ -27,7 +27,7 @@ from services.indicators.schemas import (
     SurveyOut,
     TokenQuery,
 )
-from shared.events.outbox import utcnow
+from shared.clock import utcnow
 from shared.problems import Forbidden
 from shared.web.auth import bearer_principal, require_role
 from shared.web.service import ApiBlueprint, service_context

@@ -9,8 +9,8 @@ import click
 
 from services.indicators.invitations import erase_addresses
 from services.indicators.rebuild import count_events, rebuild, verify
+from shared.clock import utcnow
 from shared.db import Database
-from shared.events.outbox import utcnow
 from shared.migrations import upgrade
 from shared.municipalities import load_register
 from shared.processes import stop_on_signals

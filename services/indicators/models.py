@@ -9,9 +9,9 @@ from sqlalchemy import JSON, Boolean, Integer, String, and_, or_, tuple_
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
+from shared.clock import utcnow
 from shared.db import UtcDateTime
 from shared.events.inbox import InboxMixin
-from shared.events.outbox import utcnow
 from shared.mail_queue import MailQueueMixin
 
 

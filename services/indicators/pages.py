@@ -20,8 +20,7 @@ from services.indicators.access import feed_links, survey_links
 from services.indicators.figures import ALL, DIMENSIONS, TARGET_GROUP
 from services.indicators.rules import EXPLAINED, INDICATORS
 from services.indicators.schemas import InvitationChoices, InvitationListForm, SurveyIn
-from shared.amsterdam import AMSTERDAM
-from shared.events.outbox import utcnow
+from shared.clock import AMSTERDAM, utcnow
 from shared.problems import Forbidden, Unauthorized
 from shared.web.auth import page_for, session_principal
 from shared.web.forms import Feedback, Phrasebook, first_message, load_form

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from shared.amsterdam import AMSTERDAM
+from shared.clock import AMSTERDAM
 
 
 def address_expired(sent_at: datetime, answered_at: datetime | None, now: datetime) -> bool:

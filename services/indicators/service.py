@@ -38,12 +38,11 @@ from services.indicators.models import (
     Tally,
 )
 from services.indicators.rules import ACTIVITY, INDICATORS
-from shared.amsterdam import AMSTERDAM
+from shared.clock import AMSTERDAM, utcnow
 from shared.db import dialect_insert
 from shared.events.catalogue import SURVEY_ANSWERED
 from shared.events.consumer import take_in
 from shared.events.envelope import new_event
-from shared.events.outbox import utcnow
 from shared.municipalities import Municipality, Register
 from shared.problems import NotFound
 

@@ -31,7 +31,7 @@ from services.practiceteam.models import (
     new_id,
 )
 from services.practiceteam.requests import get_request
-from shared.events.outbox import utcnow
+from shared.clock import utcnow
 from shared.mail_queue import queue_mail
 from shared.problems import Conflict, Invalid, NotFound
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from shared.amsterdam import AMSTERDAM
+from shared.clock import AMSTERDAM
 
 
 class Status(StrEnum):

@@ -13,7 +13,7 @@ from typing import Any
 from services.practiceteam.access import tracking_links
 from services.practiceteam.domain import Party, Status
 from services.practiceteam.models import Message, SupportRequest, Transition
-from shared.amsterdam import amsterdam
+from shared.clock import amsterdam
 from shared.mail import compose
 from shared.municipalities import Register
 from shared.settings import Settings

@@ -20,8 +20,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from services.practiceteam.domain import Status, intake_overdue, next_step
+from shared.clock import utcnow
 from shared.db import UtcDateTime
-from shared.events.outbox import OutboxMixin, utcnow
+from shared.events.outbox import OutboxMixin
 from shared.mail_queue import MailQueueMixin
 
 

@@ -30,8 +30,9 @@ from services.practiceteam.models import (
     new_id,
 )
 from services.practiceteam.requests import get_request
+from shared.clock import utcnow
 from shared.events.catalogue import PRACTICETEAM_EVENTS
-from shared.events.outbox import EventRecorder, utcnow
+from shared.events.outbox import EventRecorder
 from shared.mail_queue import queue_mail
 from shared.municipalities import Register
 from shared.problems import Conflict, Invalid

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from shared.amsterdam import AMSTERDAM
+from shared.clock import AMSTERDAM
 
 KINDS = ("gia", "raad_voor_raad")
 ROLES = ("official", "council_member", "alderman", "other")

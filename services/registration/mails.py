@@ -15,7 +15,7 @@ from icalendar import Event as CalendarEvent
 from services.registration.access import personal_links
 from services.registration.domain import Status
 from services.registration.models import Meeting, Registration
-from shared.amsterdam import AMSTERDAM
+from shared.clock import AMSTERDAM
 from shared.mail import compose
 from shared.settings import Settings
 

@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, func, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from shared.clock import utcnow
 from shared.db import UtcDateTime
-from shared.events.outbox import OutboxMixin, utcnow
+from shared.events.outbox import OutboxMixin
 from shared.mail_queue import MailQueueMixin
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from services.registration import service
 from services.registration.models import Meeting
-from shared.amsterdam import AMSTERDAM
+from shared.clock import AMSTERDAM
 from shared.events.outbox import EventRecorder
 
 EXAMPLE = "Voorbeeld: "

@@ -26,6 +26,7 @@ from services.registration.domain import (
     why_times_wrong,
 )
 from services.registration.models import MailQueue, Meeting, Registration
+from shared.clock import utcnow
 from shared.events.catalogue import (
     ATTENDANCE_REVOKED,
     ATTENDED,
@@ -37,7 +38,7 @@ from shared.events.catalogue import (
     REGISTRATION_CANCELLED,
     WAITLISTED,
 )
-from shared.events.outbox import EventRecorder, utcnow
+from shared.events.outbox import EventRecorder
 from shared.mail_queue import queue_mail
 from shared.problems import Conflict, Invalid, NotFound
 

@@ -10,8 +10,8 @@ from sqlalchemy import String, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from shared.auth.tokens import ROLES, Principal
+from shared.clock import utcnow
 from shared.db import UtcDateTime
-from shared.events.outbox import utcnow
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so both cases take as long.

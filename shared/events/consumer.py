@@ -26,10 +26,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from shared.clock import utcnow
 from shared.db import Database
 from shared.events.envelope import CONTENT_TYPE, Event, MalformedEvent, parse_event
 from shared.events.inbox import InboxMixin
-from shared.events.outbox import utcnow
 from shared.events.publisher import ConfirmedPublisher, Outgoing
 from shared.events.topology import Topology
 

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared.clock import utcnow
 from shared.db import UtcDateTime
-from shared.events.outbox import utcnow
 
 
 class InboxMixin:

@@ -7,18 +7,15 @@ and an event survives a broker that is down.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
+from shared.clock import utcnow
 from shared.db import UtcDateTime, pending_index
 from shared.events.envelope import Event, new_event
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class OutboxMixin:

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from kombu import Connection
 from sqlalchemy import select, update
 
+from shared.clock import utcnow
 from shared.db import Database
-from shared.events.outbox import OutboxMixin, utcnow
+from shared.events.outbox import OutboxMixin
 from shared.events.publisher import ConfirmedPublisher, Outgoing
 from shared.events.topology import Topology
 

@@ -8,22 +8,24 @@ pages: the common messages of marshmallow and the shared schemas, and its own.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from shared.amsterdam import AMSTERDAM
+from shared.clock import AMSTERDAM
 from shared.problems import Problem
 from shared.web.errors import DUTCH_STATUS
 from shared.web.fields import refuse_nul
 
+T = TypeVar("T")
 EXPIRED_FORM = "Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens."
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
 
@@ -129,6 +131,26 @@ def dutch_error_pages(pages: Blueprint, phrasebook: Phrasebook) -> None:
         lambda error: page(422, phrasebook.dutch(first_message(error.messages), 422)),
     )
     pages.register_error_handler(CSRFError, lambda _: page(400, EXPIRED_FORM))
+
+
+def form_step(
+    act: Callable[[], T],
+    *,
+    refused: Callable[[Feedback], ResponseReturnValue],
+    feedback: Callable[[ValidationError | Problem], Feedback],
+    then: str | Callable[[T], str],
+    told: str | Callable[[T], str] | None = None,
+) -> ResponseReturnValue:
+    """What a posted form does: ``act`` (which loads the form and runs the use case in its
+    transaction), then on to the next page saying what happened. A refusal shows the form
+    again with what to fix beside each field, and nothing was written."""
+    try:
+        result = act()
+    except (ValidationError, Problem) as error:
+        return refused(feedback(error))
+    if told is not None:
+        flash(told(result) if callable(told) else told)
+    return redirect(then(result) if callable(then) else then)
 
 
 def posted() -> MultiDict[str, str]:

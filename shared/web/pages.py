@@ -9,8 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from shared.amsterdam import amsterdam
 from shared.auth.accounts import authenticate
+from shared.clock import amsterdam
 from shared.municipalities import REGIONS
 from shared.themes import THEME_LABELS
 from shared.web.auth import remember, safe_next, session_principal

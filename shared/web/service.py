@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_wtf.csrf import CSRFProtect
 from marshmallow import Schema
+from sqlalchemy.orm import Session
 from webargs.flaskparser import FlaskParser
 
+from shared.clock import Clock, utcnow
 from shared.db import Database
 from shared.events.outbox import EventRecorder, OutboxMixin
 from shared.events.topology import broker_connection
@@ -28,6 +30,8 @@ from shared.web.logs import configure_logging
 from shared.web.metrics import install_metrics
 
 csrf = CSRFProtect()
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass
@@ -41,10 +45,25 @@ class ServiceContext:
     register: Register
     mailer: Mailer
     recorder: EventRecorder | None
+    clock: Clock = utcnow
 
 
 def service_context() -> ServiceContext:
     return current_app.extensions["gia"]
+
+
+def now() -> datetime:
+    """The service's clock: the wall clock, unless a test gave the app its own."""
+    return service_context().clock()
+
+
+def transact(
+    use_case: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """A use case in one transaction of the service's database: committed when it returns,
+    rolled back when it raises."""
+    with service_context().db.transaction() as session:
+        return use_case(session, *args, **kwargs)
 
 
 def _health_blueprint(uses_broker: bool) -> Blueprint:
@@ -89,6 +108,7 @@ def create_service_app(
     outbox_model: type[OutboxMixin] | None = None,
     uses_broker: bool = False,
     templates: Path | None = None,
+    clock: Clock = utcnow,
 ) -> tuple[Flask, ProblemApi]:
     configure_logging(name, settings.log_level)
     app = Flask(f"services.{name}", template_folder=str(templates) if templates else None)
@@ -122,6 +142,7 @@ def create_service_app(
         register=load_register(settings.municipalities_file),
         mailer=Mailer(settings),
         recorder=EventRecorder(outbox_model, settings.event_source(name)) if outbox_model else None,
+        clock=clock,
     )
 
     @app.before_request
