@@ -7,7 +7,6 @@ tracking link (``?token=``) and only ever gets its own request, in its own view.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -15,7 +14,6 @@ from flask import Response, jsonify
 
 from services.practiceteam import contributions, erasure, moves, requests
 from services.practiceteam.access import opens
-from services.practiceteam.documents import DocumentStore
 from services.practiceteam.domain import MUNICIPALITY, Actor, Party, staff
 from services.practiceteam.models import SupportRequest
 from services.practiceteam.schemas import (
@@ -43,14 +41,15 @@ from services.practiceteam.schemas import (
     WithdrawIn,
 )
 from services.practiceteam.uploads import (
+    document_store,
     download,
-    read_upload,
+    keep_upload,
     room_for_attachments,
     takes_attachments,
 )
 from shared.problems import Forbidden
 from shared.web.auth import bearer_principal, require_role
-from shared.web.service import ApiBlueprint, service_context
+from shared.web.service import ApiBlueprint, now, service_context, transact
 
 api = ApiBlueprint(
     "practiceteam_api", __name__, url_prefix="/api/v1", description="Praktijkteam requests"
@@ -78,21 +77,21 @@ def _caller(request_id: Any, token: str | None) -> Actor:
     return staff(principal.subject)
 
 
-def _view(found: SupportRequest, by: Actor) -> Response:
-    """The request as the caller may see it: all of it for staff, the municipality's part
-    through the tracking link."""
-    schema = StaffRequestView() if by.party == Party.MINISTRY else RequestView()
-    return jsonify(schema.dump(found))
+def _as_seen_by(found: SupportRequest, by: Actor) -> SupportRequest | Response:
+    """The request as the caller may see it: staff get the declared ``StaffRequestView``;
+    through the tracking link the municipality gets only its own ``RequestView``, which the
+    declared schema cannot narrow to, so it is serialised here."""
+    if by.party == Party.MINISTRY:
+        return found
+    return jsonify(RequestView().dump(found))
 
 
 def _moved_by_caller(
     request_id: Any, token: str | None, move: Callable[..., SupportRequest]
-) -> Response:
+) -> SupportRequest | Response:
     """A move the municipality makes through its link (staff may make it for them)."""
     by = _caller(request_id, token)
-    context = service_context()
-    with context.db.transaction() as session:
-        return _view(move(session, context.recorder, str(request_id), by), by)
+    return _as_seen_by(transact(move, service_context().recorder, str(request_id), by), by)
 
 
 # -- requests -------------------------------------------------------------------------------
@@ -104,8 +103,7 @@ def _moved_by_caller(
 def submit(data: dict[str, Any]) -> Any:
     """Ask for a praktijkteam; the answer carries the tracking link, which is also mailed."""
     context = service_context()
-    with context.db.transaction() as session:
-        return moves.submit(session, context.recorder, context.register, data)
+    return transact(moves.submit, context.recorder, context.register, data)
 
 
 @api.get("/requests")
@@ -115,8 +113,7 @@ def submit(data: dict[str, Any]) -> Any:
 @require_role("staff")
 def queue(query: dict[str, Any]) -> Any:
     """The queue: target-group municipalities first, then the longest waiting (``sort``)."""
-    with service_context().db.transaction() as session:
-        return requests.queue(session, datetime.now(UTC), **query)
+    return transact(requests.queue, now(), **query)
 
 
 @api.get("/requests/<uuid:request_id>")
@@ -125,8 +122,7 @@ def queue(query: dict[str, Any]) -> Any:
 @api.doc(security=STAFF_OR_LINK)
 def get_request(query: dict[str, Any], request_id: Any) -> Any:
     by = _caller(request_id, query["token"])
-    with service_context().db.transaction() as session:
-        return _view(requests.get_request(session, str(request_id)), by)
+    return _as_seen_by(transact(requests.get_request, str(request_id)), by)
 
 
 @api.post("/requests/<uuid:request_id>/transitions")
@@ -138,9 +134,9 @@ def get_request(query: dict[str, Any], request_id: Any) -> Any:
 def transition(data: dict[str, Any], request_id: Any) -> Any:
     """Move a request on: `reason` to decline, `dates` to plan (after assigning a team),
     `report` and `agreements` to complete."""
-    context = service_context()
-    with context.db.transaction() as session:
-        return moves.transition(session, context.recorder, str(request_id), by=_staff(), **data)
+    return transact(
+        moves.transition, service_context().recorder, str(request_id), by=_staff(), **data
+    )
 
 
 @api.post("/requests/<uuid:request_id>/withdraw")
@@ -177,8 +173,7 @@ def add_message(data: dict[str, Any], query: dict[str, Any], request_id: Any) ->
     """Staff ask a question (mailed to the contact person); through the tracking link the
     municipality answers one (`in_reply_to`) or adds information."""
     by = _caller(request_id, query["token"])
-    with service_context().db.transaction() as session:
-        return contributions.add_message(session, str(request_id), by, **data)
+    return transact(contributions.add_message, str(request_id), by, **data)
 
 
 @api.post("/requests/<uuid:request_id>/notes")
@@ -188,8 +183,7 @@ def add_message(data: dict[str, Any], query: dict[str, Any], request_id: Any) ->
 @require_role("staff")
 def add_note(data: dict[str, Any], request_id: Any) -> Any:
     """An internal note: never shown to the municipality, never in an event."""
-    with service_context().db.transaction() as session:
-        return contributions.add_note(session, str(request_id), _staff(), data["body"])
+    return transact(contributions.add_note, str(request_id), _staff(), data["body"])
 
 
 @api.post("/requests/<uuid:request_id>/assignments")
@@ -198,17 +192,15 @@ def add_note(data: dict[str, Any], request_id: Any) -> Any:
 @api.doc(security=STAFF)
 @require_role("staff")
 def assign(data: dict[str, Any], request_id: Any) -> Any:
-    with service_context().db.transaction() as session:
-        return contributions.assign(session, str(request_id), _staff(), **data)
+    return transact(contributions.assign, str(request_id), _staff(), **data)
 
 
 @api.delete("/requests/<uuid:request_id>/assignments/<uuid:assignment_id>")
 @api.response(204)
 @api.doc(security=STAFF)
 @require_role("staff")
-def unassign(request_id: Any, assignment_id: Any) -> Any:
-    with service_context().db.transaction() as session:
-        contributions.unassign(session, str(request_id), str(assignment_id))
+def unassign(request_id: Any, assignment_id: Any) -> None:
+    transact(contributions.unassign, str(request_id), str(assignment_id))
 
 
 @api.post("/requests/<uuid:request_id>/signals")
@@ -218,8 +210,7 @@ def unassign(request_id: Any, assignment_id: Any) -> Any:
 @require_role("staff")
 def record_signal(data: dict[str, Any], request_id: Any) -> Any:
     """What the ministry learned from the request; `shareable` ones are open to everyone."""
-    with service_context().db.transaction() as session:
-        return contributions.record_signal(session, str(request_id), _staff(), **data)
+    return transact(contributions.record_signal, str(request_id), _staff(), **data)
 
 
 @api.post("/requests/<uuid:request_id>/attachments")
@@ -232,14 +223,7 @@ def record_signal(data: dict[str, Any], request_id: Any) -> Any:
 @api.doc(security=STAFF_OR_LINK)
 def add_attachment(files: dict[str, Any], query: dict[str, Any], request_id: Any) -> Any:
     """A PDF or office document (multipart field `file`)."""
-    by = _caller(request_id, query["token"])
-    context = service_context()
-    store = DocumentStore.from_settings(context.settings)
-    content = read_upload(files["file"], store)
-    with context.db.transaction() as session:
-        return contributions.add_attachment(
-            session, store, str(request_id), by, files["file"].filename, content
-        )
+    return keep_upload(str(request_id), _caller(request_id, query["token"]), files["file"])
 
 
 @api.get("/requests/<uuid:request_id>/attachments/<uuid:attachment_id>")
@@ -248,8 +232,7 @@ def add_attachment(files: dict[str, Any], query: dict[str, Any], request_id: Any
 @api.doc(security=STAFF_OR_LINK)
 def download_attachment(query: dict[str, Any], request_id: Any, attachment_id: Any) -> Any:
     _caller(request_id, query["token"])
-    with service_context().db.transaction() as session:
-        return download(contributions.get_attachment(session, str(request_id), str(attachment_id)))
+    return download(transact(contributions.get_attachment, str(request_id), str(attachment_id)))
 
 
 @api.post("/requests/<uuid:request_id>/erasure")
@@ -261,10 +244,7 @@ def erase(request_id: Any) -> Any:
     """Erase a final request's personal data now instead of after the retention period
     (`GIA_PRACTICETEAM_RETENTION_DAYS`): the contact person, their own texts, the team's
     e-mail addresses and the documents; municipalities, themes, history and score stay."""
-    context = service_context()
-    store = DocumentStore.from_settings(context.settings)
-    with context.db.transaction() as session:
-        return erasure.erase(session, store, str(request_id), datetime.now(UTC))
+    return transact(erasure.erase, document_store(), str(request_id), now())
 
 
 # -- across requests -----------------------------------------------------------------------------
@@ -275,8 +255,7 @@ def erase(request_id: Any) -> Any:
 @api.response(200, SignalView(many=True))
 def shared_signals(query: dict[str, Any]) -> Any:
     """What the ministry learned from praktijkteam requests and shares with every municipality."""
-    with service_context().db.transaction() as session:
-        return contributions.shared_signals(session, **query)
+    return transact(contributions.shared_signals, **query)
 
 
 @api.get("/capacity")
@@ -285,5 +264,4 @@ def shared_signals(query: dict[str, Any]) -> Any:
 @require_role("staff")
 def capacity() -> Any:
     """How many requests each team member holds per month."""
-    with service_context().db.transaction() as session:
-        return requests.capacity(session)
+    return transact(requests.capacity)

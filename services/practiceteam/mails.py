@@ -12,6 +12,7 @@ from typing import Any
 
 from services.practiceteam.access import tracking_links
 from services.practiceteam.domain import Party, Status
+from services.practiceteam.labels import STATUS_LABELS, STEP_LABELS
 from services.practiceteam.models import Message, SupportRequest, Transition
 from shared.clock import amsterdam
 from shared.mail import compose
@@ -21,25 +22,6 @@ from shared.settings import Settings
 # A notice about one row (a move or a message) of a request.
 Compose = Callable[[Settings, Register, SupportRequest, Any], EmailMessage]
 
-STATUS_LABELS: dict[str, str] = {
-    Status.SUBMITTED: "ingediend",
-    Status.INTAKE: "in intake",
-    Status.ACCEPTED: "toegekend",
-    Status.DECLINED: "afgewezen",
-    Status.PLANNED: "ingepland",
-    Status.IN_PROGRESS: "in uitvoering",
-    Status.COMPLETED: "afgerond",
-    Status.CLOSED: "gesloten",
-    Status.WITHDRAWN: "ingetrokken",
-}
-STEP_LABELS: dict[str, str] = {
-    "intake": "de intake van uw aanvraag",
-    "decision": "ons besluit over uw aanvraag",
-    "planning": "de planning van het praktijkteam",
-    "start": "de start van het praktijkteam",
-    "report": "het verslag van het praktijkteam",
-    "evaluation": "uw evaluatie",
-}
 # Per status the mail's subject and what it tells.
 TELLS: dict[str, tuple[str, str]] = {
     Status.SUBMITTED: (
@@ -126,8 +108,8 @@ def _message(
     step = request.next_step
     if step:
         facts.append(
-            f"Volgende stap: {STEP_LABELS[step['step']]}, "
-            f"verwacht uiterlijk {step['expected_on']:%d-%m-%Y}"
+            f"Volgende stap: {STEP_LABELS[step.step]}, "
+            f"verwacht uiterlijk {step.expected_on:%d-%m-%Y}"
         )
     page = tracking_links(settings, request.id)["tracking"]
     text = "\n\n".join(

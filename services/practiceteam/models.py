@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from services.practiceteam.domain import Status, intake_overdue, next_step
+from services.practiceteam.domain import NextStep, Status, intake_overdue, next_step
 from shared.clock import utcnow
 from shared.db import UtcDateTime
 from shared.events.outbox import OutboxMixin
@@ -144,11 +144,10 @@ class SupportRequest(Base):
         return intake_overdue(Status(self.status), self.created_at, utcnow())
 
     @property
-    def next_step(self) -> dict[str, Any] | None:
-        found = next_step(
+    def next_step(self) -> NextStep | None:
+        return next_step(
             Status(self.status), self.status_changed_at, [row.day for row in self.dates]
         )
-        return {"step": found.step, "expected_on": found.expected_on} if found else None
 
 
 class RequestMunicipality(Base):

@@ -5,10 +5,13 @@ request's row lock, kept in its history with an event in the outbox and a mail q
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from services.practiceteam.contributions import add_attachment
+from services.practiceteam.documents import DocumentStore
 from services.practiceteam.domain import (
     MUNICIPALITY,
     NEEDS,
@@ -153,6 +156,22 @@ def submit(
     request.theme_rows = [RequestTheme(theme=theme) for theme in sorted(set(data["themes"]))]
     session.add(request)
     _move(session, recorder, request, Status.SUBMITTED, MUNICIPALITY, None)
+    return request
+
+
+def submit_with_documents(
+    session: Session,
+    recorder: EventRecorder,
+    register: Register,
+    data: dict[str, Any],
+    store: DocumentStore,
+    documents: Sequence[tuple[str, bytes]],
+) -> SupportRequest:
+    """A new request with the documents sent along, as ``(filename, content)``: a document
+    that is refused refuses the request too, so nothing is left half-sent."""
+    request = submit(session, recorder, register, data)
+    for filename, content in documents:
+        add_attachment(session, store, request.id, MUNICIPALITY, filename, content)
     return request
 
 

@@ -5,20 +5,17 @@ staff do there, and the team's capacity.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any
 from uuid import UUID
 
-from flask import flash, redirect, render_template, request, url_for
-from marshmallow import Schema, ValidationError
-from sqlalchemy.orm import Session
+from flask import render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from services.practiceteam import contributions, erasure, moves, requests
-from services.practiceteam.documents import DocumentStore
 from services.practiceteam.domain import FINAL, Actor, Status, allowed_next, staff
-from services.practiceteam.forms import PHRASEBOOK
-from services.practiceteam.pages_common import attach_upload, pages, refusal_feedback
+from services.practiceteam.labels import PHRASEBOOK, refusal_feedback
+from services.practiceteam.models import SupportRequest
 from services.practiceteam.schemas import (
     AssignmentIn,
     ErasureIn,
@@ -28,13 +25,15 @@ from services.practiceteam.schemas import (
     SignalIn,
     TransitionIn,
 )
-from services.practiceteam.uploads import takes_attachments
-from shared.problems import Problem
+from services.practiceteam.uploads import (
+    chosen_file,
+    document_store,
+    keep_upload,
+    takes_attachments,
+)
 from shared.web.auth import page_for, session_principal
-from shared.web.forms import Feedback, load_form
-from shared.web.service import service_context
-
-# -- staff: the queue, a request, capacity ------------------------------------------------
+from shared.web.forms import Feedback, form_step, load_form
+from shared.web.service import now, service_context, transact
 
 
 def _me() -> Actor:
@@ -43,7 +42,6 @@ def _me() -> Actor:
     return staff(principal.subject)
 
 
-@pages.get("/beheer")
 @page_for("staff")
 def queue() -> tuple[str, int]:
     """Target-group municipalities first by default; filters are links that can be kept."""
@@ -56,157 +54,141 @@ def queue() -> tuple[str, int]:
         chosen, feedback = query.load({}), PHRASEBOOK.feedback(error)
     else:
         feedback = Feedback()
-    with service_context().db.transaction() as session:
-        found = requests.queue(session, datetime.now(UTC), **chosen)
-        page = render_template(
-            "practiceteam/staff/queue.html",
-            found=found,
-            chosen=chosen,
-            values=request.args,
-            feedback=feedback,
-            last_page=max(1, -(-found.total // found.per_page)),
-        )
+    found = transact(requests.queue, now(), **chosen)
+    page = render_template(
+        "practiceteam/staff/queue.html",
+        found=found,
+        chosen=chosen,
+        values=request.args,
+        feedback=feedback,
+        last_page=max(1, -(-found.total // found.per_page)),
+    )
     return page, feedback.status
 
 
-def _request_page(request_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
+def _request_page(request_id: UUID, feedback: Feedback | None = None) -> tuple[str, int]:
     feedback = feedback or Feedback()
-    with service_context().db.transaction() as session:
-        found = requests.get_request(session, request_id)
-        return render_template(
-            "practiceteam/staff/request.html",
-            request=found,
-            moves=[Status(move) for move in allowed_next(Status(found.status))],
-            erasable=found.erased_at is None and Status(found.status) in FINAL,
-            retention_days=service_context().settings.practiceteam_retention_days,
-            feedback=feedback,
-            values=request.form if request.method == "POST" else MultiDict(),
-        ), feedback.status
+    found = transact(requests.get_request, str(request_id))
+    return render_template(
+        "practiceteam/staff/request.html",
+        request=found,
+        moves=[Status(move) for move in allowed_next(Status(found.status))],
+        erasable=found.erased_at is None and Status(found.status) in FINAL,
+        retention_days=service_context().settings.practiceteam_retention_days,
+        feedback=feedback,
+        values=request.form if request.method == "POST" else MultiDict(),
+    ), feedback.status
 
 
-@pages.get("/beheer/aanvragen/<uuid:request_id>")
 @page_for("staff")
 def staff_request(request_id: UUID) -> tuple[str, int]:
-    return _request_page(str(request_id))
+    return _request_page(request_id)
 
 
-def _by_staff(
-    request_id: UUID,
-    schema: Schema | None,
-    act: Callable[[Session, dict[str, Any]], object],
-    done: str,
-) -> Any:
-    """One thing a staff member does on a request's page, then back to that page."""
-    try:
-        data = load_form(schema) if schema else {}
-        with service_context().db.transaction() as session:
-            act(session, data)
-    except (ValidationError, Problem) as error:
-        return _request_page(str(request_id), refusal_feedback(error))
-    flash(done)
-    return redirect(url_for(".staff_request", request_id=request_id))
+def _on_request_page(request_id: UUID, act: Callable[[], object], done: str) -> ResponseReturnValue:
+    """One thing a staff member does on a request's page, then back to that page; a
+    refusal shows the page again with what to fix."""
+    return form_step(
+        act,
+        refused=lambda feedback: _request_page(request_id, feedback),
+        feedback=refusal_feedback,
+        then=url_for(".staff_request", request_id=request_id),
+        told=done,
+    )
 
 
-@pages.post("/beheer/aanvragen/<uuid:request_id>/status")
 @page_for("staff")
-def move(request_id: UUID) -> Any:
+def move(request_id: UUID) -> ResponseReturnValue:
     """The version the page showed goes along: a request that moved meanwhile is refused."""
-    context = service_context()
-    return _by_staff(
+    return _on_request_page(
         request_id,
-        TransitionIn(),
-        lambda session, data: moves.transition(
-            session, context.recorder, str(request_id), by=_me(), **data
+        lambda: transact(
+            moves.transition,
+            service_context().recorder,
+            str(request_id),
+            by=_me(),
+            **load_form(TransitionIn()),
         ),
         "De status is gewijzigd; de gemeente krijgt bericht.",
     )
 
 
-@pages.post("/beheer/aanvragen/<uuid:request_id>/vraag")
 @page_for("staff")
-def ask(request_id: UUID) -> Any:
-    return _by_staff(
+def ask(request_id: UUID) -> ResponseReturnValue:
+    return _on_request_page(
         request_id,
-        MessageIn(),
-        lambda session, data: contributions.add_message(session, str(request_id), _me(), **data),
+        lambda: transact(
+            contributions.add_message, str(request_id), _me(), **load_form(MessageIn())
+        ),
         "De vraag is gesteld; de gemeente krijgt hem per e-mail.",
     )
 
 
-@pages.post("/beheer/aanvragen/<uuid:request_id>/notitie")
 @page_for("staff")
-def note(request_id: UUID) -> Any:
-    return _by_staff(
+def note(request_id: UUID) -> ResponseReturnValue:
+    return _on_request_page(
         request_id,
-        NoteIn(),
-        lambda session, data: contributions.add_note(session, str(request_id), _me(), data["body"]),
+        lambda: transact(contributions.add_note, str(request_id), _me(), **load_form(NoteIn())),
         "De interne notitie is opgeslagen.",
     )
 
 
-@pages.post("/beheer/aanvragen/<uuid:request_id>/team")
 @page_for("staff")
-def assign(request_id: UUID) -> Any:
-    return _by_staff(
+def assign(request_id: UUID) -> ResponseReturnValue:
+    return _on_request_page(
         request_id,
-        AssignmentIn(),
-        lambda session, data: contributions.assign(session, str(request_id), _me(), **data),
+        lambda: transact(contributions.assign, str(request_id), _me(), **load_form(AssignmentIn())),
         "Het teamlid is toegewezen.",
     )
 
 
-@pages.post("/beheer/aanvragen/<uuid:request_id>/team/<uuid:assignment_id>/verwijderen")
 @page_for("staff")
-def unassign(request_id: UUID, assignment_id: UUID) -> Any:
-    return _by_staff(
+def unassign(request_id: UUID, assignment_id: UUID) -> ResponseReturnValue:
+    return _on_request_page(
         request_id,
-        None,
-        lambda session, _: contributions.unassign(session, str(request_id), str(assignment_id)),
+        lambda: transact(contributions.unassign, str(request_id), str(assignment_id)),
         "Het teamlid is van de aanvraag gehaald.",
     )
 
 
-@pages.post("/beheer/aanvragen/<uuid:request_id>/signaal")
 @page_for("staff")
-def signal(request_id: UUID) -> Any:
-    return _by_staff(
+def signal(request_id: UUID) -> ResponseReturnValue:
+    return _on_request_page(
         request_id,
-        SignalIn(),
-        lambda session, data: contributions.record_signal(session, str(request_id), _me(), **data),
+        lambda: transact(
+            contributions.record_signal, str(request_id), _me(), **load_form(SignalIn())
+        ),
         "Het signaal is vastgelegd.",
     )
 
 
-@pages.post("/beheer/aanvragen/<uuid:request_id>/bijlage")
 @page_for("staff")
 @takes_attachments(1)
-def staff_attachment(request_id: UUID) -> Any:
-    try:
-        attach_upload(str(request_id), _me())
-    except Problem as error:
-        return _request_page(str(request_id), refusal_feedback(error))
-    flash("Het document is toegevoegd aan de aanvraag.")
-    return redirect(url_for(".staff_request", request_id=request_id))
-
-
-@pages.post("/beheer/aanvragen/<uuid:request_id>/wissen")
-@page_for("staff")
-def erase(request_id: UUID) -> Any:
-    """A final request's personal data now, rather than when its retention period ends."""
-    context = service_context()
-    store = DocumentStore.from_settings(context.settings)
-    return _by_staff(
+def staff_attachment(request_id: UUID) -> ResponseReturnValue:
+    return _on_request_page(
         request_id,
-        ErasureIn(),
-        lambda session, _: erasure.erase(session, store, str(request_id), datetime.now(UTC)),
+        lambda: keep_upload(str(request_id), _me(), chosen_file()),
+        "Het document is toegevoegd aan de aanvraag.",
+    )
+
+
+def _erased(request_id: UUID) -> SupportRequest:
+    load_form(ErasureIn())  # the tick that says what is erased
+    return transact(erasure.erase, document_store(), str(request_id), now())
+
+
+@page_for("staff")
+def erase(request_id: UUID) -> ResponseReturnValue:
+    """A final request's personal data now, rather than when its retention period ends."""
+    return _on_request_page(
+        request_id,
+        lambda: _erased(request_id),
         "De persoonsgegevens van deze aanvraag zijn gewist.",
     )
 
 
-@pages.get("/beheer/capaciteit")
 @page_for("staff")
 def capacity() -> str:
-    with service_context().db.transaction() as session:
-        loads = requests.capacity(session)
+    loads = transact(requests.capacity)
     months = sorted({month for load in loads for month in load.months})
     return render_template("practiceteam/staff/capacity.html", loads=loads, months=months)

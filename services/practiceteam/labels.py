@@ -1,10 +1,34 @@
-"""Labels of the praktijkteam pages, and the Dutch for what its schemas and use cases say."""
+"""Labels of the praktijkteam pages and mails, and the Dutch for what its schemas and use
+cases say."""
 
 from __future__ import annotations
 
-from services.practiceteam.domain import Party, Status
-from shared.web.forms import Phrasebook
+from marshmallow import ValidationError
 
+from services.practiceteam.domain import Party, Status
+from shared.problems import Problem
+from shared.web.forms import Feedback, Phrasebook
+
+STATUS_LABELS: dict[str, str] = {
+    Status.SUBMITTED: "ingediend",
+    Status.INTAKE: "in intake",
+    Status.ACCEPTED: "toegekend",
+    Status.DECLINED: "afgewezen",
+    Status.PLANNED: "ingepland",
+    Status.IN_PROGRESS: "in uitvoering",
+    Status.COMPLETED: "afgerond",
+    Status.CLOSED: "gesloten",
+    Status.WITHDRAWN: "ingetrokken",
+}
+# What the municipality waits for next, as the pages and mails say it.
+STEP_LABELS: dict[str, str] = {
+    "intake": "de intake van uw aanvraag",
+    "decision": "ons besluit over uw aanvraag",
+    "planning": "de planning van het praktijkteam",
+    "start": "de start van het praktijkteam",
+    "report": "het verslag van het praktijkteam",
+    "evaluation": "uw evaluatie",
+}
 # What staff do when they choose a next status.
 MOVE_LABELS = {
     Status.INTAKE: "Intake starten",
@@ -128,3 +152,22 @@ PHRASEBOOK = Phrasebook(
         ),
     )
 )
+
+
+def refusal_feedback(error: ValidationError | Problem) -> Feedback:
+    """What a refused form says in Dutch. A refused document is shown beside the file
+    field, where it can be chosen again; a refused move names the moves still possible,
+    as the API's 409 lists them."""
+    feedback = PHRASEBOOK.feedback(error)
+    if feedback.message and feedback.status in (413, 415):
+        return Feedback(feedback.status, {"file": feedback.message})
+    if feedback.message and isinstance(error, Problem) and "allowed" in error.extra:
+        allowed = [STATUS_LABELS[status] for status in error.extra["allowed"]]
+        after = (
+            f"Mogelijke volgende status: {', '.join(allowed)}."
+            if allowed
+            else f"De aanvraag is {STATUS_LABELS[error.extra['current_status']]}; "
+            "er is geen volgende stap meer."
+        )
+        return Feedback(feedback.status, feedback.errors, f"{feedback.message} {after}")
+    return feedback
