@@ -7,13 +7,18 @@ from flask import Flask
 from services.registration.api import api
 from services.registration.models import Outbox
 from services.registration.pages import pages
+from shared.clock import Clock, utcnow
 from shared.settings import Settings, load_settings
 from shared.web.service import create_service_app, register_api
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> Flask:
     app, rest = create_service_app(
-        "registration", settings or load_settings(), title="GIA registration", outbox_model=Outbox
+        "registration",
+        settings or load_settings(),
+        title="GIA registration",
+        outbox_model=Outbox,
+        clock=clock,
     )
     register_api(app, rest, api)
     app.register_blueprint(pages)

@@ -6,6 +6,7 @@ from flask import Response
 
 from services.registration.domain import waitlist_positions
 from services.registration.models import Meeting, Registration
+from services.registration.registrations import Roll
 from shared import spreadsheet
 from shared.municipalities import Register
 from shared.spreadsheet import csv_text
@@ -26,8 +27,8 @@ def _person(registration: Registration, register: Register) -> list[str]:
     ]
 
 
-def attendance_csv(present: list[Registration], register: Register) -> str:
-    return csv_text(
+def attendance(roll: Roll, register: Register) -> Response:
+    body = csv_text(
         [*COLUMNS, "binnen", "walk-in"],
         [
             [
@@ -35,14 +36,15 @@ def attendance_csv(present: list[Registration], register: Register) -> str:
                 r.checked_in_at.isoformat() if r.checked_in_at else "",
                 "ja" if r.walk_in else "nee",
             ]
-            for r in present
+            for r in roll.present
         ],
     )
+    return _download(body, roll.meeting, "aanwezigheid")
 
 
-def registrations_csv(in_arrival_order: list[Registration], register: Register) -> str:
-    positions = waitlist_positions(in_arrival_order)
-    return csv_text(
+def registrations(roll: Roll, register: Register) -> Response:
+    positions = waitlist_positions(roll.everyone)
+    body = csv_text(
         [*COLUMNS, "status", "wachtlijstplaats", "aangemeld", "binnen"],
         [
             [
@@ -52,11 +54,12 @@ def registrations_csv(in_arrival_order: list[Registration], register: Register) 
                 r.created_at.isoformat(),
                 r.checked_in_at.isoformat() if r.checked_in_at else "",
             ]
-            for r in in_arrival_order
+            for r in roll.everyone
         ],
     )
+    return _download(body, roll.meeting, "inschrijvingen")
 
 
-def download(body: str, meeting: Meeting, what: str) -> Response:
+def _download(body: str, meeting: Meeting, what: str) -> Response:
     """A CSV file named after what it lists, the meeting's date and id."""
     return spreadsheet.download(body, f"{what}-{meeting.starts_at:%Y-%m-%d}-{meeting.id[:8]}.csv")

@@ -6,9 +6,10 @@ from email.message import EmailMessage
 
 from sqlalchemy.orm import Session
 
-from services.registration import mails, service
+from services.registration import mails
 from services.registration.domain import Notice, Status
 from services.registration.models import MailQueue, Registration
+from services.registration.waiting_list import waitlist_position
 from shared.db import Database
 from shared.mail import Mailer
 from shared.mail_queue import Composer, MailWorker
@@ -26,7 +27,7 @@ def composers(settings: Settings) -> dict[str, Composer]:
         r = reachable(session, registration_id, Status.CONFIRMED, Status.WAITLISTED)
         if r is None:
             return None
-        position = service.waitlist_position(session, r)
+        position = waitlist_position(session, r)
         return mails.registration_received(settings, r.meeting, r, position)
 
     def about(tells: mails.Tells, *statuses: Status) -> Composer:

@@ -1,12 +1,22 @@
-"""The only place the registration API parses input."""
+"""The registration API's schemas: the only place it parses input, and what it answers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    pre_dump,
+    validate,
+    validates,
+    validates_schema,
+)
 
+from services.registration.access import personal_links
 from services.registration.domain import KINDS, ROLES, why_times_wrong
+from services.registration.models import Registration
 from shared.municipalities import REGIONS
 from shared.themes import THEMES
 from shared.web.fields import Moment
@@ -34,7 +44,7 @@ class MeetingIn(Schema):
     @validates_schema
     def _times_in_order(self, data: dict[str, Any], partial: Any = None, **_: Any) -> None:
         if partial:
-            return  # a change is checked on the meeting it makes, see service.change_meeting
+            return  # a change is checked on the meeting it makes, see meetings.change_meeting
         wrong = why_times_wrong(data["starts_at"], data["ends_at"], data["registration_deadline"])
         if wrong:
             raise ValidationError(wrong[1], wrong[0])
@@ -80,8 +90,17 @@ class RegistrationIn(Schema):
 
 
 class Links(Schema):
+    """The person's own links, made from their registration."""
+
     self = fields.Url(metadata={"description": "The person's own page (view or cancel)"})
     cancel = fields.Url(metadata={"description": "POST here to cancel"})
+
+    @pre_dump
+    def _of(self, registration: Registration, **_: Any) -> dict[str, str]:
+        settings = service_context().settings
+        return personal_links(
+            settings.public_url("registration"), settings.secret_key, registration.id
+        )
 
 
 class WalkInIn(RegistrationIn):
@@ -91,20 +110,22 @@ class WalkInIn(RegistrationIn):
 
 
 class RegistrationOut(Schema):
-    id = fields.UUID()
-    meeting_id = fields.UUID()
-    status = fields.String()
+    """A ``Placed`` registration: its own fields, with its place in line beside them."""
+
+    id = fields.UUID(attribute="registration.id")
+    meeting_id = fields.UUID(attribute="registration.meeting_id")
+    status = fields.String(attribute="registration.status")
     waitlist_position = fields.Integer(allow_none=True)
-    name = fields.String(allow_none=True)
-    email = fields.String(allow_none=True)
-    role = fields.String()
-    municipality_code = fields.String(allow_none=True)
-    organisation = fields.String(allow_none=True)
-    walk_in = fields.Boolean()
-    checked_in_at = fields.AwareDateTime(allow_none=True)
-    cancelled_at = fields.AwareDateTime(allow_none=True)
-    created_at = fields.AwareDateTime()
-    links = fields.Nested(Links)
+    name = fields.String(allow_none=True, attribute="registration.name")
+    email = fields.String(allow_none=True, attribute="registration.email")
+    role = fields.String(attribute="registration.role")
+    municipality_code = fields.String(allow_none=True, attribute="registration.municipality_code")
+    organisation = fields.String(allow_none=True, attribute="registration.organisation")
+    walk_in = fields.Boolean(attribute="registration.walk_in")
+    checked_in_at = fields.AwareDateTime(allow_none=True, attribute="registration.checked_in_at")
+    cancelled_at = fields.AwareDateTime(allow_none=True, attribute="registration.cancelled_at")
+    created_at = fields.AwareDateTime(attribute="registration.created_at")
+    links = fields.Nested(Links, attribute="registration")
 
 
 class AccessQuery(Schema):

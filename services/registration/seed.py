@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.registration import service
+from services.registration.meetings import create_meeting
 from services.registration.models import Meeting
 from shared.clock import AMSTERDAM
 from shared.events.outbox import EventRecorder
@@ -127,5 +127,5 @@ def seed(session: Session, recorder: EventRecorder, today: date) -> int:
         return 0
     meetings = example_meetings(today)
     for data in meetings:
-        service.create_meeting(session, recorder, data)
+        create_meeting(session, recorder, data)
     return len(meetings)

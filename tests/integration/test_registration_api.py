@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from services.registration import service
+from services.registration import erasure
 from services.registration.app import create_app
 from services.registration.models import MailQueue, Outbox
 from services.registration.notices import mail_worker
@@ -303,7 +303,7 @@ def test_personal_data_is_erased_only_after_the_programme_year(
 
     db = Database.for_service(real_settings, "registration")
     with db.transaction() as session:
-        erased = service.erase_personal_data(session, meeting_id, datetime(2031, 1, 2, tzinfo=UTC))
+        erased = erasure.erase_personal_data(session, meeting_id, datetime(2031, 1, 2, tzinfo=UTC))
     db.dispose()
     assert erased == 1
     kept = client.get(f"/api/v1/registrations/{person['id']}", headers=staff).json

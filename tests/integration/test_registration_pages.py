@@ -12,7 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from services.registration import service
+from services.registration import meetings
+from services.registration import registrations as registering
 from services.registration.app import create_app
 from services.registration.models import Meeting, Registration
 from services.registration.schemas import MeetingIn
@@ -70,7 +71,7 @@ def new_meeting(app: Flask, **overrides: Any) -> str:
     context = app.extensions["gia"]
     with context.db.transaction() as session:
         data = MeetingIn().load({**MEETING, **overrides})
-        return service.create_meeting(session, context.recorder, data).id
+        return meetings.create_meeting(session, context.recorder, data).id
 
 
 def register(client: FlaskClient, meeting_id: str, **overrides: str) -> str:
@@ -249,7 +250,7 @@ def test_staff_pages_send_people_without_a_session_to_the_login(
     response = getattr(client, method)(path.format(id=meeting_id))
     assert response.status_code == 302 and response.location.startswith("/login?next=")
     with app.extensions["gia"].db.transaction() as session:
-        assert service.get_meeting(session, meeting_id).cancelled_at is None
+        assert meetings.get_meeting(session, meeting_id).cancelled_at is None
 
 
 def test_staff_create_change_and_cancel_a_meeting(
@@ -400,7 +401,7 @@ def test_staff_erase_personal_data_of_a_past_programme_year(app: Flask, staff: F
     upcoming = new_meeting(app)
     context = app.extensions["gia"]
     with context.db.transaction() as session:
-        service.register(
+        registering.register(
             session, context.recorder, past, PERSON, now=datetime(2012, 2, 1, tzinfo=UTC)
         )
     overview = text(staff.get("/beheer"))

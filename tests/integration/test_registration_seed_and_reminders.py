@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from services.registration import service
+from services.registration.meetings import create_meeting
 from services.registration.models import Meeting, Outbox
+from services.registration.registrations import register
+from services.registration.reminders import queue_reminders
 from services.registration.seed import EXAMPLE, seed
 from shared.db import Database
 from shared.events.outbox import EventRecorder
@@ -47,7 +49,7 @@ def test_a_reminder_goes_once_to_those_with_a_seat(settings: Settings) -> None:
     now = datetime(2030, 10, 9, 12, tzinfo=UTC)
     starts = now + timedelta(hours=20)
     with db.transaction() as session:
-        meeting = service.create_meeting(
+        meeting = create_meeting(
             session,
             recorder,
             {
@@ -64,13 +66,13 @@ def test_a_reminder_goes_once_to_those_with_a_seat(settings: Settings) -> None:
             },
         )
         before = now - timedelta(days=1)
-        service.register(session, recorder, meeting.id, PERSON, now=before)
+        register(session, recorder, meeting.id, PERSON, now=before)
         waiting = {**PERSON, "email": "wait@example.nl"}
-        service.register(session, recorder, meeting.id, waiting, now=before)
+        register(session, recorder, meeting.id, waiting, now=before)
 
     for expected in (1, 0):
         with db.transaction() as session:
-            assert service.queue_reminders(session, now, timedelta(hours=24)) == expected
+            assert queue_reminders(session, now, timedelta(hours=24)) == expected
     db.dispose()
     reminders = [m for m in delivered_mails(settings) if m["Subject"].startswith("Herinnering")]
     assert [mail["To"] for mail in reminders] == ["an@example.nl"]

@@ -1,0 +1,214 @@
+"""The pages for staff: meetings (new, changed, cancelled, personal data erased), the door on
+the day, and the lists of who registered and who came."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
+
+from services.registration import door as at_door
+from services.registration import erasure, exports, meetings
+from services.registration.domain import Status, programme_year_over, waitlist_positions
+from services.registration.labels import PHRASEBOOK
+from services.registration.models import Registration
+from services.registration.registrations import roll_of
+from services.registration.schemas import MeetingIn, WalkInIn
+from shared.web.auth import page_for
+from shared.web.forms import Feedback, form_step, form_values, load_form, posted
+from shared.web.service import now, service_context, transact
+
+# What the form for a new meeting starts with.
+NEW_MEETING = {"kind": "gia", "counts_for_participation": "on"}
+
+
+def origin(registration: Registration) -> str:
+    """Where someone comes from, as people read it: the municipality and/or organisation."""
+    code = registration.municipality_code
+    municipality = service_context().register.get(code) if code else None
+    parts = (municipality.name if municipality else None, registration.organisation)
+    return ", ".join(part for part in parts if part)
+
+
+def _everyone_told(what: str) -> str:
+    return f"De bijeenkomst is {what}; iedereen die zich aanmeldde krijgt bericht."
+
+
+# -- meetings ----------------------------------------------------------------------------------
+
+
+def _overview(feedback: Feedback | None = None) -> tuple[str, int]:
+    everything = transact(meetings.all_meetings)
+    at = now()
+    feedback = feedback or Feedback()
+    return render_template(
+        "registration/staff/overview.html",
+        meetings=everything,
+        erasable={m.id for m in everything if programme_year_over(m.starts_at, at)},
+        feedback=feedback,
+        values=posted() if request.method == "POST" else MultiDict(NEW_MEETING),
+    ), feedback.status
+
+
+@page_for("staff")
+def overview() -> tuple[str, int]:
+    return _overview()
+
+
+@page_for("staff")
+def create_meeting() -> ResponseReturnValue:
+    return form_step(
+        lambda: transact(
+            meetings.create_meeting, service_context().recorder, load_form(MeetingIn())
+        ),
+        refused=_overview,
+        feedback=PHRASEBOOK.feedback,
+        then=url_for(".overview"),
+        told=lambda meeting: f"De bijeenkomst {meeting.title} is aangemaakt.",
+    )
+
+
+def _edit_page(meeting_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
+    meeting = transact(meetings.get_meeting, meeting_id)
+    feedback = feedback or Feedback()
+    return render_template(
+        "registration/staff/edit.html",
+        meeting=meeting,
+        feedback=feedback,
+        values=posted() if request.method == "POST" else form_values(MeetingIn(), meeting),
+    ), feedback.status
+
+
+@page_for("staff")
+def edit_meeting(meeting_id: UUID) -> tuple[str, int]:
+    return _edit_page(str(meeting_id))
+
+
+@page_for("staff")
+def change_meeting(meeting_id: UUID) -> ResponseReturnValue:
+    """The whole form is loaded, so the schema checks the times as on creation."""
+    return form_step(
+        lambda: transact(
+            meetings.change_meeting,
+            service_context().recorder,
+            str(meeting_id),
+            load_form(MeetingIn()),
+        ),
+        refused=lambda feedback: _edit_page(str(meeting_id), feedback),
+        feedback=PHRASEBOOK.feedback,
+        then=url_for(".overview"),
+        told=_everyone_told("gewijzigd"),
+    )
+
+
+@page_for("staff")
+def cancel_meeting(meeting_id: UUID) -> Response:
+    transact(meetings.cancel_meeting, service_context().recorder, str(meeting_id), now())
+    flash(_everyone_told("afgelast"))
+    return redirect(url_for(".overview"))
+
+
+@page_for("staff")
+def erase_personal_data(meeting_id: UUID) -> Response:
+    """Once the programme year is over: names and addresses go, attendance by municipality stays."""
+    erased = transact(erasure.erase_personal_data, str(meeting_id), now())
+    flash(f"De persoonsgegevens van {erased} inschrijving(en) zijn gewist.")
+    return redirect(url_for(".overview"))
+
+
+# -- at the door -------------------------------------------------------------------------------
+
+
+def _searchable(registration: Registration) -> str:
+    return f"{registration.name} {registration.email} {origin(registration)}".casefold()
+
+
+def _door_page(meeting_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
+    search = request.args.get("q", "").strip().casefold()
+    roll = transact(roll_of, meeting_id)
+    confirmed = sorted(
+        (r for r in roll.everyone if r.status == Status.CONFIRMED),
+        key=lambda r: (r.name or "").casefold(),
+    )
+    feedback = feedback or Feedback()
+    return render_template(
+        "registration/staff/door.html",
+        meeting=roll.meeting,
+        people=[r for r in confirmed if search in _searchable(r)],
+        present=sum(r.checked_in_at is not None for r in confirmed),
+        total=len(confirmed),
+        searchable=_searchable,
+        feedback=feedback,
+    ), feedback.status
+
+
+@page_for("staff")
+def door(meeting_id: UUID) -> tuple[str, int]:
+    return _door_page(str(meeting_id))
+
+
+@page_for("staff")
+def walk_in(meeting_id: UUID) -> ResponseReturnValue:
+    return form_step(
+        lambda: transact(
+            at_door.walk_in,
+            service_context().recorder,
+            str(meeting_id),
+            load_form(WalkInIn()),
+            now(),
+        ),
+        refused=lambda feedback: _door_page(str(meeting_id), feedback),
+        feedback=PHRASEBOOK.feedback,
+        then=url_for(".door", meeting_id=meeting_id),
+        told=lambda registration: f"{registration.name} is aangemeld en binnen.",
+    )
+
+
+def _next_at_door(registration: Registration, done: str) -> Response:
+    """One tap at the door, then back to the list for the next person."""
+    flash(done)
+    return redirect(url_for(".door", meeting_id=registration.meeting_id))
+
+
+@page_for("staff")
+def check_in(registration_id: UUID) -> Response:
+    registration = transact(
+        at_door.check_in, service_context().recorder, str(registration_id), now()
+    )
+    return _next_at_door(registration, f"{registration.name} is binnen.")
+
+
+@page_for("staff")
+def undo_check_in(registration_id: UUID) -> Response:
+    registration = transact(at_door.undo_check_in, service_context().recorder, str(registration_id))
+    return _next_at_door(registration, f"{registration.name} is niet meer binnen gemeld.")
+
+
+# -- lists -------------------------------------------------------------------------------------
+
+
+@page_for("staff")
+def attendance(meeting_id: UUID) -> str:
+    roll = transact(roll_of, str(meeting_id))
+    return render_template(
+        "registration/staff/attendance.html", meeting=roll.meeting, present=roll.present
+    )
+
+
+@page_for("staff")
+def attendance_csv(meeting_id: UUID) -> Response:
+    """The API's export, for staff with a session instead of a bearer token."""
+    return exports.attendance(transact(roll_of, str(meeting_id)), service_context().register)
+
+
+@page_for("staff")
+def registrations(meeting_id: UUID) -> str:
+    roll = transact(roll_of, str(meeting_id))
+    return render_template(
+        "registration/staff/registrations.html",
+        meeting=roll.meeting,
+        everyone=roll.everyone,
+        positions=waitlist_positions(roll.everyone),
+    )
