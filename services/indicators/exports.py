@@ -1,16 +1,17 @@
-"""CSV downloads for staff's own reports: figures, per-group figures, evidence, survey links."""
+"""CSV downloads for staff's own reports: figures, per-group figures, evidence, survey links.
+
+Each reads what it needs in the caller's transaction.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.indicators.access import survey_url
-from services.indicators.figures import Figure
+from services.indicators.figures import ALL, DIMENSIONS, TARGET_GROUP, Figure
 from services.indicators.models import Evidence
-from services.indicators.service import Overview
+from services.indicators.overviews import overview
 from shared.municipalities import Register
 from shared.settings import Settings
 from shared.spreadsheet import csv_text
@@ -30,21 +31,28 @@ def _figure_row(figure: Figure) -> list[str]:
     ]
 
 
-def figures_csv(target_group: Overview, everyone: Overview) -> str:
+def figures_csv(session: Session, register: Register) -> str:
     """The figures of the target group, of every municipality, and of those outside apart."""
+    target_group = overview(session, register, TARGET_GROUP, None)
+    everyone = overview(session, register, ALL, None)
     parts = (("doelgroep", target_group.figures), ("alle", everyone.figures))
     rows = [[scope, *_figure_row(item)] for scope, found in parts for item in found]
     rows += [["buiten_doelgroep", *_figure_row(item)] for item in target_group.outside]
     return csv_text(["bereik", *FIGURE_COLUMNS], rows)
 
 
-def groups_csv(overviews: Iterable[Overview]) -> str:
+def groups_csv(session: Session, register: Register) -> str:
     """One row per scope, dimension, group and indicator."""
+    overviews = [
+        overview(session, register, scope, dimension)
+        for scope in (TARGET_GROUP, ALL)
+        for dimension in DIMENSIONS
+    ]
     rows = [
-        [overview.scope, overview.group_by or "", name, *_figure_row(item)]
-        for overview in overviews
-        for name, found in overview.groups
-        for item in found
+        [found.scope, found.group_by or "", name, *_figure_row(item)]
+        for found in overviews
+        for name, figures in found.groups
+        for item in figures
     ]
     return csv_text(["bereik", "indeling", "groep", *FIGURE_COLUMNS], rows)
 

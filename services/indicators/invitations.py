@@ -67,6 +67,26 @@ def invite(session: Session, chosen: list[tuple[str, str]], by: str, now: dateti
     return len(chosen)
 
 
+@dataclass(frozen=True)
+class Queued:
+    """Mails queued, one per address, and the listed lines left out (answered already)."""
+
+    queued: int
+    skipped: int = 0
+
+
+def invite_listed(
+    session: Session,
+    invitations: list[dict[str, Any]],
+    only_unanswered: bool,
+    by: str,
+    now: datetime,
+) -> Queued:
+    """Invite every listed official, or only those of municipalities that have not answered."""
+    queued = invite(session, selected(session, invitations, only_unanswered), by, now)
+    return Queued(queued, len(invitations) - queued)
+
+
 def reminder_addresses(session: Session) -> list[tuple[str, str]]:
     """Each address still kept for a municipality that has not answered since it was invited."""
     done = answered(session)
@@ -148,3 +168,15 @@ def invited(session: Session, register: Register) -> list[Invited]:
             )
         )
     return sorted(found, key=lambda item: item.name)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """Every municipality invited, and how many addresses a reminder would go to now."""
+
+    invited: list[Invited]
+    due: int
+
+
+def asked(session: Session, register: Register) -> Asked:
+    return Asked(invited(session, register), len(reminder_addresses(session)))

@@ -19,7 +19,8 @@ from marshmallow import (
 from services.indicators.figures import ALL, DIMENSIONS, TARGET_GROUP
 from services.indicators.rules import ACTIVITY, INDICATORS
 from shared.events.catalogue import SURVEY_USES
-from shared.web.service import service_context
+from shared.municipalities import Municipality
+from shared.web.service import now, service_context
 
 # Every municipality of the register several times over; a bigger list is a mistake.
 MAX_INVITATIONS = 2000
@@ -48,18 +49,21 @@ class FigureOut(Schema):
 
 
 class GroupOut(Schema):
-    group = fields.String()
-    indicators = fields.List(fields.Nested(FigureOut))
+    group = fields.String(attribute="name")
+    indicators = fields.List(fields.Nested(FigureOut), attribute="figures")
 
 
 class IndicatorsOut(Schema):
-    as_of = fields.AwareDateTime()
+    """An overview, as of the moment it was read."""
+
+    as_of = fields.AwareDateTime(dump_default=now)
     scope = fields.String()
     group_by = fields.String(allow_none=True)
-    indicators = fields.List(fields.Nested(FigureOut))
+    indicators = fields.List(fields.Nested(FigureOut), attribute="figures")
     groups = fields.List(fields.Nested(GroupOut))
     outside_target_group = fields.List(
         fields.Nested(FigureOut),
+        attribute="outside",
         metadata={"description": "Municipalities outside the target group, never in its figures"},
     )
     activity = fields.Nested(FigureOut)
@@ -83,20 +87,31 @@ class EvidenceOut(Schema):
 
 
 class MunicipalityOut(Schema):
-    code = fields.String()
-    name = fields.String()
-    province = fields.String()
-    region = fields.String()
-    band = fields.String()
-    non_western_pct = fields.Float()
-    in_target_group = fields.Boolean()
+    """A municipality's explanation: the municipality, its standing and its evidence."""
+
+    code = fields.String(attribute="municipality.code")
+    name = fields.String(attribute="municipality.name")
+    province = fields.String(attribute="municipality.province")
+    region = fields.String(attribute="municipality.region")
+    band = fields.String(attribute="municipality.band")
+    non_western_pct = fields.Float(attribute="municipality.non_western_pct")
+    in_target_group = fields.Boolean(attribute="municipality.in_target_group")
     counts_for = fields.Dict(keys=fields.String(), values=fields.Boolean())
     evidence = fields.List(fields.Nested(EvidenceOut))
 
 
+class WhomToApproach(fields.Dict):
+    """A municipality by code, name and region: enough to know whom to approach, and where."""
+
+    def _serialize(
+        self, value: Municipality, attr: str | None, obj: Any, **_: Any
+    ) -> dict[str, str]:
+        return {"code": value.code, "name": value.name, "region": value.region}
+
+
 class MissingOut(Schema):
     indicator = fields.String()
-    municipalities = fields.List(fields.Dict())
+    municipalities = fields.List(WhomToApproach())
 
 
 class EventOut(Schema):

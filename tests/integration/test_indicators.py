@@ -17,11 +17,11 @@ from flask.testing import FlaskClient
 from kombu import Producer
 from sqlalchemy import func, select, update
 
+from services.indicators.answers import latest_answer
 from services.indicators.app import create_app
 from services.indicators.consumer import build_consumer
 from services.indicators.models import ReceivedEvent, SurveyAnswer, Tally
 from services.indicators.rebuild import rebuild, verify
-from services.indicators.service import latest_answer
 from shared.cli import main
 from shared.events import envelope
 from shared.events.catalogue import (

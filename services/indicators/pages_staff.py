@@ -1,0 +1,215 @@
+"""The ministry staff's pages: the dashboard, a municipality's evidence, who is missing, the
+progress report, their own feed tokens, and the survey invitations."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from marshmallow import ValidationError
+
+from services.indicators import explanations, feed_tokens, invitations, overviews, progress
+from services.indicators.access import feed_links
+from services.indicators.history import Series
+from services.indicators.labels import PHRASEBOOK
+from services.indicators.rules import EXPLAINED
+from services.indicators.schemas import InvitationChoices, InvitationListForm
+from shared.clock import amsterdam_today
+from shared.problems import Problem
+from shared.web.auth import page_for, session_principal
+from shared.web.forms import Feedback, first_message, form_step, load_form
+from shared.web.service import now, service_context, transact
+
+CHART = (640, 240)  # width, height of the trend chart in SVG units
+
+
+def chart_lines(series: Series) -> dict[str, str]:
+    """SVG polyline points per indicator: days along, share up (0 to 100%)."""
+    width, height = CHART
+    lines = {}
+    for indicator, points in series.items():
+        step = width / max(1, len(points) - 1)
+        lines[indicator] = " ".join(
+            f"{index * step:.1f},{height - value * height:.1f}"
+            for index, (_, value) in enumerate(points)
+        )
+    return lines
+
+
+def _subject() -> str:
+    """Who is logged in (pages for staff only are reached with a session)."""
+    principal = session_principal()
+    return principal.subject if principal else ""
+
+
+# -- the figures and why ------------------------------------------------------------------------
+
+
+@page_for("staff")
+def dashboard() -> str:
+    context = service_context()
+    found = transact(progress.dashboard, context.register, _subject(), amsterdam_today(now))
+    return render_template(
+        "indicators/dashboard.html",
+        overview=found.overview,
+        series=found.series,
+        lines=chart_lines(found.series),
+        regional={name: (series, chart_lines(series)) for name, series in found.regional.items()},
+        chart=CHART,
+        missing=found.missing,
+        recent=found.recent,
+        tokens=found.tokens,
+        signer=feed_links(context.settings.secret_key),
+    )
+
+
+@page_for("staff")
+def municipality(code: str) -> str:
+    found = transact(explanations.explain, service_context().register, code)
+    return render_template(
+        "indicators/municipality.html",
+        municipality=found.municipality,
+        standing=found.counts_for,
+        evidence=found.evidence,
+        answer=found.answer,
+    )
+
+
+@page_for("staff")
+def missing() -> str:
+    found = transact(overviews.missing, service_context().register)
+    return render_template("indicators/missing.html", missing=found)
+
+
+@page_for("staff")
+def report() -> str:
+    today = amsterdam_today(now)
+    found = transact(progress.report, service_context().register, today)
+    return render_template(
+        "indicators/report.html",
+        overviews=found.overviews,
+        everyone=found.everyone,
+        series=found.series,
+        lines=chart_lines(found.series),
+        chart=CHART,
+        rules=EXPLAINED,
+        today=today,
+    )
+
+
+# -- feed tokens --------------------------------------------------------------------------------
+
+
+@page_for("staff")
+def create_feed_token() -> ResponseReturnValue:
+    label = (request.form.get("label") or "").strip()[:100] or "feed"
+    transact(feed_tokens.create_feed_token, _subject(), label, now())
+    return redirect(url_for(".dashboard") + "#feeds")
+
+
+@page_for("staff")
+def revoke_feed_token(token_id: uuid.UUID) -> ResponseReturnValue:
+    transact(feed_tokens.revoke_feed_token, _subject(), str(token_id), now())
+    return redirect(url_for(".dashboard") + "#feeds")
+
+
+# -- survey invitations -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListRefused(Feedback):
+    """A refused list of invitations: besides the summary, each wrong line by its number."""
+
+    lines: tuple[str, ...] = ()
+
+
+def _list_feedback(error: ValidationError | Problem) -> Feedback:
+    """The list's wrong lines named in Dutch; nothing was sent."""
+    lines = error.normalized_messages().get("lines") if isinstance(error, ValidationError) else None
+    if not isinstance(lines, dict):
+        return PHRASEBOOK.feedback(error)
+    wrong = tuple(f"Regel {n}: {PHRASEBOOK.dutch(first_message(m), 422)}" for n, m in lines.items())
+    summary = f"{len(wrong)} regel(s) kloppen niet; er is niets verstuurd."
+    return ListRefused(422, {"lines": summary}, lines=wrong)
+
+
+def _invitations_page(
+    feedback: Feedback | None = None, preview: dict[str, Any] | None = None
+) -> tuple[str, int]:
+    found = transact(invitations.asked, service_context().register)
+    feedback = feedback or Feedback()
+    return render_template(
+        "indicators/invitations.html",
+        invited=found.invited,
+        due=found.due,
+        feedback=feedback,
+        problems=feedback.lines if isinstance(feedback, ListRefused) else [],
+        preview=preview,
+    ), feedback.status
+
+
+def _posted_list() -> dict[str, Any]:
+    """The pasted lines, or an uploaded file's lines instead, through the one schema."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return load_form(InvitationListForm())
+    text = upload.read().decode("utf-8-sig", errors="replace")
+    return InvitationListForm().load({**load_form(InvitationChoices()), "lines": text})
+
+
+def _send_list() -> invitations.Queued:
+    found = _posted_list()
+    return transact(
+        invitations.invite_listed,
+        found["invitations"],
+        found["only_unanswered"],
+        _subject(),
+        now(),
+    )
+
+
+def _check_list() -> tuple[str, int]:
+    """How many would go, or every wrong line named; nothing is sent. A check shows this page
+    again rather than moving on to another, so it cannot be a ``form_step``."""
+    try:
+        found = _posted_list()
+    except ValidationError as error:
+        return _invitations_page(_list_feedback(error))
+    chosen = transact(invitations.selected, found["invitations"], found["only_unanswered"])
+    return _invitations_page(preview={**found, "chosen": len(chosen)})
+
+
+@page_for("staff")
+def invitations_page() -> tuple[str, int]:
+    return _invitations_page()
+
+
+@page_for("staff")
+def invite() -> ResponseReturnValue:
+    """Check the list and show how many would go; send only what the staff member confirmed."""
+    if not load_form(InvitationChoices())["send"]:
+        return _check_list()
+    return form_step(
+        _send_list,
+        refused=_invitations_page,
+        feedback=_list_feedback,
+        then=url_for(".invitations_page"),
+        told=lambda sent: f"{sent.queued} uitnodiging(en) staan klaar om te worden verstuurd.",
+    )
+
+
+@page_for("staff")
+def remind() -> ResponseReturnValue:
+    sent = transact(invitations.remind, _subject(), now())
+    flash(f"{sent} herinnering(en) staan klaar om te worden verstuurd.")
+    return redirect(url_for(".invitations_page"))
+
+
+@page_for("staff")
+def erase_addresses() -> ResponseReturnValue:
+    erased = transact(invitations.erase_addresses, now())
+    flash(f"{erased} e-mailadres(sen) gewist.")
+    return redirect(url_for(".invitations_page"))
