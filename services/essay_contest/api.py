@@ -2,23 +2,17 @@
 
 Four kinds of caller: everyone (the contest, signing up, the results), an
 entrant through the token of their personal link, the jury and staff with
-bearer tokens of their role.
+bearer tokens of their role. Views return what the use cases give; the
+response schemas say what of it each caller sees.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import asdict
-from datetime import datetime
 from http import HTTPStatus
 from typing import Any
 
-from flask import current_app
-
 from services.essay_contest import access, co_authors, contests, entrants, entries, exports, judging
 from services.essay_contest import results as contest_results
-from services.essay_contest.domain import countdown, phase
-from services.essay_contest.models import Contest, Entrant, Entry
 from services.essay_contest.schemas import (
     CoAuthorIn,
     ConfirmIn,
@@ -41,11 +35,10 @@ from services.essay_contest.schemas import (
     StandingOut,
     TokenQuery,
 )
-from shared.municipalities import Register
 from shared.problems import PROBLEM_JSON, problem_body
 from shared.web.auth import bearer_principal, require_role
 from shared.web.errors import ProblemSchema, problem_response
-from shared.web.service import ApiBlueprint, service_context
+from shared.web.service import ApiBlueprint, now, service_context, transact
 
 api = ApiBlueprint(
     "essay_contest_api",
@@ -57,91 +50,13 @@ STAFF = [{"bearer": []}]
 ENTRANT = [{}]  # the token of the entrant's personal link, in the query
 
 
-def contest_now() -> datetime:
-    """The contest's clock: the wall clock, unless a test set its own."""
-    return current_app.extensions["essay_clock"]()
-
-
-# -- what each reader sees ------------------------------------------------------------------------
-
-
-CONTEST_COLUMNS = [name for name in StaffContestOut().fields if hasattr(Contest, name)]
-
-
-def contest_out(contest: Contest, now: datetime) -> dict[str, Any]:
-    published = contest.published_at is not None
-    return {
-        **{name: getattr(contest, name) for name in CONTEST_COLUMNS},
-        "criteria_spec": contest.criteria_spec,
-        "phase": phase(contest.opens_at, contest.closes_at, published, now),
-        "countdown": countdown(contest.closes_at, now),
-    }
-
-
-def entry_out(entry: Entry) -> dict[str, Any]:
-    out = {name: getattr(entry, name) for name in EntryOut().fields if name != "authors"}
-    out["authors"] = [
-        {
-            "id": author.id,
-            "name": author.entrant.name,
-            "municipality_code": author.entrant.municipality_code,
-            "confirmed": author.confirmed_at is not None,
-        }
-        for author in entry.authors
-    ]
-    return out
-
-
-def entrant_out(entrant: Entrant, entry: Entry | None) -> dict[str, Any]:
-    author = entrant.authorship
-    return {
-        **{name: getattr(entrant, name) for name in EntrantOut().fields if hasattr(entrant, name)},
-        "confirmed": entrant.confirmed_at is not None,
-        "entry": entry_out(entry) if entry else None,
-        "invited": author is not None and author.confirmed_at is None,
-    }
-
-
-def municipality_name(register: Register, code: str) -> str:
-    found = register.get(code)
-    return found.name if found else code
-
-
-def results_out(contest: Contest, won: list[Entry]) -> dict[str, Any]:
-    register = service_context().register
-    return {
-        "contest_id": contest.id,
-        "title": contest.title,
-        "published_at": contest.published_at,
-        "jury_report": contest.jury_report,
-        "winners": [
-            {
-                "place": entry.place,
-                "title": entry.title,
-                "authors": [
-                    {
-                        "name": author.entrant.name,
-                        "municipality": municipality_name(
-                            register, author.entrant.municipality_code
-                        ),
-                    }
-                    for author in entry.authors
-                ],
-                "text": entry.text if contest_results.publishable(entry) else None,
-            }
-            for entry in won
-        ],
-    }
-
-
 # -- contests (staff writes, everyone reads) -----------------------------------------------------
 
 
 @api.get("/contests")
 @api.response(200, ContestOut(many=True))
 def list_contests() -> Any:
-    with service_context().db.transaction() as session:
-        return [contest_out(c, contest_now()) for c in contests.all_contests(session)]
+    return transact(contests.all_contests)
 
 
 @api.post("/contests")
@@ -150,16 +65,14 @@ def list_contests() -> Any:
 @api.response(201, StaffContestOut)
 @api.doc(security=STAFF)
 def create_contest(data: dict[str, Any]) -> Any:
-    with service_context().db.transaction() as session:
-        return contest_out(contests.create_contest(session, data), contest_now())
+    return transact(contests.create_contest, data)
 
 
 @api.get("/contests/<uuid:contest_id>")
 @api.response(200, ContestOut)
 def get_contest(contest_id: Any) -> Any:
     """The contest with its rules, criteria, phase and the time left until the deadline."""
-    with service_context().db.transaction() as session:
-        return contest_out(contests.get_contest(session, str(contest_id)), contest_now())
+    return transact(contests.get_contest, str(contest_id))
 
 
 @api.get("/contests/<uuid:contest_id>/settings")
@@ -168,8 +81,7 @@ def get_contest(contest_id: Any) -> Any:
 @api.doc(security=STAFF)
 def contest_settings(contest_id: Any) -> Any:
     """The contest with its jury and the jury's report."""
-    with service_context().db.transaction() as session:
-        return contest_out(contests.get_contest(session, str(contest_id)), contest_now())
+    return transact(contests.get_contest, str(contest_id))
 
 
 @api.patch("/contests/<uuid:contest_id>")
@@ -178,9 +90,7 @@ def contest_settings(contest_id: Any) -> Any:
 @api.response(200, StaffContestOut)
 @api.doc(security=STAFF)
 def change_contest(data: dict[str, Any], contest_id: Any) -> Any:
-    with service_context().db.transaction() as session:
-        contest = contests.change_contest(session, str(contest_id), data)
-        return contest_out(contest, contest_now())
+    return transact(contests.change_contest, str(contest_id), data)
 
 
 # -- entrants -------------------------------------------------------------------------------------
@@ -205,22 +115,14 @@ def change_contest(data: dict[str, Any], contest_id: Any) -> Any:
 )
 def sign_up(data: dict[str, Any], contest_id: Any) -> Any:
     """Sign up; the link to confirm the address (valid 48 hours) goes by e-mail."""
-    context = service_context()
-    with context.db.transaction() as session:
-        signed = entrants.sign_up(session, context.settings, str(contest_id), data, contest_now())
-        entrant = signed.entrant
-        answer = {
-            "id": entrant.id,
-            "contest_id": entrant.contest_id,
-            "confirmed": False,
-            "message": "Check your e-mail and confirm your address with the link in it.",
-        }
+    settings = service_context().settings
+    signed = transact(entrants.sign_up, settings, str(contest_id), data, now())
     if signed.retry_after is None:
-        return answer
+        return signed.entrant
     # Answered after the commit: the details given are saved all the same.
     detail = (
-        f"A confirmation mail went to {entrant.email} less than "
-        f"{context.settings.essay_confirmation_interval_minutes} minutes ago; your details are "
+        f"A confirmation mail went to {signed.entrant.email} less than "
+        f"{settings.essay_confirmation_interval_minutes} minutes ago; your details are "
         "saved. Check your inbox (and spam folder) for it, or sign up again after "
         f"{signed.retry_after} seconds for a new one."
     )
@@ -238,26 +140,14 @@ def sign_up(data: dict[str, Any], contest_id: Any) -> Any:
 def confirm(data: dict[str, Any]) -> Any:
     """Confirm the address with the token from the e-mail; the personal link follows by e-mail."""
     context = service_context()
-    with context.db.transaction() as session:
-        entrant = entrants.confirm_email(
-            session, context.recorder, context.settings, data["token"], contest_now()
-        )
-        return {
-            "id": entrant.id,
-            "contest_id": entrant.contest_id,
-            "confirmed": True,
-            "message": "Your address is confirmed; your personal link is in your e-mail.",
-        }
+    return transact(
+        entrants.confirm_email, context.recorder, context.settings, data["token"], now()
+    )
 
 
 def _own(entrant_id: Any, token: str | None) -> str:
     access.check_entrant(service_context().settings, str(entrant_id), token)
     return str(entrant_id)
-
-
-def _entrant_answer(session: Any, entrant_id: str) -> dict[str, Any]:
-    entrant = entrants.get_entrant(session, entrant_id)
-    return entrant_out(entrant, entries.entry_of(session, entrant_id))
 
 
 @api.get("/entrants/<uuid:entrant_id>")
@@ -266,9 +156,7 @@ def _entrant_answer(session: Any, entrant_id: str) -> dict[str, Any]:
 @api.doc(security=ENTRANT)
 def get_entrant(query: dict[str, Any], entrant_id: Any) -> Any:
     """The entrant's own page: their details and their entry, drafts included."""
-    own = _own(entrant_id, query["token"])
-    with service_context().db.transaction() as session:
-        return _entrant_answer(session, own)
+    return transact(entrants.own_page, _own(entrant_id, query["token"]))
 
 
 @api.patch("/entrants/<uuid:entrant_id>")
@@ -278,10 +166,7 @@ def get_entrant(query: dict[str, Any], entrant_id: Any) -> Any:
 @api.doc(security=ENTRANT)
 def change_entrant(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
     """Consent to publication of the essay, and the party."""
-    own = _own(entrant_id, query["token"])
-    with service_context().db.transaction() as session:
-        entrants.change_entrant(session, own, data)
-        return _entrant_answer(session, own)
+    return transact(entrants.change_entrant, _own(entrant_id, query["token"]), data)
 
 
 @api.post("/entrants/<uuid:entrant_id>/entry")
@@ -291,9 +176,7 @@ def change_entrant(query: dict[str, Any], data: dict[str, Any], entrant_id: Any)
 @api.alt_response(409, description="Writing is closed, or the entrant has an entry already")
 @api.doc(security=ENTRANT)
 def start_entry(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
-    own = _own(entrant_id, query["token"])
-    with service_context().db.transaction() as session:
-        return entry_out(entries.start_entry(session, own, data, contest_now()))
+    return transact(entries.start_entry, _own(entrant_id, query["token"]), data, now())
 
 
 @api.put("/entrants/<uuid:entrant_id>/entry")
@@ -306,9 +189,7 @@ def start_entry(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) ->
 def save_entry(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
     """Save the draft; a submitted entry is revised and received again, with a new receipt."""
     own = _own(entrant_id, query["token"])
-    context = service_context()
-    with context.db.transaction() as session:
-        return entry_out(entries.save_entry(session, context.recorder, own, data, contest_now()))
+    return transact(entries.save_entry, service_context().recorder, own, data, now())
 
 
 @api.post("/entrants/<uuid:entrant_id>/entry/submit")
@@ -320,9 +201,7 @@ def save_entry(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> 
 def submit_entry(query: dict[str, Any], entrant_id: Any) -> Any:
     """Submit; every author gets a receipt with the SHA-256 fingerprint of the text."""
     own = _own(entrant_id, query["token"])
-    context = service_context()
-    with context.db.transaction() as session:
-        return entry_out(entries.submit_entry(session, context.recorder, own, contest_now()))
+    return transact(entries.submit_entry, service_context().recorder, own, now())
 
 
 @api.post("/entrants/<uuid:entrant_id>/entry/withdraw")
@@ -331,9 +210,7 @@ def submit_entry(query: dict[str, Any], entrant_id: Any) -> Any:
 @api.doc(security=ENTRANT)
 def withdraw_entry(query: dict[str, Any], entrant_id: Any) -> Any:
     own = _own(entrant_id, query["token"])
-    context = service_context()
-    with context.db.transaction() as session:
-        return entry_out(entries.withdraw_entry(session, context.recorder, own, contest_now()))
+    return transact(entries.withdraw_entry, service_context().recorder, own, now())
 
 
 @api.post("/entrants/<uuid:entrant_id>/entry/co-authors")
@@ -344,9 +221,7 @@ def withdraw_entry(query: dict[str, Any], entrant_id: Any) -> Any:
 def invite_co_author(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
     """Invite a council member who signed up; they confirm through their own link."""
     own = _own(entrant_id, query["token"])
-    with service_context().db.transaction() as session:
-        author = co_authors.invite_co_author(session, own, data["email"], contest_now())
-        return entry_out(author.entry)
+    return transact(co_authors.invite_co_author, own, data["email"], now())
 
 
 @api.delete("/entrants/<uuid:entrant_id>/entry/co-authors/<uuid:author_id>")
@@ -356,10 +231,7 @@ def invite_co_author(query: dict[str, Any], data: dict[str, Any], entrant_id: An
 def take_back_invitation(query: dict[str, Any], entrant_id: Any, author_id: Any) -> Any:
     """Take back an invitation the co-author has not answered."""
     own = _own(entrant_id, query["token"])
-    with service_context().db.transaction() as session:
-        return entry_out(
-            co_authors.take_back_invitation(session, own, str(author_id), contest_now())
-        )
+    return transact(co_authors.take_back_invitation, own, str(author_id), now())
 
 
 @api.post("/entrants/<uuid:entrant_id>/invitation")
@@ -370,26 +242,15 @@ def take_back_invitation(query: dict[str, Any], entrant_id: Any, author_id: Any)
 def answer_invitation(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
     """Confirm (accept) or decline co-authorship of the entry one was invited to."""
     own = _own(entrant_id, query["token"])
-    with service_context().db.transaction() as session:
-        co_authors.answer_invitation(session, own, data["accept"], contest_now())
-        return _entrant_answer(session, own)
+    return transact(co_authors.answer_invitation, own, data["accept"], now())
 
 
 # -- the jury -------------------------------------------------------------------------------------
 
 
-def as_juror(juror: str, use_case: Callable[..., Any], contest_id: Any, *args: Any) -> Any:
-    """A jury use case for one jury member, by the contest's clock (for the API and pages)."""
-    context = service_context()
-    with context.db.transaction() as session:
-        return use_case(
-            session, str(contest_id), juror, context.settings.secret_key, contest_now(), *args
-        )
-
-
-def _as_juror(use_case: Callable[..., Any], contest_id: Any, *args: Any) -> Any:
-    """A jury use case for the jury member the bearer token names."""
-    return as_juror(bearer_principal().subject, use_case, contest_id, *args)
+def _judge() -> judging.Judge:
+    """The jury member the bearer token names."""
+    return judging.Judge(bearer_principal().subject, service_context().settings.secret_key, now())
 
 
 @api.get("/contests/<uuid:contest_id>/jury/entries")
@@ -398,7 +259,7 @@ def _as_juror(use_case: Callable[..., Any], contest_id: Any, *args: Any) -> Any:
 @api.doc(security=STAFF)
 def jury_entries(contest_id: Any) -> Any:
     """The entries to judge, anonymised, in an order of this jury member's own."""
-    return _as_juror(judging.jury_entries, contest_id)
+    return transact(judging.jury_entries, str(contest_id), _judge())
 
 
 @api.get("/contests/<uuid:contest_id>/jury/entries/<handle>")
@@ -406,7 +267,7 @@ def jury_entries(contest_id: Any) -> Any:
 @api.response(200, JuryEntryOut)
 @api.doc(security=STAFF)
 def jury_entry(contest_id: Any, handle: str) -> Any:
-    return _as_juror(judging.jury_entry, contest_id, handle)
+    return transact(judging.jury_entry, str(contest_id), _judge(), handle)
 
 
 @api.put("/contests/<uuid:contest_id>/jury/entries/<handle>/score")
@@ -418,7 +279,7 @@ def jury_entry(contest_id: Any, handle: str) -> Any:
 @api.doc(security=STAFF)
 def score_entry(data: dict[str, Any], contest_id: Any, handle: str) -> Any:
     """Score every criterion and comment; with ``final`` the scores are submitted for good."""
-    return _as_juror(judging.score_entry, contest_id, handle, data)
+    return transact(judging.score_entry, str(contest_id), _judge(), handle, data)
 
 
 @api.post("/contests/<uuid:contest_id>/jury/entries/<handle>/conflict")
@@ -427,32 +288,10 @@ def score_entry(data: dict[str, Any], contest_id: Any, handle: str) -> Any:
 @api.doc(security=STAFF)
 def declare_conflict(contest_id: Any, handle: str) -> Any:
     """Declare a conflict of interest: the jury member no longer judges this entry."""
-    return _as_juror(judging.declare_conflict, contest_id, handle)
+    return transact(judging.declare_conflict, str(contest_id), _judge(), handle)
 
 
 # -- staff: ranking, results, privacy -------------------------------------------------------------
-
-
-def standings_out(session: Any, contest_id: str) -> list[dict[str, Any]]:
-    _, ranked = contest_results.ranking(session, contest_id)
-    sheets = contest_results.jury_sheets(session, contest_id)
-    return [
-        {
-            "rank": standing.rank,
-            "entry_id": entry.id,
-            "title": entry.title,
-            "municipality_codes": entry.municipality_codes,
-            "mean": standing.mean,
-            "jurors": standing.jurors,
-            "spread": standing.spread,
-            "stdev": standing.stdev,
-            "criterion_means": standing.criterion_means,
-            "too_few_scores": standing.too_few_scores,
-            "place": entry.place,
-            "sheets": sheets[entry.id],
-        }
-        for standing, entry in ranked
-    ]
 
 
 @api.get("/contests/<uuid:contest_id>/ranking")
@@ -463,8 +302,8 @@ def contest_ranking(contest_id: Any) -> Any:
     """Submitted entries by the weighted mean of final scores, with the spread between jury
     members, a flag for too few scores and each jury member's scores and comment.
     Tie-break: see services/essay_contest/domain.py."""
-    with service_context().db.transaction() as session:
-        return standings_out(session, str(contest_id))
+    _, ranked = transact(contest_results.ranking, str(contest_id))
+    return ranked
 
 
 @api.get("/contests/<uuid:contest_id>/ranking.csv")
@@ -473,22 +312,8 @@ def contest_ranking(contest_id: Any) -> Any:
 @api.doc(security=STAFF)
 def contest_ranking_csv(contest_id: Any) -> Any:
     """The ranking for a spreadsheet: weighted mean, each criterion's mean, spread, place."""
-    context = service_context()
-    with context.db.transaction() as session:
-        return exports.ranking_csv(
-            *contest_results.ranking(session, str(contest_id)), context.register
-        )
-
-
-def municipality_counts(session: Any, contest_id: str) -> tuple[Contest, list[dict[str, Any]]]:
-    """The contest's counts by municipality, named from the register, by name."""
-    register = service_context().register
-    named = [
-        {"municipality": municipality_name(register, counts.municipality_code), **asdict(counts)}
-        for counts in contest_results.counts_by_municipality(session, contest_id)
-    ]
-    contest = contests.get_contest(session, contest_id)
-    return contest, sorted(named, key=lambda row: (row["municipality"], row["municipality_code"]))
+    contest, ranked = transact(contest_results.ranking, str(contest_id))
+    return exports.ranking_csv(contest, ranked, service_context().register)
 
 
 @api.get("/contests/<uuid:contest_id>/municipalities")
@@ -498,8 +323,9 @@ def municipality_counts(session: Any, contest_id: str) -> tuple[Contest, list[di
 def contest_municipalities(contest_id: Any) -> Any:
     """Per municipality: entrants signed up, confirmed, and entries submitted. The counts
     stay after personal data is erased."""
-    with service_context().db.transaction() as session:
-        return municipality_counts(session, str(contest_id))[1]
+    register = service_context().register
+    _, counts = transact(contest_results.counts_by_municipality, str(contest_id), register)
+    return counts
 
 
 @api.get("/contests/<uuid:contest_id>/municipalities.csv")
@@ -507,8 +333,9 @@ def contest_municipalities(contest_id: Any) -> Any:
 @api.response(200, description="The counts by municipality as CSV")
 @api.doc(security=STAFF)
 def contest_municipalities_csv(contest_id: Any) -> Any:
-    with service_context().db.transaction() as session:
-        return exports.municipalities_csv(*municipality_counts(session, str(contest_id)))
+    register = service_context().register
+    contest, counts = transact(contest_results.counts_by_municipality, str(contest_id), register)
+    return exports.municipalities_csv(contest, counts)
 
 
 @api.put("/contests/<uuid:contest_id>/results")
@@ -518,9 +345,7 @@ def contest_municipalities_csv(contest_id: Any) -> Any:
 @api.doc(security=STAFF)
 def set_results(data: dict[str, Any], contest_id: Any) -> Any:
     """The jury's decision: winners by place and the jury's report (until published)."""
-    with service_context().db.transaction() as session:
-        contest = contest_results.set_results(session, str(contest_id), data, contest_now())
-        return contest_out(contest, contest_now())
+    return transact(contest_results.set_results, str(contest_id), data, now())
 
 
 @api.post("/contests/<uuid:contest_id>/publish")
@@ -530,20 +355,15 @@ def set_results(data: dict[str, Any], contest_id: Any) -> Any:
 @api.doc(security=STAFF)
 def publish_results(contest_id: Any) -> Any:
     """From the publication date: the results go public and the winners are invited."""
-    context = service_context()
-    with context.db.transaction() as session:
-        contest = contest_results.publish_results(
-            session, context.recorder, str(contest_id), contest_now()
-        )
-        return contest_out(contest, contest_now())
+    recorder = service_context().recorder
+    return transact(contest_results.publish_results, recorder, str(contest_id), now())
 
 
 @api.get("/contests/<uuid:contest_id>/results")
 @api.response(200, ResultsOut)
 def results(contest_id: Any) -> Any:
     """The published winners; an essay's text only when every one of its authors consented."""
-    with service_context().db.transaction() as session:
-        return results_out(*contest_results.published_results(session, str(contest_id)))
+    return transact(contest_results.published_results, str(contest_id))
 
 
 @api.post("/contests/<uuid:contest_id>/erase-personal-data")
@@ -552,6 +372,4 @@ def results(contest_id: Any) -> Any:
 @api.doc(security=STAFF)
 def erase_personal_data(contest_id: Any) -> Any:
     """After publication: entrants who neither won nor consented are forgotten."""
-    with service_context().db.transaction() as session:
-        erased = contest_results.erase_personal_data(session, str(contest_id), contest_now())
-    return {"erased": erased}
+    return {"erased": transact(contest_results.erase_personal_data, str(contest_id), now())}

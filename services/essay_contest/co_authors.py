@@ -14,15 +14,16 @@ from sqlalchemy.orm import Session
 
 from services.essay_contest.contests import get_contest, writing_open
 from services.essay_contest.domain import EntryStatus, Notice, why_no_more_authors
-from services.essay_contest.entrants import get_entrant
-from services.essay_contest.entries import entry_of, writable_entry
+from services.essay_contest.entrants import OwnPage, entry_of, get_entrant, own_page
+from services.essay_contest.entries import writable_entry
 from services.essay_contest.models import Entrant, Entry, EntryAuthor, MailQueue
 from shared.mail_queue import queue_mail
 from shared.problems import Conflict, Invalid, NotFound
 
 
-def invite_co_author(session: Session, entrant_id: str, email: str, now: datetime) -> EntryAuthor:
-    """Another council member who signed up joins the entry once they confirm."""
+def invite_co_author(session: Session, entrant_id: str, email: str, now: datetime) -> Entry:
+    """Another council member who signed up joins the entry once they confirm; the entry with
+    the invited author among its authors."""
     entry, _ = writable_entry(session, entrant_id, now)
     if entry.status == EntryStatus.SUBMITTED:
         raise Conflict("Add co-authors before you submit; withdraw the entry first to add one.")
@@ -43,7 +44,7 @@ def invite_co_author(session: Session, entrant_id: str, email: str, now: datetim
         )
     if invited.authorship is not None:
         raise Conflict(f"{email} is already an author of an entry.")
-    author = EntryAuthor(entry_id=entry.id, entrant_id=invited.id, position=len(entry.authors) + 1)
+    author = EntryAuthor(entry_id=entry.id, entrant=invited, position=len(entry.authors) + 1)
     session.add(author)
     try:
         session.flush()
@@ -51,7 +52,7 @@ def invite_co_author(session: Session, entrant_id: str, email: str, now: datetim
         raise Conflict(f"{email} is already an author of an entry.") from error
     queue_mail(session, MailQueue, Notice.CO_AUTHOR_INVITED, author.id)
     session.refresh(entry)
-    return author
+    return entry
 
 
 def take_back_invitation(session: Session, entrant_id: str, author_id: str, now: datetime) -> Entry:
@@ -67,8 +68,9 @@ def take_back_invitation(session: Session, entrant_id: str, author_id: str, now:
     return entry
 
 
-def answer_invitation(session: Session, entrant_id: str, accept: bool, now: datetime) -> Entry:
-    """A co-author confirms, or declines and is free to write an entry of their own."""
+def answer_invitation(session: Session, entrant_id: str, accept: bool, now: datetime) -> OwnPage:
+    """A co-author confirms, or declines and is free to write an entry of their own; what their
+    own page shows then."""
     entrant = get_entrant(session, entrant_id)
     entry = entry_of(session, entrant_id, lock=True)
     author = entrant.authorship
@@ -77,10 +79,10 @@ def answer_invitation(session: Session, entrant_id: str, accept: bool, now: date
     writing_open(get_contest(session, entry.contest_id), now)
     if accept:
         author.confirmed_at = author.confirmed_at or now
-        return entry
+        return own_page(session, entrant_id)
     if entry.status == EntryStatus.SUBMITTED:
         raise Conflict("This entry has been submitted; ask its author to withdraw it first.")
     session.delete(author)
     session.flush()
     session.refresh(entry)
-    return entry
+    return own_page(session, entrant_id)

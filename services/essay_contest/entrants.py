@@ -1,4 +1,5 @@
-"""Entrants: signing up, confirming the address, and the personal data they may change."""
+"""Entrants: signing up, confirming the address, the personal data they may change, and what
+their personal link opens (their details, their entry and its receipts)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from sqlalchemy.orm import Session
 from services.essay_contest import access
 from services.essay_contest.contests import get_contest, writing_open
 from services.essay_contest.domain import Notice, confirmation_wait
-from services.essay_contest.models import Entrant, MailQueue
+from services.essay_contest.models import (
+    Contest,
+    Entrant,
+    Entry,
+    EntryAuthor,
+    MailQueue,
+    Submission,
+)
 from shared.events.catalogue import ESSAY_SIGNED_UP
 from shared.events.outbox import EventRecorder
 from shared.mail_queue import queue_mail
@@ -26,6 +34,40 @@ def get_entrant(session: Session, entrant_id: str) -> Entrant:
     if entrant is None or entrant.erased_at is not None:
         raise NotFound(f"There is no entrant {entrant_id}.")
     return entrant
+
+
+def entry_of(session: Session, entrant_id: str, *, lock: bool = False) -> Entry | None:
+    """The entrant's own entry (as an author, confirmed or invited), or None."""
+    query = select(Entry).join(EntryAuthor).where(EntryAuthor.entrant_id == entrant_id)
+    return session.scalar(query.with_for_update(of=Entry) if lock else query)
+
+
+def receipts(session: Session, entry_id: str) -> list[Submission]:
+    """Every submission and revision as it was received, the latest first."""
+    return list(
+        session.scalars(
+            select(Submission)
+            .where(Submission.entry_id == entry_id)
+            .order_by(Submission.revision.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class OwnPage:
+    """What an entrant's personal link opens, read in one transaction."""
+
+    entrant: Entrant
+    contest: Contest
+    entry: Entry | None  # drafts included
+    receipts: list[Submission]
+
+
+def own_page(session: Session, entrant_id: str) -> OwnPage:
+    entrant = get_entrant(session, entrant_id)
+    contest = get_contest(session, entrant.contest_id)
+    entry = entry_of(session, entrant_id)
+    return OwnPage(entrant, contest, entry, receipts(session, entry.id) if entry else [])
 
 
 @dataclass(frozen=True)
@@ -96,11 +138,11 @@ def confirm_email(
     return entrant
 
 
-def change_entrant(session: Session, entrant_id: str, data: dict[str, Any]) -> Entrant:
+def change_entrant(session: Session, entrant_id: str, data: dict[str, Any]) -> OwnPage:
     """Consent to publication (and the party) may change until the results are out."""
     entrant = get_entrant(session, entrant_id)
     if get_contest(session, entrant.contest_id).published_at is not None:
         raise Conflict("The results have been published; this can no longer change.")
     for key, value in data.items():
         setattr(entrant, key, value)
-    return entrant
+    return own_page(session, entrant_id)

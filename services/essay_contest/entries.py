@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,7 +24,7 @@ from services.essay_contest.domain import (
     why_not_submittable,
     why_word_count_wrong,
 )
-from services.essay_contest.entrants import get_entrant
+from services.essay_contest.entrants import entry_of, get_entrant
 from services.essay_contest.models import (
     Contest,
     Entry,
@@ -37,12 +36,6 @@ from shared.events.catalogue import ESSAY_SUBMITTED, ESSAY_WITHDRAWN
 from shared.events.outbox import EventRecorder
 from shared.mail_queue import queue_mail
 from shared.problems import Conflict, Invalid, NotFound
-
-
-def entry_of(session: Session, entrant_id: str, *, lock: bool = False) -> Entry | None:
-    """The entrant's own entry (as an author, confirmed or invited), or None."""
-    query = select(Entry).join(EntryAuthor).where(EntryAuthor.entrant_id == entrant_id)
-    return session.scalar(query.with_for_update(of=Entry) if lock else query)
 
 
 def writable_entry(session: Session, entrant_id: str, now: datetime) -> tuple[Entry, Contest]:
@@ -150,17 +143,6 @@ def save_entry(
     return entry
 
 
-def receipts(session: Session, entry_id: str) -> list[Submission]:
-    """Every submission and revision as it was received, the latest first."""
-    return list(
-        session.scalars(
-            select(Submission)
-            .where(Submission.entry_id == entry_id)
-            .order_by(Submission.revision.desc())
-        )
-    )
-
-
 def submit_entry(
     session: Session, recorder: EventRecorder, entrant_id: str, now: datetime
 ) -> Entry:
@@ -175,6 +157,24 @@ def submit_entry(
         raise Conflict(reason)
     _receive(session, recorder, entry, now)
     return entry
+
+
+def write_entry(
+    session: Session,
+    recorder: EventRecorder,
+    entrant_id: str,
+    data: dict[str, Any],
+    now: datetime,
+    *,
+    submit: bool,
+) -> Entry:
+    """Save the draft (the first save starts the entry) and, with ``submit``, submit it: one
+    transaction, so a refused submission leaves the entry as it was."""
+    if entry_of(session, entrant_id) is None:
+        entry = start_entry(session, entrant_id, data, now)
+    else:
+        entry = save_entry(session, recorder, entrant_id, data, now)
+    return submit_entry(session, recorder, entrant_id, now) if submit else entry
 
 
 def withdraw_entry(

@@ -4,12 +4,11 @@ by municipality."""
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
 
 from flask import Response
 
-from services.essay_contest.domain import Standing
-from services.essay_contest.models import Contest, Entry
+from services.essay_contest.models import Contest
+from services.essay_contest.results import MunicipalityCounts, Ranked
 from shared.municipalities import Register
 from shared.spreadsheet import csv_text, download
 
@@ -18,9 +17,7 @@ def _number(value: Fraction | float | None) -> str:
     return "" if value is None else f"{float(value):.4f}"
 
 
-def ranking_csv(
-    contest: Contest, ranked: list[tuple[Standing, Entry]], register: Register
-) -> Response:
+def ranking_csv(contest: Contest, ranked: list[Ranked], register: Register) -> Response:
     """One row per submitted entry in ranking order: the weighted mean, the mean of every
     criterion (in the contest's order), the spread between jurors and the chosen place."""
     criteria = contest.criteria
@@ -38,7 +35,8 @@ def ranking_csv(
         "gekozen_plaats",
     ]
     rows = []
-    for standing, entry in ranked:
+    for row in ranked:
+        standing, entry = row.standing, row.entry
         places = (register.get(code) for code in entry.municipality_codes)
         rows.append(
             [
@@ -58,8 +56,8 @@ def ranking_csv(
     return download(csv_text(header, rows), _file_name("ranglijst", contest))
 
 
-def municipalities_csv(contest: Contest, counts: list[dict[str, Any]]) -> Response:
-    """The counts by municipality (see ``api.municipality_counts``), one row each."""
+def municipalities_csv(contest: Contest, counts: list[MunicipalityCounts]) -> Response:
+    """The counts by municipality (see ``results.counts_by_municipality``), one row each."""
     columns = {
         "gemeente": "municipality",
         "cbs_code": "municipality_code",
@@ -67,7 +65,7 @@ def municipalities_csv(contest: Contest, counts: list[dict[str, Any]]) -> Respon
         "bevestigd": "confirmed",
         "essays_ingediend": "submitted",
     }
-    rows = [[row[key] for key in columns.values()] for row in counts]
+    rows = [[getattr(row, name) for name in columns.values()] for row in counts]
     return download(csv_text(list(columns), rows), _file_name("gemeenten", contest))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,30 @@ from services.essay_contest.domain import (
 )
 from services.essay_contest.models import Contest, DeclaredConflict, Entry, Juror, ScoreSheet
 from shared.problems import Conflict, Forbidden, Invalid, NotFound
+
+
+@dataclass(frozen=True)
+class Judge:
+    """A jury member at work: who they are, the key their handles for entries are made with,
+    and the time by the caller's clock."""
+
+    email: str
+    secret: str
+    now: datetime
+
+
+@dataclass(frozen=True)
+class JuryView:
+    """Exactly what a juror may see of an entry: its words, never its authors or its times."""
+
+    handle: str
+    title: str | None  # None, like the text, once they declared a conflict
+    text: str | None
+    word_count: int
+    conflict_declared: bool
+    scores: dict[str, int] | None  # their own, not yet scored: None
+    comment: str | None
+    final: bool
 
 
 def _juror(contest: Contest, email: str) -> Juror:
@@ -41,9 +66,7 @@ def _declared(session: Session, juror_email: str) -> set[str]:
     )
 
 
-def jury_entries(
-    session: Session, contest_id: str, juror_email: str, secret: str, now: datetime
-) -> list[dict[str, Any]]:
+def jury_entries(session: Session, contest_id: str, judge: Judge) -> list[JuryView]:
     """The entries one juror judges, in their own order, each by their own handle.
 
     Entries from the juror's own municipality are left out altogether (showing
@@ -51,8 +74,8 @@ def jury_entries(
     stay listed, without the text, so the juror sees they are excluded.
     """
     contest = get_contest(session, contest_id)
-    juror = _juror(contest, juror_email)
-    _judging_open(contest, now)
+    juror = _juror(contest, judge.email)
+    _judging_open(contest, judge.now)
     declared = _declared(session, juror.email)
     entries = {
         entry.id: entry
@@ -68,60 +91,51 @@ def jury_entries(
         )
     }
     return [
-        _jury_view(entries[entry_id], secret, juror, entry_id in declared, sheets.get(entry_id))
-        for entry_id in jury_order(secret, juror.email, entries)
+        _jury_view(entries[entry_id], judge, juror, entry_id in declared, sheets.get(entry_id))
+        for entry_id in jury_order(judge.secret, juror.email, entries)
     ]
 
 
 def _jury_view(
-    entry: Entry, secret: str, juror: Juror, declared: bool, sheet: ScoreSheet | None
-) -> dict[str, Any]:
-    """Exactly what a juror may see of an entry: its words, never its authors or its times."""
-    return {
-        "handle": jury_handle(secret, juror.email, entry.id),
-        "title": None if declared else entry.title,
-        "text": None if declared else entry.text,
-        "word_count": entry.word_count,
-        "conflict_declared": declared,
-        "scores": sheet.scores if sheet else None,
-        "comment": sheet.comment if sheet else None,
-        "final": bool(sheet and sheet.submitted_at),
-    }
+    entry: Entry, judge: Judge, juror: Juror, declared: bool, sheet: ScoreSheet | None
+) -> JuryView:
+    return JuryView(
+        handle=jury_handle(judge.secret, juror.email, entry.id),
+        title=None if declared else entry.title,
+        text=None if declared else entry.text,
+        word_count=entry.word_count,
+        conflict_declared=declared,
+        scores=sheet.scores if sheet else None,
+        comment=sheet.comment if sheet else None,
+        final=bool(sheet and sheet.submitted_at),
+    )
 
 
 def _by_handle(
-    session: Session, contest_id: str, juror_email: str, secret: str, now: datetime, handle: str
+    session: Session, contest_id: str, judge: Judge, handle: str
 ) -> tuple[Contest, Juror, Entry]:
     contest = get_contest(session, contest_id)
-    juror = _juror(contest, juror_email)
-    _judging_open(contest, now)
+    juror = _juror(contest, judge.email)
+    _judging_open(contest, judge.now)
     for entry in submitted_entries(session, contest.id):
-        if jury_handle(secret, juror.email, entry.id) == handle:
+        if jury_handle(judge.secret, juror.email, entry.id) == handle:
             return contest, juror, entry
     raise NotFound("There is no such entry for you to judge.")
 
 
-def jury_entry(
-    session: Session, contest_id: str, juror_email: str, secret: str, now: datetime, handle: str
-) -> dict[str, Any]:
-    _, juror, entry = _by_handle(session, contest_id, juror_email, secret, now, handle)
+def jury_entry(session: Session, contest_id: str, judge: Judge, handle: str) -> JuryView:
+    _, juror, entry = _by_handle(session, contest_id, judge, handle)
     if conflicted(juror.municipality_code, entry.municipality_codes, declared=False):
         raise NotFound("There is no such entry for you to judge.")
     sheet = session.get(ScoreSheet, (entry.id, juror.email))
-    return _jury_view(entry, secret, juror, entry.id in _declared(session, juror.email), sheet)
+    return _jury_view(entry, judge, juror, entry.id in _declared(session, juror.email), sheet)
 
 
 def score_entry(
-    session: Session,
-    contest_id: str,
-    juror_email: str,
-    secret: str,
-    now: datetime,
-    handle: str,
-    data: dict[str, Any],
-) -> dict[str, Any]:
+    session: Session, contest_id: str, judge: Judge, handle: str, data: dict[str, Any]
+) -> JuryView:
     """Save a juror's scores and comment; ``final`` submits them, after which they stay."""
-    contest, juror, entry = _by_handle(session, contest_id, juror_email, secret, now, handle)
+    contest, juror, entry = _by_handle(session, contest_id, judge, handle)
     declared = entry.id in _declared(session, juror.email)
     if conflicted(juror.municipality_code, entry.municipality_codes, declared=declared):
         raise Forbidden("You have a conflict of interest with this entry and cannot score it.")
@@ -139,23 +153,23 @@ def score_entry(
         session.add(sheet)
     sheet.scores = dict(data["scores"])
     sheet.comment = data.get("comment") or ""
-    sheet.updated_at = now
-    sheet.submitted_at = now if data.get("final") else None
+    sheet.updated_at = judge.now
+    sheet.submitted_at = judge.now if data.get("final") else None
     session.flush()
-    return _jury_view(entry, secret, juror, False, sheet)
+    return _jury_view(entry, judge, juror, False, sheet)
 
 
-def declare_conflict(
-    session: Session, contest_id: str, juror_email: str, secret: str, now: datetime, handle: str
-) -> dict[str, Any]:
+def declare_conflict(session: Session, contest_id: str, judge: Judge, handle: str) -> JuryView:
     """The juror is excluded from the entry; scores not yet submitted are dropped."""
-    _, juror, entry = _by_handle(session, contest_id, juror_email, secret, now, handle)
+    _, juror, entry = _by_handle(session, contest_id, judge, handle)
     sheet = session.get(ScoreSheet, (entry.id, juror.email))
     if sheet is not None and sheet.submitted_at is not None:
         raise Conflict("Your scores for this entry have been submitted and are final.")
     if sheet is not None:
         session.delete(sheet)
     if session.get(DeclaredConflict, (entry.id, juror.email)) is None:
-        session.add(DeclaredConflict(entry_id=entry.id, juror_email=juror.email, declared_at=now))
+        session.add(
+            DeclaredConflict(entry_id=entry.id, juror_email=juror.email, declared_at=judge.now)
+        )
     session.flush()
-    return _jury_view(entry, secret, juror, True, None)
+    return _jury_view(entry, judge, juror, True, None)

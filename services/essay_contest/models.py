@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, func, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from services.essay_contest.domain import Criterion
+from services.essay_contest.domain import Criterion, Phase, phase
 from shared.clock import utcnow
 from shared.db import UtcDateTime
 from shared.events.outbox import OutboxMixin
@@ -59,6 +59,9 @@ class Contest(Base):
     def criteria(self) -> list[Criterion]:
         return [Criterion(c["key"], c["label"], c["weight"]) for c in self.criteria_spec]
 
+    def phase_at(self, now: datetime) -> Phase:
+        return phase(self.opens_at, self.closes_at, self.published_at is not None, now)
+
 
 class Juror(Base):
     """A jury member of one contest, known by the e-mail address they log in with."""
@@ -106,6 +109,15 @@ class Entrant(Base):
         ),
     )
 
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def invited(self) -> bool:
+        """Invited as co-author and not yet confirmed."""
+        return self.authorship is not None and not self.authorship.confirmed
+
 
 class Entry(Base):
     __tablename__ = "entries"
@@ -133,6 +145,11 @@ class Entry(Base):
     def municipality_codes(self) -> list[str]:
         return sorted({author.entrant.municipality_code for author in self.authors})
 
+    @property
+    def publishable(self) -> bool:
+        """An essay is shown in full only when every one of its authors consented."""
+        return all(author.entrant.consent_to_publish for author in self.authors)
+
 
 class EntryAuthor(Base):
     """One author of an entry. The unique entrant makes it one entry per council member."""
@@ -147,6 +164,10 @@ class EntryAuthor(Base):
 
     entry: Mapped[Entry] = relationship(back_populates="authors")
     entrant: Mapped[Entrant] = relationship(back_populates="authorship", lazy="selectin")
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class Submission(Base):

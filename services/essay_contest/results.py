@@ -21,7 +21,7 @@ from services.essay_contest.domain import (
     why_not_erasable,
     why_not_publishable,
 )
-from services.essay_contest.entries import receipts
+from services.essay_contest.entrants import receipts
 from services.essay_contest.models import (
     Contest,
     DeclaredConflict,
@@ -30,9 +30,11 @@ from services.essay_contest.models import (
     EntryAuthor,
     MailQueue,
 )
+from services.essay_contest.municipality_names import municipality_name
 from shared.events.catalogue import ESSAY_WINNERS_ANNOUNCED
 from shared.events.outbox import EventRecorder
 from shared.mail_queue import queue_mail
+from shared.municipalities import Register
 from shared.problems import Conflict, Invalid, NotFound
 
 
@@ -82,17 +84,30 @@ def jury_sheets(session: Session, contest_id: str) -> dict[str, list[JurySheet]]
     return found
 
 
-def ranking(session: Session, contest_id: str) -> tuple[Contest, list[tuple[Standing, Entry]]]:
+@dataclass(frozen=True)
+class Ranked:
+    """A submitted entry in the ranking, with every juror's final sheet on it."""
+
+    standing: Standing
+    entry: Entry
+    sheets: list[JurySheet]
+
+
+def ranking(session: Session, contest_id: str) -> tuple[Contest, list[Ranked]]:
     """Every submitted entry by the final scores that count, with what staff need to weigh
     them (see ``jury_sheets``)."""
     contest = get_contest(session, contest_id)
     entries = {entry.id: entry for entry in submitted_entries(session, contest.id)}
+    sheets = jury_sheets(session, contest.id)
     final = {
-        entry_id: [sheet.scores for sheet in sheets if sheet.counted]
-        for entry_id, sheets in jury_sheets(session, contest.id).items()
+        entry_id: [sheet.scores for sheet in found if sheet.counted]
+        for entry_id, found in sheets.items()
     }
     standings = rank_entries(final, contest.criteria, contest.min_scores)
-    return contest, [(standing, entries[standing.entry_id]) for standing in standings]
+    return contest, [
+        Ranked(standing, entries[standing.entry_id], sheets[standing.entry_id])
+        for standing in standings
+    ]
 
 
 def set_results(session: Session, contest_id: str, data: dict[str, Any], now: datetime) -> Contest:
@@ -156,30 +171,34 @@ def publish_results(
     return contest
 
 
-def published_results(session: Session, contest_id: str) -> tuple[Contest, list[Entry]]:
+@dataclass(frozen=True)
+class PublishedResults:
+    contest: Contest
+    winners: list[Entry]  # by place
+
+
+def published_results(session: Session, contest_id: str) -> PublishedResults:
     contest = get_contest(session, contest_id)
     if contest.published_at is None:
         raise NotFound("The results of this contest have not been published yet.")
-    return contest, winners(session, contest.id)
-
-
-def publishable(entry: Entry) -> bool:
-    """An essay is shown in full only when every one of its authors consented."""
-    return all(author.entrant.consent_to_publish for author in entry.authors)
+    return PublishedResults(contest, winners(session, contest.id))
 
 
 @dataclass(frozen=True)
 class MunicipalityCounts:
     municipality_code: str
+    municipality: str  # its name in the register
     signed_up: int
     confirmed: int
     submitted: int  # entries; one by authors from several municipalities counts in each
 
 
-def counts_by_municipality(session: Session, contest_id: str) -> list[MunicipalityCounts]:
-    """Per municipality: who signed up, who confirmed and the entries submitted. Counted from
-    what erasure keeps (each entrant's municipality and confirmation, each entry's status),
-    so the counts stay when the people behind them are forgotten."""
+def counts_by_municipality(
+    session: Session, contest_id: str, register: Register
+) -> tuple[Contest, list[MunicipalityCounts]]:
+    """Per municipality, by name: who signed up, who confirmed and the entries submitted.
+    Counted from what erasure keeps (each entrant's municipality and confirmation, each
+    entry's status), so the counts stay when the people behind them are forgotten."""
     contest = get_contest(session, contest_id)
     code = Entrant.municipality_code
     submitted = {
@@ -192,14 +211,21 @@ def counts_by_municipality(session: Session, contest_id: str) -> list[Municipali
             .group_by(code)
         )
     }
-    return [
-        MunicipalityCounts(found, signed_up, confirmed, submitted.get(found, 0))
+    counts = [
+        MunicipalityCounts(
+            found,
+            municipality_name(register, found),
+            signed_up,
+            confirmed,
+            submitted.get(found, 0),
+        )
         for found, signed_up, confirmed in session.execute(
             select(code, func.count(), func.count(Entrant.confirmed_at))
             .where(Entrant.contest_id == contest.id)
             .group_by(code)
         )
     ]
+    return contest, sorted(counts, key=lambda row: (row.municipality, row.municipality_code))
 
 
 def erase_personal_data(session: Session, contest_id: str, now: datetime) -> int:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
@@ -12,10 +13,12 @@ from services.essay_contest.domain import (
     DEFAULT_MIN_SCORES,
     DEFAULT_MIN_WORDS,
     SCORE_RANGE,
+    countdown,
     why_window_wrong,
 )
+from services.essay_contest.municipality_names import municipality_name
 from shared.web.fields import Moment
-from shared.web.service import service_context
+from shared.web.service import now, service_context
 
 # The longest essay anyone may store, drafts included: well above any word limit.
 MAX_TEXT_CHARS = 60_000
@@ -30,6 +33,19 @@ def _given(items: list[dict[str, Any]], key: str) -> list[Any]:
     """The items' values under ``key``. marshmallow validates a list with wrong items too, on
     what was valid of it, so an item may lack the key: that item has its own error already."""
     return [item[key] for item in items if key in item]
+
+
+class Reckoned(Schema):
+    """An output schema some of whose fields are worked out from the object rather than read
+    off it: ``reckon`` says how, by field. They stay declared with their types, which the API
+    document shows (``fields.Method`` would leave them untyped)."""
+
+    reckon: ClassVar[Mapping[str, Callable[[Any], Any]]] = {}
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        if attr in self.reckon:
+            return self.reckon[attr](obj)
+        return super().get_attribute(obj, attr, default)
 
 
 class CriterionIn(Schema):
@@ -110,8 +126,9 @@ class Countdown(Schema):
     minutes = fields.Integer()
 
 
-class ContestOut(Schema):
-    """What everyone may read about a contest; the jury's names are for staff."""
+class ContestOut(Reckoned):
+    """What everyone may read about a contest; the jury's names are for staff. Its phase and
+    the time left are the service clock's, when it is read."""
 
     id = fields.UUID()
     title = fields.String()
@@ -126,6 +143,11 @@ class ContestOut(Schema):
     phase = fields.String()
     countdown = fields.Nested(Countdown, allow_none=True)
     published_at = fields.AwareDateTime(allow_none=True)
+
+    reckon = {
+        "phase": lambda contest: contest.phase_at(now()),
+        "countdown": lambda contest: countdown(contest.closes_at, now()),
+    }
 
 
 class StaffContestOut(ContestOut):
@@ -142,11 +164,21 @@ class SignUpIn(Schema):
     consent_to_publish = fields.Boolean(load_default=False)
 
 
-class SignUpOut(Schema):
+class SignUpOut(Reckoned):
+    """An entrant, just signed up or just confirmed, and what they do next."""
+
     id = fields.UUID()
     contest_id = fields.UUID()
     confirmed = fields.Boolean()
     message = fields.String()
+
+    reckon = {
+        "message": lambda entrant: (
+            "Your address is confirmed; your personal link is in your e-mail."
+            if entrant.confirmed
+            else "Check your e-mail and confirm your address with the link in it."
+        )
+    }
 
 
 class ConfirmIn(Schema):
@@ -181,8 +213,8 @@ class InvitationAnswer(Schema):
 
 class AuthorOut(Schema):
     id = fields.UUID(metadata={"description": "To take back an unanswered invitation"})
-    name = fields.String(allow_none=True)
-    municipality_code = fields.String()
+    name = fields.String(allow_none=True, attribute="entrant.name")
+    municipality_code = fields.String(attribute="entrant.municipality_code")
     confirmed = fields.Boolean()
 
 
@@ -202,16 +234,21 @@ class EntryOut(Schema):
 
 
 class EntrantOut(Schema):
-    id = fields.UUID()
-    contest_id = fields.UUID()
-    name = fields.String()
-    email = fields.String()
-    municipality_code = fields.String()
-    party = fields.String(allow_none=True)
-    consent_to_publish = fields.Boolean()
-    confirmed = fields.Boolean()
+    """An entrant's own page (``entrants.OwnPage``): their details and their entry."""
+
+    id = fields.UUID(attribute="entrant.id")
+    contest_id = fields.UUID(attribute="entrant.contest_id")
+    name = fields.String(attribute="entrant.name")
+    email = fields.String(attribute="entrant.email")
+    municipality_code = fields.String(attribute="entrant.municipality_code")
+    party = fields.String(allow_none=True, attribute="entrant.party")
+    consent_to_publish = fields.Boolean(attribute="entrant.consent_to_publish")
+    confirmed = fields.Boolean(attribute="entrant.confirmed")
     entry = fields.Nested(EntryOut, allow_none=True)
-    invited = fields.Boolean(metadata={"description": "Invited as co-author, not yet confirmed"})
+    invited = fields.Boolean(
+        attribute="entrant.invited",
+        metadata={"description": "Invited as co-author, not yet confirmed"},
+    )
 
 
 class ScoreIn(Schema):
@@ -250,17 +287,21 @@ class JurySheetOut(Schema):
 
 
 class StandingOut(Schema):
-    rank = fields.Integer()
-    entry_id = fields.UUID()
-    title = fields.String(allow_none=True)
-    municipality_codes = fields.List(fields.String())
-    mean = fields.Float(allow_none=True)
-    jurors = fields.Integer()
-    spread = fields.Float(allow_none=True)
-    stdev = fields.Float(allow_none=True)
-    criterion_means = fields.Dict(keys=fields.String(), values=fields.Float())
-    too_few_scores = fields.Boolean()
-    place = fields.Integer(allow_none=True)
+    """An entry in the ranking (``results.Ranked``): its standing, the entry, the sheets."""
+
+    rank = fields.Integer(attribute="standing.rank")
+    entry_id = fields.UUID(attribute="entry.id")
+    title = fields.String(allow_none=True, attribute="entry.title")
+    municipality_codes = fields.List(fields.String(), attribute="entry.municipality_codes")
+    mean = fields.Float(allow_none=True, attribute="standing.mean")
+    jurors = fields.Integer(attribute="standing.jurors")
+    spread = fields.Float(allow_none=True, attribute="standing.spread")
+    stdev = fields.Float(allow_none=True, attribute="standing.stdev")
+    criterion_means = fields.Dict(
+        keys=fields.String(), values=fields.Float(), attribute="standing.criterion_means"
+    )
+    too_few_scores = fields.Boolean(attribute="standing.too_few_scores")
+    place = fields.Integer(allow_none=True, attribute="entry.place")
     sheets = fields.List(
         fields.Nested(JurySheetOut),
         metadata={"description": "Each juror's final scores per criterion and comment"},
@@ -297,12 +338,18 @@ class ResultsIn(Schema):
             raise ValidationError("Each entry wins one place at most.")
 
 
-class WinnerAuthorOut(Schema):
-    name = fields.String()
+class WinnerAuthorOut(Reckoned):
+    name = fields.String(attribute="entrant.name")
     municipality = fields.String()
 
+    reckon = {
+        "municipality": lambda author: municipality_name(
+            service_context().register, author.entrant.municipality_code
+        )
+    }
 
-class WinnerOut(Schema):
+
+class WinnerOut(Reckoned):
     place = fields.Integer()
     title = fields.String()
     authors = fields.List(fields.Nested(WinnerAuthorOut))
@@ -310,10 +357,14 @@ class WinnerOut(Schema):
         allow_none=True, metadata={"description": "Only when every author consented"}
     )
 
+    reckon = {"text": lambda entry: entry.text if entry.publishable else None}
+
 
 class ResultsOut(Schema):
-    contest_id = fields.UUID()
-    title = fields.String()
-    published_at = fields.AwareDateTime()
-    jury_report = fields.String()
+    """The published results (``results.PublishedResults``)."""
+
+    contest_id = fields.UUID(attribute="contest.id")
+    title = fields.String(attribute="contest.title")
+    published_at = fields.AwareDateTime(attribute="contest.published_at")
+    jury_report = fields.String(attribute="contest.jury_report")
     winners = fields.List(fields.Nested(WinnerOut))

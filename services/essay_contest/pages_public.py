@@ -1,0 +1,90 @@
+"""The essay contest's pages for everyone: the contest and signing up for it, confirming the
+address, and the results once they are published."""
+
+from __future__ import annotations
+
+import math
+from uuid import UUID
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from services.essay_contest import contests, entrants
+from services.essay_contest import results as contest_results
+from services.essay_contest.labels import PHRASEBOOK
+from services.essay_contest.pages_entrant import own_url
+from services.essay_contest.schemas import ConfirmIn, SignUpIn
+from shared.web.forms import Feedback, form_step, load_form
+from shared.web.service import now, service_context, transact
+
+
+def _contest_page(contest_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
+    contest = transact(contests.get_contest, contest_id)
+    feedback = feedback or Feedback()
+    return render_template(
+        "essay_contest/contest.html",
+        contest=contest,
+        phase=contest.phase_at(now()),
+        feedback=feedback,
+    ), feedback.status
+
+
+def current() -> tuple[str, int]:
+    contest = transact(contests.current_contest)
+    if contest is None:
+        return render_template("essay_contest/none.html"), 200  # not an error: none is open yet
+    return _contest_page(contest.id)
+
+
+def show_contest(contest_id: UUID) -> tuple[str, int]:
+    return _contest_page(str(contest_id))
+
+
+def sign_up(contest_id: UUID) -> ResponseReturnValue:
+    """Signing up sends the link to confirm the address; writing starts after that."""
+    settings = service_context().settings
+    return form_step(
+        lambda: transact(entrants.sign_up, settings, str(contest_id), load_form(SignUpIn()), now()),
+        refused=lambda feedback: _contest_page(str(contest_id), feedback),
+        feedback=PHRASEBOOK.feedback,
+        then=url_for(".show_contest", contest_id=contest_id),
+        told=_signed_up,
+    )
+
+
+def _signed_up(signed: entrants.SignedUp) -> str:
+    """What a sign-up says; soon after the last mail it points there instead of sending one."""
+    email = signed.entrant.email
+    if signed.retry_after is None:
+        return (
+            f"Bijna klaar: wij stuurden een e-mail naar {email}. Bevestig uw e-mailadres met "
+            "de link daarin (48 uur geldig); daarna kunt u schrijven."
+        )
+    minutes = math.ceil(signed.retry_after / 60)
+    return (
+        f"Uw gegevens zijn opgeslagen. Wij stuurden kort geleden al een e-mail naar {email}: "
+        "kijk in uw inbox (en bij de ongewenste e-mail) en bevestig uw e-mailadres met de link "
+        f"daarin. Een nieuwe e-mail kunt u over {minutes} {'minuut' if minutes == 1 else 'minuten'}"
+        " aanvragen door u opnieuw aan te melden."
+    )
+
+
+def confirm_form() -> str:
+    """A button, not the link itself, confirms: mail scanners that open links confirm nothing."""
+    return render_template("essay_contest/confirm.html", token=request.args.get("token", ""))
+
+
+def confirm() -> ResponseReturnValue:
+    context = service_context()
+    token = load_form(ConfirmIn())["token"]
+    entrant = transact(entrants.confirm_email, context.recorder, context.settings, token, now())
+    flash("Uw e-mailadres is bevestigd. Bewaar de link van deze pagina; hij staat ook in uw mail.")
+    return redirect(own_url(entrant.id))
+
+
+def results(contest_id: UUID) -> str:
+    """From the publication date: the winners, and an essay only when all its authors agreed."""
+    published = transact(contest_results.published_results, str(contest_id))
+    return render_template(
+        "essay_contest/results.html", contest=published.contest, won=published.winners
+    )
