@@ -31,6 +31,7 @@ from typing import Any
 # Run as a script from anywhere.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from gia.migrations import upgrade
 from services.indicators.app import create_app
 from services.indicators.consumer import build_consumer
 from services.indicators.rebuild import verify
@@ -41,10 +42,9 @@ from shared.events.catalogue import (
     SURVEY_ANSWERED,
 )
 from shared.events.envelope import Event
-from shared.isolation import isolated_env, remove
-from shared.migrations import upgrade
 from shared.municipalities import PROVINCES, load_register
 from shared.settings import load_settings
+from tests.isolation import isolated_env, remove
 
 DATABASE_URL = os.environ.get("GIA_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BROKER_URL = os.environ.get("GIA_BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")

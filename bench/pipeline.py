@@ -36,16 +36,16 @@ from sqlalchemy import func, select
 # Run as a script from anywhere: the project root holds the test factories too.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from gia.migrations import upgrade
 from services.indicators.models import ReceivedEvent
 from services.registration.models import Outbox
 from shared.db import Database
 from shared.events.catalogue import ATTENDED
 from shared.events.envelope import new_event
 from shared.events.outbox import EventRecorder
-from shared.isolation import isolated_env, remove
-from shared.migrations import upgrade
 from shared.settings import Settings, load_settings
 from tests.factories import attendance_data
+from tests.isolation import isolated_env, remove
 
 DATABASE_URL = os.environ.get("GIA_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BROKER_URL = os.environ.get("GIA_BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
@@ -223,7 +223,7 @@ def bare_kombu(settings: Settings, events: int, body: bytes) -> float:
 
 def start_processes(env: dict[str, str], consumers: int) -> list[subprocess.Popen[bytes]]:
     """The relay, then the consumers, as the production commands."""
-    gia = [sys.executable, "-m", "shared.cli"]
+    gia = [sys.executable, "-m", "gia"]
     commands = [[*gia, "relay", "registration"]] + [[*gia, "consume", "indicators"]] * consumers
     environment = {**os.environ, **env, "GIA_LOG_LEVEL": "WARNING"}
     return [subprocess.Popen(command, env=environment) for command in commands]

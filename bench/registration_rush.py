@@ -46,13 +46,13 @@ from sqlalchemy import func, select
 # Run as a script from anywhere: the project root holds the packages and the test factories.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from gia.migrations import upgrade
 from services.registration.models import MailQueue
 from shared.auth.tokens import mint_token
 from shared.db import Database
-from shared.isolation import isolated_env, remove
-from shared.migrations import upgrade
 from shared.settings import Settings, load_settings
 from tests.factories import MEETING
+from tests.isolation import isolated_env, remove
 
 DATABASE_URL = os.environ.get("GIA_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BROKER_URL = os.environ.get("GIA_BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
@@ -164,7 +164,7 @@ def start_service(
         "PGAPPNAME": app_name,
     }
     environment.pop("GIA_BIND", None)  # it would win over --port
-    command = [sys.executable, "-m", "shared.cli", "serve", "registration", "--port", str(port)]
+    command = [sys.executable, "-m", "gia", "serve", "registration", "--port", str(port)]
     # To a file, not the terminal: a failing rush would print thousands of tracebacks.
     with (scratch / "service.log").open("wb") as log:
         return subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)

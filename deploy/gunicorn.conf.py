@@ -1,7 +1,7 @@
 """Gunicorn settings for every GIA web service, all read from the environment.
 
-``gia serve SERVICE`` starts gunicorn with this file and the target
-``services.<service>.wsgi:app``; only the variables below change its behaviour,
+``gia serve SERVICE`` starts gunicorn with this file and the target ``gia.wsgi:app``
+(the app of the service in ``GIA_SERVICE``); only the variables below change its behaviour,
 so the same image runs in docker compose and on Kubernetes.
 """
 

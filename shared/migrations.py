@@ -1,12 +1,12 @@
 """Alembic migrations, one history per database.
 
 Each database keeps its history in ``migrations/`` beside its models; their
-``env.py`` hands the models' metadata to :func:`run_env`.
+``env.py`` hands the models' metadata to :func:`run_env`. Which databases there are
+is the composition root's to say (``gia.migrations``).
 """
 
 from __future__ import annotations
 
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -15,32 +15,20 @@ from alembic.config import Config
 from sqlalchemy import MetaData
 
 from shared.db import Database, UtcDateTime
-from shared.settings import AUTH_DATABASE, SERVICES, Settings
-
-DATABASES: tuple[str, ...] = (*SERVICES, AUTH_DATABASE)
+from shared.settings import Settings
 
 
-def migrations_dir(name: str) -> Path:
-    package = "shared.auth" if name == AUTH_DATABASE else f"services.{name}"
-    module = import_module(package)
-    return Path(module.__file__).parent / "migrations"  # type: ignore[arg-type]
-
-
-def alembic_config(name: str, db: Database) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(migrations_dir(name)))
-    config.attributes["database"] = db
-    return config
-
-
-def upgrade(settings: Settings, names: tuple[str, ...] = DATABASES) -> None:
-    for name in names:
-        db = Database.for_service(settings, name)
-        try:
-            db.ensure_schema()
-            command.upgrade(alembic_config(name, db), "head")
-        finally:
-            db.dispose()
+def upgrade_database(settings: Settings, name: str, directory: Path) -> None:
+    """Bring database ``name`` up to the newest revision of the history in ``directory``."""
+    db = Database.for_service(settings, name)
+    try:
+        db.ensure_schema()
+        config = Config()
+        config.set_main_option("script_location", str(directory))
+        config.attributes["database"] = db
+        command.upgrade(config, "head")
+    finally:
+        db.dispose()
 
 
 def _render_item(kind: str, item: Any, _autogen_context: Any) -> str | bool:

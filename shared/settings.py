@@ -13,16 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SERVICES: tuple[str, ...] = ("registration", "practiceteam", "essay_contest", "indicators")
-PUBLISHERS: tuple[str, ...] = ("registration", "practiceteam", "essay_contest")
-# Services that queue mail; each has a ``notices.mail_worker`` that sends it.
-MAILERS: tuple[str, ...] = ("registration", "practiceteam", "essay_contest", "indicators")
-DEFAULT_PORTS: dict[str, int] = {
-    "registration": 5001,
-    "practiceteam": 5002,
-    "essay_contest": 5003,
-    "indicators": 5004,
-}
 AUTH_DATABASE = "auth"
 # The ministry of the Interior (BZK) in the register of organisation identification numbers.
 BZK_OIN = "00000001003214345000"
@@ -33,7 +23,8 @@ class Settings:
     var_dir: Path
     secret_key: str
     database_url: str | None = None
-    database_urls: Mapping[str, str] = field(default_factory=dict)
+    # Every GIA_* variable, for what is set per service: GIA_<NAME>_DATABASE_URL, _URL, _PORT.
+    variables: Mapping[str, str] = field(default_factory=dict)
     schema_prefix: str = "gia_"
     broker_url: str = ""
     topology_prefix: str = ""
@@ -55,8 +46,6 @@ class Settings:
     # Minutes before another essay contest confirmation mail may go to the same address.
     essay_confirmation_interval_minutes: int = 10
     session_hours: int = 12
-    public_urls: Mapping[str, str] = field(default_factory=dict)
-    ports: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
 
     @property
     def broker_dir(self) -> Path:
@@ -75,10 +64,14 @@ class Settings:
         """Uploaded documents, outside anything a web server serves."""
         return self.attachments_dir or self.var_dir / "attachments"
 
+    def per_service(self, name: str, setting: str) -> str | None:
+        """``GIA_<NAME>_<SETTING>``: what is set for one service (or database) alone."""
+        return self.variables.get(f"GIA_{name.upper()}_{setting}") or None
+
     def database_url_for(self, name: str) -> str:
         """One database per service: its own URL, a schema of the shared URL, or a SQLite file."""
-        if name in self.database_urls:
-            return self.database_urls[name]
+        if own := self.per_service(name, "DATABASE_URL"):
+            return _normalise_database_url(own)
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.var_dir / f'{name}.db'}"
@@ -86,12 +79,9 @@ class Settings:
     def schema_for(self, name: str) -> str | None:
         """The PostgreSQL schema that keeps a service apart when services share a database."""
         url = self.database_url_for(name)
-        if url.startswith("postgresql") and name not in self.database_urls:
+        if url.startswith("postgresql") and not self.per_service(name, "DATABASE_URL"):
             return f"{self.schema_prefix}{name}"
         return None
-
-    def public_url(self, service: str) -> str:
-        return self.public_urls.get(service, f"http://127.0.0.1:{self.ports[service]}")
 
     def event_source(self, service: str) -> str:
         """The CloudEvents ``source`` (NL GOV profile): a URN naming organisation and system."""
@@ -128,25 +118,12 @@ def _normalise_database_url(url: str) -> str:
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     var_dir = Path(env.get("GIA_VAR_DIR", "var")).resolve()
-    per_service = {
-        name: _normalise_database_url(env[f"GIA_{name.upper()}_DATABASE_URL"])
-        for name in (*SERVICES, AUTH_DATABASE)
-        if env.get(f"GIA_{name.upper()}_DATABASE_URL")
-    }
-    public_urls = {
-        name: env[f"GIA_{name.upper()}_URL"].rstrip("/")
-        for name in SERVICES
-        if env.get(f"GIA_{name.upper()}_URL")
-    }
-    ports = {
-        name: int(env.get(f"GIA_{name.upper()}_PORT", port)) for name, port in DEFAULT_PORTS.items()
-    }
     database_url = env.get("GIA_DATABASE_URL")
     return Settings(
         var_dir=var_dir,
         secret_key=_secret_key(var_dir, env),
         database_url=_normalise_database_url(database_url) if database_url else None,
-        database_urls=per_service,
+        variables={name: value for name, value in env.items() if name.startswith("GIA_")},
         schema_prefix=env.get("GIA_DATABASE_SCHEMA_PREFIX", "gia_"),
         broker_url=env.get("GIA_BROKER_URL", ""),
         topology_prefix=env.get("GIA_TOPOLOGY_PREFIX", ""),
@@ -172,6 +149,4 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             env.get("GIA_ESSAY_CONFIRMATION_INTERVAL_MINUTES", "10")
         ),
         session_hours=int(env.get("GIA_SESSION_HOURS", "12")),
-        public_urls=public_urls,
-        ports=ports,
     )

@@ -10,19 +10,55 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from shared.isolation import isolated_env, remove
 from shared.settings import Settings, load_settings
+from tests.isolation import isolated_env, remove
 
+CHECKOUT_BEFORE = pytest.StashKey[set[str] | None]()
 LOCAL_POSTGRES = os.environ.get(
     "GIA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 LOCAL_RABBITMQ = os.environ.get("GIA_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _changed_in_checkout() -> set[str] | None:
+    """What ``git status`` lists; None outside a git checkout (an unpacked source tree)."""
+    try:
+        found = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return set(found.stdout.splitlines())
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[CHECKOUT_BEFORE] = _changed_in_checkout()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The tests leave the checkout as they found it: whatever they or the processes they
+    start write goes under a var directory or a temporary one."""
+    before = session.config.stash.get(CHECKOUT_BEFORE, None)
+    after = _changed_in_checkout()
+    if before is None or after is None or not session.items:
+        return
+    if left := sorted(after - before):
+        print(f"\nthe tests changed the checkout ({len(left)}):", *left, sep="\n  ")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def _listening(port: int) -> bool:

@@ -10,15 +10,16 @@ from contextlib import contextmanager
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from importlib import import_module
 from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask
 
+from gia.migrations import upgrade
+from gia.registry import manifest
 from shared.auth.tokens import mint_token
 from shared.mail import sent_messages
-from shared.migrations import upgrade
+from shared.manifest import resolve
 from shared.settings import Settings
 
 T = TypeVar("T")
@@ -98,7 +99,7 @@ def path_of(url: str) -> str:
 def delivered_mails(settings: Settings, service: str = "registration") -> list[EmailMessage]:
     """Run the service's mail worker until its queue is empty, as the `gia mail` process
     does, and read every mail written so far, oldest first."""
-    worker = import_module(f"services.{service}.notices").mail_worker(settings)
+    worker = resolve(manifest(service).mail or "")(settings)
     while worker.deliver_pending():
         pass
     worker.db.dispose()

@@ -1,1 +1,13 @@
 """The Raad voor Raad essay contest for council members: essays, anonymised jury scores."""
+
+from shared.manifest import Manifest
+
+MANIFEST = Manifest(
+    name="essay_contest",
+    package=__name__,
+    port=5003,
+    app="services.essay_contest.app:create_app",
+    outbox="services.essay_contest.models:Outbox",
+    mail="services.essay_contest.notices:mail_worker",
+    seed="services.essay_contest.operations:seed_example",
+)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from services.essay_contest import MANIFEST
 from shared.auth.links import LinkSigner
 from shared.problems import Forbidden, Problem
 from shared.settings import Settings
@@ -38,7 +39,7 @@ def check_entrant(settings: Settings, entrant_id: str, token: str | None) -> Non
 
 def own_page(settings: Settings, entrant_id: str) -> str:
     token = entrant_token(settings, entrant_id)
-    return f"{settings.public_url('essay_contest')}/deelnemer/{entrant_id}?token={token}"
+    return f"{MANIFEST.public_url(settings)}/deelnemer/{entrant_id}?token={token}"
 
 
 def _confirmations(settings: Settings) -> URLSafeSerializer:
@@ -63,4 +64,4 @@ def confirmed_entrant(settings: Settings, token: str, now: datetime) -> str:
 
 def confirmation_link(settings: Settings, entrant_id: str, now: datetime) -> str:
     token = confirmation_token(settings, entrant_id, now)
-    return f"{settings.public_url('essay_contest')}/bevestigen?token={token}"
+    return f"{MANIFEST.public_url(settings)}/bevestigen?token={token}"

@@ -1,5 +1,4 @@
-"""``gia indicators``: rebuild the figures from the stored events, verify them, and erase the
-survey invitations' addresses that are no longer needed."""
+"""``gia indicators``: rebuild the figures from the stored events and verify them."""
 
 from __future__ import annotations
 
@@ -7,13 +6,11 @@ import sys
 
 import click
 
-from services.indicators.invitations import erase_addresses
+from services.indicators import MANIFEST
 from services.indicators.rebuild import count_events, rebuild, verify
-from shared.clock import utcnow
 from shared.db import Database
-from shared.migrations import upgrade
+from shared.migrations import upgrade_database
 from shared.municipalities import load_register
-from shared.processes import stop_on_signals
 from shared.settings import load_settings
 
 
@@ -26,7 +23,7 @@ def indicators() -> None:
 def rebuild_command() -> None:
     """Recompute evidence, coverage and figures from the stored events."""
     settings = load_settings()
-    upgrade(settings, ("indicators",))
+    upgrade_database(settings, MANIFEST.name, MANIFEST.migrations)
     db = Database.for_service(settings, "indicators")
     try:
         total = count_events(db)
@@ -54,22 +51,3 @@ def verify_command() -> None:
         )
         sys.exit(1)
     click.echo("no differences")
-
-
-@indicators.command("erase-addresses")
-@click.option("--every", type=int, help="Keep running, erasing again every N seconds.")
-def erase_addresses_command(every: int | None) -> None:
-    """Erase invitation addresses of municipalities that answered or of a past programme year."""
-    settings = load_settings()
-    db = Database.for_service(settings, "indicators")
-    stop = stop_on_signals()
-    try:
-        while True:
-            with db.transaction() as session:
-                erased = erase_addresses(session, utcnow())
-            if erased or not every:
-                click.echo(f"{erased} address(es) erased")
-            if not every or stop.wait(every):
-                return
-    finally:
-        db.dispose()

@@ -1,7 +1,10 @@
-"""The indicators consumer: events from every service, into evidence."""
+"""The indicators consumer: events from every service, into evidence.
+
+It declares only its own queue; the relays declare every consumer's (``gia.registry``)."""
 
 from __future__ import annotations
 
+from services.indicators import MANIFEST
 from services.indicators.evidence import Projector
 from services.indicators.models import ReceivedEvent
 from shared.db import Database
@@ -17,6 +20,6 @@ def build_consumer(settings: Settings, db: Database | None = None) -> EventConsu
         ReceivedEvent,
         Projector(load_register(settings.municipalities_file)),
         lambda: broker_connection(settings),
-        build_topology(settings),
+        build_topology(settings, {MANIFEST.name: MANIFEST.consumes}),
         "indicators",
     )

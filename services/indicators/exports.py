@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.indicators import MANIFEST
 from services.indicators.access import survey_url
 from services.indicators.figures import ALL, DIMENSIONS, TARGET_GROUP, Figure
 from services.indicators.models import Evidence
@@ -89,7 +90,7 @@ def evidence_csv(session: Session, register: Register) -> str:
 
 
 def survey_links_csv(register: Register, settings: Settings) -> str:
-    base = settings.public_url("indicators")
+    base = MANIFEST.public_url(settings)
     return csv_text(
         ["gemeentecode", "gemeente", "provincie", "doelgroep", "link"],
         (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
+from services.indicators import MANIFEST
 from services.indicators.access import survey_url
 from services.indicators.invitations import Notice
 from shared.mail import compose
@@ -35,7 +36,7 @@ def survey_mail(
 ) -> EmailMessage:
     """An invitation or a reminder to one official, with the municipality's personal link."""
     subject, opening = OPENINGS[notice]
-    link = survey_url(settings.public_url("indicators"), settings.secret_key, municipality.code)
+    link = survey_url(MANIFEST.public_url(settings), settings.secret_key, municipality.code)
     text = "\n\n".join(
         [
             "Geachte heer, mevrouw,",

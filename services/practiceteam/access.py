@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.practiceteam import MANIFEST
 from shared.auth.links import LinkSigner
 from shared.settings import Settings
 
@@ -19,7 +20,7 @@ def opens(settings: Settings, request_id: str, token: str | None) -> bool:
 def tracking_links(settings: Settings, request_id: str) -> dict[str, str]:
     """The municipality's page for the request, and the same view in the API."""
     token = _signer(settings).token(request_id)
-    base = settings.public_url("practiceteam")
+    base = MANIFEST.public_url(settings)
     return {
         "tracking": f"{base}/aanvraag/{request_id}?token={token}",
         "self": f"{base}/api/v1/requests/{request_id}?token={token}",

@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from services.registration import MANIFEST
 from services.registration.access import personal_links
 from services.registration.domain import Status
 from services.registration.models import Meeting, Registration
@@ -73,9 +74,9 @@ def _message(
         f"Kenmerk:     {registration.id}",
     ]
     if link:
-        page = personal_links(
-            settings.public_url("registration"), settings.secret_key, registration.id
-        )["self"]
+        page = personal_links(MANIFEST.public_url(settings), settings.secret_key, registration.id)[
+            "self"
+        ]
         lines += ["", "Uw aanmelding bekijken of annuleren:", page]
     ics = ("bijeenkomst.ics", "text/calendar", calendar_file(meeting, cancelled=cancelled))
     return compose(settings, registration.email or "", subject, "\n".join(lines + SIGNATURE), [ics])

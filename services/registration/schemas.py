@@ -14,6 +14,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from services.registration import MANIFEST
 from services.registration.access import personal_links
 from services.registration.domain import KINDS, ROLES, why_times_wrong
 from services.registration.models import Registration
@@ -98,9 +99,7 @@ class Links(Schema):
     @pre_dump
     def _of(self, registration: Registration, **_: Any) -> dict[str, str]:
         settings = service_context().settings
-        return personal_links(
-            settings.public_url("registration"), settings.secret_key, registration.id
-        )
+        return personal_links(MANIFEST.public_url(settings), settings.secret_key, registration.id)
 
 
 class WalkInIn(RegistrationIn):

@@ -8,10 +8,11 @@ word. So every process that publishes or consumes declares all of it at start.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kombu import Connection, Exchange, Queue
+from kombu import Connection, Exchange, Queue, binding
 
 from shared.settings import Settings
 
@@ -49,6 +50,8 @@ def broker_connection(settings: Settings, **kwargs: Any) -> Connection:
             "data_folder_in": str(settings.broker_dir),
             "data_folder_out": str(settings.broker_dir),
             "processed_folder": str(settings.broker_dir / "processed"),
+            # The exchanges' bindings, which kombu otherwise keeps in the working directory.
+            "control_folder": str(settings.broker_dir / "control"),
             "store_processed": False,
             "polling_interval": 0.05,
         }
@@ -56,7 +59,8 @@ def broker_connection(settings: Settings, **kwargs: Any) -> Connection:
     return Connection(url, **kwargs)
 
 
-def build_topology(settings: Settings) -> Topology:
+def build_topology(settings: Settings, consumers: Mapping[str, Sequence[str]]) -> Topology:
+    """The exchanges, and for each consumer (by name) a queue bound to its routing keys."""
     prefix = settings.topology_prefix
     on_rabbitmq = settings.effective_broker_url.startswith(("amqp", "pyamqp"))
     events = Exchange(f"{prefix}gia.events", type="topic", durable=True)
@@ -70,13 +74,18 @@ def build_topology(settings: Settings) -> Topology:
         if on_rabbitmq
         else None
     )
-    name = f"{prefix}indicators.events"
     queues = {
-        "indicators": Queue(
-            name, events, routing_key="nl.gia.#", durable=True, queue_arguments=arguments
+        name: Queue(
+            f"{prefix}{name}.events",
+            events,
+            bindings=[binding(events, routing_key=key) for key in keys],
+            durable=True,
+            queue_arguments=arguments,
         )
+        for name, keys in consumers.items()
     }
     dead_queues = {
-        "indicators": Queue(f"{prefix}indicators.dead", dead, routing_key="#", durable=True)
+        name: Queue(f"{prefix}{name}.dead", dead, routing_key="#", durable=True)
+        for name in consumers
     }
     return Topology(events=events, dead=dead, queues=queues, dead_queues=dead_queues)

@@ -23,11 +23,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from gia.registry import SERVICES
 from services.indicators.models import ReceivedEvent
 from shared.db import Database
 from shared.events.catalogue import PRACTICETEAM_EVENTS
 from shared.mail import sent_messages
-from shared.settings import DEFAULT_PORTS, SERVICES, load_settings
+from shared.settings import load_settings
 from tests.factories import MEETING, PERSON, PRACTICETEAM_REQUEST
 from tests.integration.tcp_proxy import free_port
 
@@ -65,7 +66,7 @@ def environment(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str
         for key, value in os.environ.items()
         if not key.startswith("GIA_") or key == "GIA_REQUIRE_SERVICES"
     }
-    env.update({f"GIA_{service.upper()}_PORT": str(free_port()) for service in DEFAULT_PORTS})
+    env.update({f"GIA_{service.upper()}_PORT": str(free_port()) for service in SERVICES})
     if request.param != "embedded":
         env.update(request.getfixturevalue("real_env"))
     env["GIA_VAR_DIR"] = str(tmp_path / "var")
@@ -79,7 +80,7 @@ def running(
     log = tmp_path / "gia-run.log"
     with log.open("w") as errors:
         process = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "run"],
+            [sys.executable, "-m", "gia", "run"],
             env=environment,
             stdout=subprocess.PIPE,
             stderr=errors,
@@ -111,7 +112,7 @@ def test_a_check_in_is_counted_a_request_arrives_and_ctrl_c_stops_everything(
     assert all(url in "".join(banner) for url in urls.values()), banner
 
     token = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "token", "--role", "staff"],
+        [sys.executable, "-m", "gia", "token", "--role", "staff"],
         env=env,
         capture_output=True,
         text=True,

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from gia.registry import SERVICES
 from shared.problems import PROBLEM_JSON
-from shared.settings import SERVICES, Settings, load_settings
+from shared.settings import Settings, load_settings
 from tests.factories import (
     ESSAY_CONTEST,
     MEETING,

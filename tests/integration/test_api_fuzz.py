@@ -34,7 +34,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from shared.settings import SERVICES, load_settings
+from gia.registry import SERVICES
+from shared.settings import load_settings
 from tests.factories import (
     ESSAY_CONTEST,
     MEETING,

@@ -18,6 +18,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from gia.migrations import upgrade
 from services.essay_contest.app import create_app
 from services.essay_contest.domain import jury_handle
 from services.essay_contest.models import Contest, Entrant, Entry, Outbox, ScoreSheet, Submission
@@ -25,7 +26,6 @@ from services.essay_contest.notices import mail_worker
 from shared.db import Database
 from shared.events.catalogue import ESSAY_SIGNED_UP, ESSAY_SUBMITTED, ESSAY_WINNERS_ANNOUNCED
 from shared.mail import sent_messages
-from shared.migrations import upgrade
 from shared.settings import Settings
 from tests.factories import all_at_once, staff_headers
 

@@ -8,14 +8,15 @@ import time
 import pytest
 from sqlalchemy import select
 
+from gia import registry
+from gia.migrations import upgrade
 from services.essay_contest.models import Outbox
 from services.indicators.consumer import build_consumer
 from services.indicators.models import Evidence, ReceivedEvent
 from shared.db import Database
 from shared.events.catalogue import ESSAY_SIGNED_UP, ESSAY_SUBMITTED
 from shared.events.relay import Relay, wait_until_drained
-from shared.events.topology import broker_connection, build_topology
-from shared.migrations import upgrade
+from shared.events.topology import broker_connection
 from tests.integration.test_essay_contest_api import ANNA, ESSAY, Contestants, contest
 
 pytestmark = pytest.mark.services
@@ -30,7 +31,7 @@ def test_a_submitted_essay_reaches_the_indicators_service(contest: Contestants) 
     assert contest.entry(anna, "/submit").status_code == 200
 
     essays = Database.for_service(settings, "essay_contest")
-    relay = Relay(essays, Outbox, lambda: broker_connection(settings), build_topology(settings))
+    relay = Relay(essays, Outbox, lambda: broker_connection(settings), registry.topology(settings))
     consumer = build_consumer(settings)
     stop = threading.Event()
     threads = [threading.Thread(target=run, args=(stop,)) for run in (relay.run, consumer.run)]

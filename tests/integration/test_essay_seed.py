@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from gia.cli import main
 from services.essay_contest.app import create_app
 from services.essay_contest.models import Contest
 from services.essay_contest.seed import TITLE
-from shared.cli import main
 from shared.settings import load_settings
 from tests.factories import serving
 

@@ -11,6 +11,8 @@ import pytest
 from kombu import Producer
 from sqlalchemy import func, select
 
+from gia import registry
+from gia.migrations import upgrade
 from services.indicators.evidence import Projector
 from services.indicators.models import ReceivedEvent
 from services.registration.models import Outbox
@@ -19,8 +21,7 @@ from shared.events.catalogue import ATTENDED
 from shared.events.consumer import EventConsumer
 from shared.events.outbox import EventRecorder
 from shared.events.relay import Relay, wait_until_drained
-from shared.events.topology import broker_connection, build_topology
-from shared.migrations import upgrade
+from shared.events.topology import broker_connection
 from shared.municipalities import load_register
 from shared.settings import Settings
 from tests.factories import attendance_data, wait_for
@@ -44,7 +45,7 @@ def backbone(real_settings: Settings) -> Iterator[Backbone]:
     upgrade(settings, ("registration", "indicators"))
     registration = Database.for_service(settings, "registration")
     indicators = Database.for_service(settings, "indicators")
-    topology = build_topology(settings)
+    topology = registry.topology(settings)
     consumer = EventConsumer(
         indicators,
         ReceivedEvent,
@@ -88,7 +89,7 @@ def test_committed_events_arrive_once_and_rolled_back_ones_never(backbone: Backb
         backbone.registration,
         Outbox,
         lambda: broker_connection(backbone.settings),
-        build_topology(backbone.settings),
+        registry.topology(backbone.settings),
     )
     stop_relay, relay_thread = running(relay.run)
     stop_consumer, consumer_thread = running(backbone.consumer.run)
@@ -106,7 +107,7 @@ def test_committed_events_arrive_once_and_rolled_back_ones_never(backbone: Backb
 
 def test_duplicate_counts_once_and_malformed_is_parked(backbone: Backbone) -> None:
     settings = backbone.settings
-    topology = build_topology(settings)
+    topology = registry.topology(settings)
     with backbone.registration.transaction() as session:
         event = backbone.recorder.record(session, ATTENDED, subject="r", data=attendance_data())
         after = backbone.recorder.record(session, ATTENDED, subject="r", data=attendance_data())
@@ -145,7 +146,7 @@ def test_event_written_while_broker_unreachable_is_sent_when_it_is_back(
         backbone.registration,
         Outbox,
         lambda: broker_connection(via_proxy),
-        build_topology(backbone.settings),
+        registry.topology(backbone.settings),
     )
     with backbone.registration.transaction() as session:
         backbone.recorder.record(session, ATTENDED, subject="r", data=attendance_data())

@@ -17,12 +17,14 @@ from flask.testing import FlaskClient
 from kombu import Producer
 from sqlalchemy import func, select, update
 
+from gia import registry
+from gia.cli import main
+from gia.migrations import upgrade
 from services.indicators.answers import latest_answer
 from services.indicators.app import create_app
 from services.indicators.consumer import build_consumer
 from services.indicators.models import ReceivedEvent, SurveyAnswer, Tally
 from services.indicators.rebuild import rebuild, verify
-from shared.cli import main
 from shared.events import envelope
 from shared.events.catalogue import (
     ATTENDANCE_REVOKED,
@@ -33,8 +35,7 @@ from shared.events.catalogue import (
 )
 from shared.events.consumer import EventConsumer
 from shared.events.envelope import Event, new_event
-from shared.events.topology import broker_connection, build_topology
-from shared.migrations import upgrade
+from shared.events.topology import broker_connection
 from shared.municipalities import load_register
 from shared.settings import Settings, load_settings
 from tests.factories import attendance_data, staff_headers, wait_for
@@ -110,7 +111,7 @@ class Indicators:
 
 
 def publish(settings: Settings, events: list[Event]) -> None:
-    topology = build_topology(settings)
+    topology = registry.topology(settings)
     with broker_connection(settings) as connection:
         topology.declare(connection)
         producer = Producer(connection.default_channel, exchange=topology.events)

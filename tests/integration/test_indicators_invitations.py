@@ -14,12 +14,12 @@ from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import func, select
 
+from gia.cli import main
 from services.indicators import invitations
 from services.indicators.access import survey_links
 from services.indicators.app import create_app
 from services.indicators.models import MailQueue, SurveyInvitation
 from services.indicators.retention import address_expired
-from shared.cli import main
 from shared.settings import Settings
 from tests.factories import delivered_mails, path_of, serving, staff_headers
 from tests.integration.test_indicators_pages import logged_in

@@ -13,11 +13,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from gia.migrations import upgrade
 from services.indicators.access import survey_links
 from services.indicators.app import create_app
 from services.indicators.consumer import build_consumer
 from services.indicators.models import FeedToken
-from shared.migrations import upgrade
 from shared.municipalities import load_register
 from shared.settings import Settings, load_settings
 from tests.factories import staff_headers

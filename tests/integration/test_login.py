@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gia.migrations import upgrade
 from services.registration.app import create_app
 from shared.auth.accounts import add_account
 from shared.db import Database
-from shared.migrations import upgrade
 from shared.settings import load_settings
 
 

@@ -18,6 +18,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from gia import registry
+from gia.migrations import upgrade
 from services.indicators.consumer import build_consumer
 from services.indicators.models import ReceivedEvent
 from services.practiceteam import contributions, requests
@@ -29,8 +31,7 @@ from services.practiceteam.models import Outbox
 from shared.db import Database
 from shared.events.catalogue import PRACTICETEAM_EVENTS
 from shared.events.relay import Relay
-from shared.events.topology import broker_connection, build_topology
-from shared.migrations import upgrade
+from shared.events.topology import broker_connection
 from shared.settings import Settings, load_settings
 from tests.factories import (
     PRACTICETEAM_REQUEST,
@@ -168,7 +169,7 @@ def test_a_request_goes_from_submitted_to_closed(
     assert history[-1]["actor"] == "municipality"
 
     # Every step's event, published to RabbitMQ once, is received and kept by indicators.
-    relay = Relay(db, Outbox, lambda: broker_connection(settings), build_topology(settings))
+    relay = Relay(db, Outbox, lambda: broker_connection(settings), registry.topology(settings))
     while relay.publish_pending():
         pass
     relay.close()
@@ -197,7 +198,7 @@ def test_a_request_goes_from_submitted_to_closed(
         for personal in (*CONTACT.values(), PRACTICETEAM_REQUEST["question"], "Kees"):
             assert personal not in body
     with broker_connection(settings) as connection:
-        dead = build_topology(settings).dead_queues["indicators"]
+        dead = registry.topology(settings).dead_queues["indicators"]
         assert dead.bind(connection.default_channel).queue_declare(passive=True).message_count == 0
 
     mails = delivered_mails(settings, "practiceteam")

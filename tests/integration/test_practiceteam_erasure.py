@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
+from gia.cli import main
 from services.practiceteam import erasure, requests
 from services.practiceteam.app import create_app
 from services.practiceteam.documents import DocumentStore
@@ -28,7 +29,6 @@ from services.practiceteam.models import (
     SupportRequest,
     Transition,
 )
-from shared.cli import main
 from shared.db import Database
 from shared.settings import Settings
 from tests.factories import PRACTICETEAM_REQUEST, serving, staff_headers

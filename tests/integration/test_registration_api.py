@@ -11,6 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from gia.migrations import upgrade
 from services.registration import erasure
 from services.registration.app import create_app
 from services.registration.models import MailQueue, Outbox
@@ -18,7 +19,6 @@ from services.registration.notices import mail_worker
 from shared.auth.tokens import mint_token
 from shared.db import Database
 from shared.events.catalogue import ATTENDANCE_REVOKED, ATTENDED, REGISTERED
-from shared.migrations import upgrade
 from shared.settings import Settings
 from tests.factories import MEETING, PERSON, delivered_mails, path_of, staff_headers
 from tests.integration.tcp_proxy import free_port

@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from gia.migrations import upgrade
 from services.registration.app import create_app
-from shared.migrations import upgrade
 from shared.settings import Settings
 from tests.factories import MEETING, PERSON, delivered_mails, path_of, staff_headers
 

@@ -12,12 +12,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from gia.migrations import upgrade
 from services.registration import meetings
 from services.registration import registrations as registering
 from services.registration.app import create_app
 from services.registration.models import Meeting, Registration
 from services.registration.schemas import MeetingIn
-from shared.migrations import upgrade
 from shared.settings import Settings, load_settings
 from tests.factories import MEETING, PERSON, delivered_mails
 

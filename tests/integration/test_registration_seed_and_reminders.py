@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from gia.migrations import upgrade
 from services.registration.meetings import create_meeting
 from services.registration.models import Meeting, Outbox
 from services.registration.registrations import register
@@ -15,7 +16,6 @@ from services.registration.reminders import queue_reminders
 from services.registration.seed import EXAMPLE, seed
 from shared.db import Database
 from shared.events.outbox import EventRecorder
-from shared.migrations import upgrade
 from shared.settings import Settings, load_settings
 from tests.factories import PERSON, delivered_mails
 

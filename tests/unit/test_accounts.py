@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from gia.migrations import upgrade
 from shared.auth.accounts import Account, add_account, authenticate
 from shared.db import Database
-from shared.migrations import upgrade
 from shared.settings import AUTH_DATABASE, load_settings
 
 

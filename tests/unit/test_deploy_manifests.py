@@ -1,5 +1,6 @@
-"""The Kubernetes manifests of the erasure runs: hourly CronJobs that run the command once,
-in a pod like every other GIA pod."""
+"""docker compose and Kubernetes run the processes the registry derives from the services'
+manifests; the erasure runs are hourly CronJobs that run the command once, in a pod like
+every other GIA pod."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
+from gia.registry import MANIFESTS, processes
+
+ROOT = Path(__file__).resolve().parents[2]
+K8S = ROOT / "deploy" / "k8s"
 HOURLY = re.compile(r"^[0-5]?\d \* \* \* \*$")
 COMMANDS = {
     "erase-practiceteam": ["gia", "erase", "practiceteam"],
@@ -72,3 +76,39 @@ def test_cronjob_pods_get_the_same_defaults_as_every_other_pod() -> None:
     assert "erasure.yaml" in kustomization["resources"]
     patches = {patch["path"]: patch["target"]["kind"] for patch in kustomization["patches"]}
     assert patches["patches/cronjob-pod-defaults.yaml"] == "CronJob"
+
+
+def gia_commands(commands: list[list[str]]) -> list[tuple[str, ...]]:
+    """The GIA processes, leaving out the one-off migration and the engines."""
+    return sorted(
+        tuple(command[1:])
+        for command in commands
+        if command[:1] == ["gia"] and command[1] != "migrate"
+    )
+
+
+def test_compose_runs_every_process_of_the_registry_and_nothing_else() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    commands = [service["command"] for service in compose.values() if "command" in service]
+    assert gia_commands(commands) == sorted(process.args for process in processes())
+
+
+def test_kubernetes_runs_every_process_of_the_registry_a_job_looping_or_as_a_cronjob() -> None:
+    containers = [
+        container
+        for file in K8S.glob("*.yaml")
+        for doc in documents(file.name)
+        if doc.get("kind") in ("Deployment", "CronJob")
+        for container in (
+            pod_of_cronjob(doc) if doc["kind"] == "CronJob" else doc["spec"]["template"]["spec"]
+        )["containers"]
+    ]
+    once = {
+        (*job.command, "--every", str(job.every)): job.command for m in MANIFESTS for job in m.jobs
+    }
+    expected = sorted(process.args for process in processes())
+    deployed = sorted(
+        next((looping for looping, single in once.items() if single == command), command)
+        for command in gia_commands([container["command"] for container in containers])
+    )
+    assert deployed == expected

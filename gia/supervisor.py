@@ -1,4 +1,4 @@
-"""The long-running processes: web servers, relays, the consumer, and ``gia run`` over them all."""
+"""Running the processes the registry derives: one each, or all of them under ``gia run``."""
 
 from __future__ import annotations
 
@@ -10,15 +10,16 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib import import_module
 from pathlib import Path
 
+from gia.registry import MANIFESTS, Process, processes, topology
 from shared.db import Database
 from shared.events.relay import Relay
-from shared.events.topology import broker_connection, build_topology
-from shared.settings import MAILERS, PUBLISHERS, SERVICES, Settings
+from shared.events.topology import broker_connection
+from shared.manifest import Manifest, resolve
+from shared.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # Longer than gunicorn's own graceful timeout (25 s), so a server is never cut
@@ -44,43 +45,41 @@ def gunicorn_config() -> Path:
     return local if local.exists() else PROJECT_ROOT / "deploy" / "gunicorn.conf.py"
 
 
-def serve_command(service: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--config",
-        str(gunicorn_config()),
-        f"services.{service}.wsgi:app",
-    ]
+def serve_command() -> list[str]:
+    """gunicorn on ``gia.wsgi``, which builds the app of the service in ``GIA_SERVICE``."""
+    return [sys.executable, "-m", "gunicorn", "--config", str(gunicorn_config()), "gia.wsgi:app"]
 
 
-def serve(settings: Settings, service: str, port: int | None) -> None:
+def serve(settings: Settings, service: Manifest, port: int | None) -> None:
     """Replace this process with gunicorn, so signals reach it directly."""
-    os.environ["GIA_SERVICE"] = service
+    os.environ["GIA_SERVICE"] = service.name
     if port:
         os.environ["PORT"] = str(port)
     else:
-        os.environ.setdefault("PORT", str(settings.ports[service]))
-    command = serve_command(service)
+        os.environ.setdefault("PORT", str(service.port_in(settings)))
+    command = serve_command()
     os.execv(command[0], command)
 
 
-def relay(settings: Settings, service: str) -> None:
-    outbox = import_module(f"services.{service}.models").Outbox
-    db = Database.for_service(settings, service)
-    Relay(db, outbox, lambda: broker_connection(settings), build_topology(settings)).run(
+def relay(settings: Settings, service: Manifest) -> None:
+    db = Database.for_service(settings, service.name)
+    outbox = resolve(service.outbox or "")
+    Relay(db, outbox, lambda: broker_connection(settings), topology(settings)).run(
         stop_on_signals()
     )
     db.dispose()
 
 
-def consume(settings: Settings) -> None:
-    from services.indicators.consumer import build_consumer
-
-    consumer = build_consumer(settings)
+def consume(settings: Settings, service: Manifest) -> None:
+    consumer = resolve(service.consumer or "")(settings)
     consumer.run(stop_on_signals())
     consumer.db.dispose()
+
+
+def send_mail(settings: Settings, service: Manifest) -> None:
+    worker = resolve(service.mail or "")(settings)
+    worker.run(stop_on_signals())
+    worker.db.dispose()
 
 
 # -- gia run ------------------------------------------------------------------
@@ -104,31 +103,24 @@ class Child:
         return self.process.poll() if self.process else None
 
 
-def children(settings: Settings) -> list[Child]:
-    gia = [sys.executable, "-m", "shared.cli"]
-    web = [
-        Child(
-            f"web {service}",
-            serve_command(service),
-            {
-                "GIA_SERVICE": service,
-                "GIA_BIND": f"127.0.0.1:{settings.ports[service]}",
-                "GIA_WEB_WORKERS": os.environ.get("GIA_WEB_WORKERS", "2"),
-                "PROMETHEUS_MULTIPROC_DIR": str(settings.var_dir / "metrics" / service),
-            },
-        )
-        for service in SERVICES
-    ]
-    relays = [Child(f"relay {service}", [*gia, "relay", service]) for service in PUBLISHERS]
-    return [
-        *web,
-        *relays,
-        Child("consumer indicators", [*gia, "consume", "indicators"]),
-        Child("reminders", [*gia, "remind", "--every", "900"]),
-        Child("erasure practiceteam", [*gia, "erase", "practiceteam", "--every", "3600"]),
-        Child("erasure indicators", [*gia, "indicators", "erase-addresses", "--every", "3600"]),
-        *[Child(f"mail {service}", [*gia, "mail", service]) for service in MAILERS],
-    ]
+def children(settings: Settings, manifests: Sequence[Manifest] = MANIFESTS) -> list[Child]:
+    return [_child(settings, process) for process in processes(manifests)]
+
+
+def _child(settings: Settings, process: Process) -> Child:
+    if process.web is None:
+        return Child(process.name, [sys.executable, "-m", "gia", *process.args])
+    name = process.web.name
+    return Child(
+        process.name,
+        serve_command(),
+        {
+            "GIA_SERVICE": name,
+            "GIA_BIND": f"127.0.0.1:{process.web.port_in(settings)}",
+            "GIA_WEB_WORKERS": os.environ.get("GIA_WEB_WORKERS", "2"),
+            "PROMETHEUS_MULTIPROC_DIR": str(settings.var_dir / "metrics" / name),
+        },
+    )
 
 
 def _ready(url: str) -> bool:
@@ -156,13 +148,15 @@ def _stop(running: list[Child]) -> None:
             child.process.wait()
 
 
-def run_all(settings: Settings, announce: Callable[[str], None]) -> int:
+def run_all(
+    settings: Settings, announce: Callable[[str], None], manifests: Sequence[Manifest] = MANIFESTS
+) -> int:
     """Start every process, say where the services are, and stop them all together."""
     stop = stop_on_signals()
-    running = children(settings)
+    running = children(settings, manifests)
     for child in running:
         child.start()
-    urls = {service: f"http://127.0.0.1:{settings.ports[service]}" for service in SERVICES}
+    urls = {found.name: f"http://127.0.0.1:{found.port_in(settings)}" for found in manifests}
     waiting = dict(urls)
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     trouble: str | None = None

@@ -9,9 +9,9 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from gia.registry import DATABASES, topology
 from shared.db import Database
-from shared.events.topology import broker_connection, build_topology
-from shared.migrations import DATABASES
+from shared.events.topology import broker_connection
 from shared.settings import Settings
 
 
@@ -34,10 +34,10 @@ def remove(settings: Settings) -> None:
         db = Database.for_service(settings, name)
         db.drop_schema()
         db.dispose()
-    topology = build_topology(settings)
+    declared = topology(settings)
     with broker_connection(settings) as connection:
         channel = connection.default_channel
-        for queue in topology.all_queues():
+        for queue in declared.all_queues():
             queue.bind(channel).delete()
-        for exchange in (topology.events, topology.dead):
+        for exchange in (declared.events, declared.dead):
             exchange.bind(channel).delete()

@@ -1,0 +1,3 @@
+from gia.cli import main
+
+main()

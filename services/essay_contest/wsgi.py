@@ -1,3 +1,0 @@
-from services.essay_contest.app import create_app
-
-app = create_app()

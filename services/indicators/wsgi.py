@@ -1,3 +1,0 @@
-from services.indicators.app import create_app
-
-app = create_app()

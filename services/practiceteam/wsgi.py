@@ -1,3 +1,0 @@
-from services.practiceteam.app import create_app
-
-app = create_app()

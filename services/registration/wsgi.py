@@ -1,3 +1,0 @@
-from services.registration.app import create_app
-
-app = create_app()
