@@ -10,10 +10,10 @@ import logging
 import os
 import smtplib
 import uuid
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
+from shared.clock import utcnow
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class Mailer:
     def _write_file(self, message: EmailMessage) -> None:
         folder = self.settings.effective_mail_dir
         folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
         path = folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
         partial = path.with_suffix(".part")
         partial.write_bytes(bytes(message))

@@ -30,11 +30,11 @@ LOCAL_RABBITMQ = os.environ.get("GIA_TEST_BROKER_URL", "amqp://guest:guest@127.0
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _changed_in_checkout() -> set[str] | None:
-    """What ``git status`` lists; None outside a git checkout (an unpacked source tree)."""
+def _untracked_in_checkout() -> set[str] | None:
+    """The files ``git status`` calls untracked; None outside a git checkout."""
     try:
         found = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=all"],
+            ["git", "ls-files", "--others", "--exclude-standard"],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -46,18 +46,18 @@ def _changed_in_checkout() -> set[str] | None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    session.config.stash[CHECKOUT_BEFORE] = _changed_in_checkout()
+    session.config.stash[CHECKOUT_BEFORE] = _untracked_in_checkout()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """The tests leave the checkout as they found it: whatever they or the processes they
+    """The tests leave no file behind in the checkout: whatever they or the processes they
     start write goes under a var directory or a temporary one."""
     before = session.config.stash.get(CHECKOUT_BEFORE, None)
-    after = _changed_in_checkout()
+    after = _untracked_in_checkout()
     if before is None or after is None or not session.items:
         return
     if left := sorted(after - before):
-        print(f"\nthe tests changed the checkout ({len(left)}):", *left, sep="\n  ")
+        print(f"\nthe tests left files in the checkout ({len(left)}):", *left, sep="\n  ")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 

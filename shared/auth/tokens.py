@@ -6,9 +6,11 @@ Every service checks them on its own, without asking another service.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import jwt
+
+from shared.clock import utcnow
 
 ROLES: tuple[str, ...] = ("staff", "jury")
 ISSUER = "gia"
@@ -28,7 +30,7 @@ class Principal:
 def mint_token(secret: str, role: str, subject: str, ttl: timedelta) -> str:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; choose from {', '.join(ROLES)}")
-    now = datetime.now(UTC)
+    now = utcnow()
     claims = {"iss": ISSUER, "sub": subject, "role": role, "iat": now, "exp": now + ttl}
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 from marshmallow import Schema, ValidationError
 
+from shared.clock import utcnow
 from shared.events.catalogue import CATALOGUE
 
 CONTENT_TYPE = JSONFormat.CONTENT_TYPE
@@ -82,7 +83,7 @@ def new_event(event_type: str, *, source: str, subject: str, data: dict[str, Any
         type=event_type,
         source=source,
         subject=subject,
-        time=datetime.now(UTC),
+        time=utcnow(),
         data=_plain_data(event_type, data),
     )
 
