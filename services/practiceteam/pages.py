@@ -11,7 +11,9 @@ from typing import Any
 
 from flask import Blueprint
 
-from services.practiceteam import pages_municipality, pages_public, pages_staff
+from services.practiceteam import pages_municipality as municipality
+from services.practiceteam import pages_public as public
+from services.practiceteam import pages_staff as staff
 from services.practiceteam.labels import (
     AGE_LABELS,
     FIELD_LABELS,
@@ -27,6 +29,7 @@ from services.practiceteam.labels import (
 )
 from services.practiceteam.uploads import FORM_FILES, room_for_attachments
 from shared.web.forms import dutch_error_pages
+from shared.web.pages import add_rules
 from shared.web.service import service_context
 
 # Rows of date inputs on the planning form.
@@ -62,84 +65,41 @@ dutch_error_pages(pages, PHRASEBOOK)
 pages.url_value_preprocessor(room_for_attachments)
 pages.context_processor(_page_context)
 
-# -- anyone: what the ministry shares ------------------------------------------------------
-pages.add_url_rule("/signalen", "signals", pages_public.signals, methods=["GET"])
-
-# -- the municipality: asking, then its tracking page through the link ----------------------
-pages.add_url_rule("/", "new_request", pages_municipality.new_request, methods=["GET"])
-pages.add_url_rule("/aanvragen", "new_request", pages_municipality.new_request, methods=["GET"])
-pages.add_url_rule("/aanvragen", "submit", pages_municipality.submit, methods=["POST"])
-pages.add_url_rule(
-    "/aanvraag/<uuid:request_id>", "tracking", pages_municipality.tracking, methods=["GET"]
+add_rules(
+    pages,
+    [
+        # anyone: what the ministry shares
+        ("/signalen", public.signals, "GET"),
+        # the municipality: asking, then its tracking page through the link
+        ("/", municipality.new_request, "GET"),
+        ("/aanvragen", municipality.new_request, "GET"),
+        ("/aanvragen", municipality.submit, "POST"),
+        ("/aanvraag/<uuid:request_id>", municipality.tracking, "GET"),
+        ("/aanvraag/<uuid:request_id>/bericht", municipality.add_message, "POST"),
+        ("/aanvraag/<uuid:request_id>/intrekken", municipality.withdraw, "POST"),
+        ("/aanvraag/<uuid:request_id>/evaluatie", municipality.evaluate, "POST"),
+        ("/aanvraag/<uuid:request_id>/bijlage", municipality.add_attachment, "POST"),
+        # (also for staff logged in)
+        (
+            "/aanvraag/<uuid:request_id>/bijlagen/<uuid:attachment_id>",
+            municipality.attachment,
+            "GET",
+        ),
+        # staff: the queue, a request and what they do on it, capacity
+        ("/beheer", staff.queue, "GET"),
+        ("/beheer/aanvragen/<uuid:request_id>", staff.staff_request, "GET"),
+        ("/beheer/aanvragen/<uuid:request_id>/status", staff.move, "POST"),
+        ("/beheer/aanvragen/<uuid:request_id>/vraag", staff.ask, "POST"),
+        ("/beheer/aanvragen/<uuid:request_id>/notitie", staff.note, "POST"),
+        ("/beheer/aanvragen/<uuid:request_id>/team", staff.assign, "POST"),
+        (
+            "/beheer/aanvragen/<uuid:request_id>/team/<uuid:assignment_id>/verwijderen",
+            staff.unassign,
+            "POST",
+        ),
+        ("/beheer/aanvragen/<uuid:request_id>/signaal", staff.signal, "POST"),
+        ("/beheer/aanvragen/<uuid:request_id>/bijlage", staff.staff_attachment, "POST"),
+        ("/beheer/aanvragen/<uuid:request_id>/wissen", staff.erase, "POST"),
+        ("/beheer/capaciteit", staff.capacity, "GET"),
+    ],
 )
-pages.add_url_rule(
-    "/aanvraag/<uuid:request_id>/bericht",
-    "add_message",
-    pages_municipality.add_message,
-    methods=["POST"],
-)
-pages.add_url_rule(
-    "/aanvraag/<uuid:request_id>/intrekken",
-    "withdraw",
-    pages_municipality.withdraw,
-    methods=["POST"],
-)
-pages.add_url_rule(
-    "/aanvraag/<uuid:request_id>/evaluatie",
-    "evaluate",
-    pages_municipality.evaluate,
-    methods=["POST"],
-)
-pages.add_url_rule(
-    "/aanvraag/<uuid:request_id>/bijlage",
-    "add_attachment",
-    pages_municipality.add_attachment,
-    methods=["POST"],
-)
-# Also for staff logged in.
-pages.add_url_rule(
-    "/aanvraag/<uuid:request_id>/bijlagen/<uuid:attachment_id>",
-    "attachment",
-    pages_municipality.attachment,
-    methods=["GET"],
-)
-
-# -- staff: the queue, a request and what they do on it, capacity ----------------------------
-pages.add_url_rule("/beheer", "queue", pages_staff.queue, methods=["GET"])
-pages.add_url_rule(
-    "/beheer/aanvragen/<uuid:request_id>",
-    "staff_request",
-    pages_staff.staff_request,
-    methods=["GET"],
-)
-pages.add_url_rule(
-    "/beheer/aanvragen/<uuid:request_id>/status", "move", pages_staff.move, methods=["POST"]
-)
-pages.add_url_rule(
-    "/beheer/aanvragen/<uuid:request_id>/vraag", "ask", pages_staff.ask, methods=["POST"]
-)
-pages.add_url_rule(
-    "/beheer/aanvragen/<uuid:request_id>/notitie", "note", pages_staff.note, methods=["POST"]
-)
-pages.add_url_rule(
-    "/beheer/aanvragen/<uuid:request_id>/team", "assign", pages_staff.assign, methods=["POST"]
-)
-pages.add_url_rule(
-    "/beheer/aanvragen/<uuid:request_id>/team/<uuid:assignment_id>/verwijderen",
-    "unassign",
-    pages_staff.unassign,
-    methods=["POST"],
-)
-pages.add_url_rule(
-    "/beheer/aanvragen/<uuid:request_id>/signaal", "signal", pages_staff.signal, methods=["POST"]
-)
-pages.add_url_rule(
-    "/beheer/aanvragen/<uuid:request_id>/bijlage",
-    "staff_attachment",
-    pages_staff.staff_attachment,
-    methods=["POST"],
-)
-pages.add_url_rule(
-    "/beheer/aanvragen/<uuid:request_id>/wissen", "erase", pages_staff.erase, methods=["POST"]
-)
-pages.add_url_rule("/beheer/capaciteit", "capacity", pages_staff.capacity, methods=["GET"])

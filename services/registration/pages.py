@@ -11,7 +11,10 @@ from typing import Any
 
 from flask import Blueprint
 
-from services.registration import mails, pages_own, pages_public, pages_staff
+from services.registration import mails
+from services.registration import pages_own as own
+from services.registration import pages_public as public
+from services.registration import pages_staff as staff
 from services.registration.labels import (
     FIELD_LABELS,
     KIND_LABELS,
@@ -20,6 +23,7 @@ from services.registration.labels import (
     STATUS_LABELS,
 )
 from shared.web.forms import dutch_error_pages
+from shared.web.pages import add_rules
 
 
 def _page_context() -> dict[str, Any]:
@@ -31,7 +35,7 @@ def _page_context() -> dict[str, Any]:
         "FIELDS": FIELD_LABELS,
         "when": mails.when,
         "where": mails.where,
-        "origin": pages_staff.origin,
+        "origin": staff.origin,
     }
 
 
@@ -39,96 +43,44 @@ pages = Blueprint("registration_pages", __name__, template_folder="templates")
 dutch_error_pages(pages, PHRASEBOOK)
 pages.context_processor(_page_context)
 
-# -- everyone: the meetings to come, and registering -----------------------------------------
-pages.add_url_rule("/", "meetings", pages_public.meetings, methods=["GET"])
-pages.add_url_rule("/bijeenkomsten", "meetings", pages_public.meetings, methods=["GET"])
-pages.add_url_rule(
-    "/bijeenkomsten/<uuid:meeting_id>", "show_meeting", pages_public.show_meeting, methods=["GET"]
-)
-pages.add_url_rule(
-    "/bijeenkomsten/<uuid:meeting_id>", "register", pages_public.register, methods=["POST"]
-)
-
-# -- the person: their own registration, through the link in their mail ----------------------
-pages.add_url_rule(
-    "/inschrijving/<uuid:registration_id>", "own_page", pages_own.own_page, methods=["GET"]
-)
-pages.add_url_rule(
-    "/inschrijving/<uuid:registration_id>/afmelden",
-    "cancel_registration",
-    pages_own.cancel_registration,
-    methods=["POST"],
-)
-
-# -- staff: meetings ---------------------------------------------------------------------------
-pages.add_url_rule("/beheer", "overview", pages_staff.overview, methods=["GET"])
-pages.add_url_rule(
-    "/beheer/bijeenkomsten", "create_meeting", pages_staff.create_meeting, methods=["POST"]
-)
-pages.add_url_rule(
-    "/beheer/bijeenkomsten/<uuid:meeting_id>",
-    "edit_meeting",
-    pages_staff.edit_meeting,
-    methods=["GET"],
-)
-pages.add_url_rule(
-    "/beheer/bijeenkomsten/<uuid:meeting_id>",
-    "change_meeting",
-    pages_staff.change_meeting,
-    methods=["POST"],
-)
-pages.add_url_rule(
-    "/beheer/bijeenkomsten/<uuid:meeting_id>/afgelasten",
-    "cancel_meeting",
-    pages_staff.cancel_meeting,
-    methods=["POST"],
-)
-pages.add_url_rule(
-    "/beheer/bijeenkomsten/<uuid:meeting_id>/wissen",
-    "erase_personal_data",
-    pages_staff.erase_personal_data,
-    methods=["POST"],
-)
-
-# -- staff: at the door ------------------------------------------------------------------------
-pages.add_url_rule(
-    "/beheer/bijeenkomsten/<uuid:meeting_id>/deur", "door", pages_staff.door, methods=["GET"]
-)
-pages.add_url_rule(
-    "/beheer/bijeenkomsten/<uuid:meeting_id>/deur",
-    "walk_in",
-    pages_staff.walk_in,
-    methods=["POST"],
-)
-pages.add_url_rule(
-    "/beheer/inschrijvingen/<uuid:registration_id>/binnen",
-    "check_in",
-    pages_staff.check_in,
-    methods=["POST"],
-)
-pages.add_url_rule(
-    "/beheer/inschrijvingen/<uuid:registration_id>/niet-binnen",
-    "undo_check_in",
-    pages_staff.undo_check_in,
-    methods=["POST"],
-)
-
-# -- staff: who registered and who came --------------------------------------------------------
-pages.add_url_rule(
-    "/beheer/bijeenkomsten/<uuid:meeting_id>/aanwezigheid",
-    "attendance",
-    pages_staff.attendance,
-    methods=["GET"],
-)
-pages.add_url_rule(
-    "/beheer/bijeenkomsten/<uuid:meeting_id>/aanwezigheid.csv",
-    "attendance_csv",
-    pages_staff.attendance_csv,
-    methods=["GET"],
-)
-pages.add_url_rule(
-    "/beheer/bijeenkomsten/<uuid:meeting_id>/inschrijvingen",
-    "registrations",
-    pages_staff.registrations,
-    methods=["GET"],
+add_rules(
+    pages,
+    [
+        # everyone: the meetings to come, and registering
+        ("/", public.meetings, "GET"),
+        ("/bijeenkomsten", public.meetings, "GET"),
+        ("/bijeenkomsten/<uuid:meeting_id>", public.show_meeting, "GET"),
+        ("/bijeenkomsten/<uuid:meeting_id>", public.register, "POST"),
+        # the person: their own registration, through the link in their mail
+        ("/inschrijving/<uuid:registration_id>", own.own_page, "GET"),
+        ("/inschrijving/<uuid:registration_id>/afmelden", own.cancel_registration, "POST"),
+        # staff: meetings
+        ("/beheer", staff.overview, "GET"),
+        ("/beheer/bijeenkomsten", staff.create_meeting, "POST"),
+        ("/beheer/bijeenkomsten/<uuid:meeting_id>", staff.edit_meeting, "GET"),
+        ("/beheer/bijeenkomsten/<uuid:meeting_id>", staff.change_meeting, "POST"),
+        ("/beheer/bijeenkomsten/<uuid:meeting_id>/afgelasten", staff.cancel_meeting, "POST"),
+        ("/beheer/bijeenkomsten/<uuid:meeting_id>/wissen", staff.erase_personal_data, "POST"),
+        # staff: at the door
+        ("/beheer/bijeenkomsten/<uuid:meeting_id>/deur", staff.door, "GET"),
+        ("/beheer/bijeenkomsten/<uuid:meeting_id>/deur", staff.walk_in, "POST"),
+        ("/beheer/inschrijvingen/<uuid:registration_id>/binnen", staff.check_in, "POST"),
+        (
+            "/beheer/inschrijvingen/<uuid:registration_id>/niet-binnen",
+            staff.undo_check_in,
+            "POST",
+        ),
+        # staff: who registered and who came
+        ("/beheer/bijeenkomsten/<uuid:meeting_id>/aanwezigheid", staff.attendance, "GET"),
+        (
+            "/beheer/bijeenkomsten/<uuid:meeting_id>/aanwezigheid.csv",
+            staff.attendance_csv,
+            "GET",
+        ),
+        (
+            "/beheer/bijeenkomsten/<uuid:meeting_id>/inschrijvingen",
+            staff.registrations,
+            "GET",
+        ),
+    ],
 )

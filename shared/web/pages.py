@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -23,6 +24,17 @@ pages = Blueprint(
     static_folder="static",
     static_url_path="/static/gia",
 )
+
+
+# A page URL: the rule, its view and the methods it answers ("GET", "POST" or "GET POST").
+Rule = tuple[str, Callable[..., Any], str]
+
+
+def add_rules(blueprint: Blueprint, rules: Iterable[Rule]) -> None:
+    """A service's page URLs as one table, where they can all be read in one place; each
+    endpoint is named after its view."""
+    for rule, view, methods in rules:
+        blueprint.add_url_rule(rule, view.__name__, view, methods=methods.split())
 
 
 class LoginForm(FlaskForm):
