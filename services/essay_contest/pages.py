@@ -2,7 +2,7 @@
 
 The views live in pages_public (the contest, signing up, confirming, the results),
 pages_entrant (the entrant's own page, through their personal link), pages_jury and
-pages_staff. Forms go through the API's schemas (``load_form``), changes through the use
+staff. Forms go through the API's schemas (``load_form``), changes through the use
 cases, which also queue the mails; the service's clock decides the deadline here as in the
 API.
 """
@@ -13,12 +13,16 @@ from typing import Any
 
 from flask import Blueprint
 
-from services.essay_contest import pages_entrant, pages_jury, pages_public, pages_staff
+from services.essay_contest import pages_entrant as entrant
+from services.essay_contest import pages_jury as jury
+from services.essay_contest import pages_public as public
+from services.essay_contest import pages_staff as staff
 from services.essay_contest.domain import countdown
 from services.essay_contest.labels import FIELD_LABELS, PHRASEBOOK, STATUS_LABELS
 from services.essay_contest.models import Contest
 from services.essay_contest.municipality_names import municipality_name
 from shared.web.forms import dutch_error_pages
+from shared.web.pages import add_rules
 from shared.web.service import now, service_context
 
 pages = Blueprint(
@@ -54,124 +58,46 @@ def _page_context() -> dict[str, Any]:
     }
 
 
-GET, POST = ["GET"], ["POST"]
-
-# -- for everyone ---------------------------------------------------------------------------------
-pages.add_url_rule("/", "current", pages_public.current, methods=GET)
-pages.add_url_rule(
-    "/wedstrijden/<uuid:contest_id>", "show_contest", pages_public.show_contest, methods=GET
-)
-pages.add_url_rule("/wedstrijden/<uuid:contest_id>", "sign_up", pages_public.sign_up, methods=POST)
-pages.add_url_rule("/bevestigen", "confirm_form", pages_public.confirm_form, methods=GET)
-pages.add_url_rule("/bevestigen", "confirm", pages_public.confirm, methods=POST)
-pages.add_url_rule(
-    "/wedstrijden/<uuid:contest_id>/uitslag", "results", pages_public.results, methods=GET
-)
-
-# -- the entrant, through their personal link -----------------------------------------------------
-pages.add_url_rule("/deelnemer/<uuid:entrant_id>", "own_page", pages_entrant.own_page, methods=GET)
-pages.add_url_rule(
-    "/deelnemer/<uuid:entrant_id>/essay", "save_entry", pages_entrant.save_entry, methods=POST
-)
-pages.add_url_rule(
-    "/deelnemer/<uuid:entrant_id>/intrekken",
-    "withdraw_entry",
-    pages_entrant.withdraw_entry,
-    methods=POST,
-)
-pages.add_url_rule(
-    "/deelnemer/<uuid:entrant_id>/mede-auteurs",
-    "invite_co_author",
-    pages_entrant.invite_co_author,
-    methods=POST,
-)
-pages.add_url_rule(
-    "/deelnemer/<uuid:entrant_id>/mede-auteurs/intrekken",
-    "take_back_invitation",
-    pages_entrant.take_back_invitation,
-    methods=POST,
-)
-pages.add_url_rule(
-    "/deelnemer/<uuid:entrant_id>/uitnodiging",
-    "answer_invitation",
-    pages_entrant.answer_invitation,
-    methods=POST,
-)
-pages.add_url_rule(
-    "/deelnemer/<uuid:entrant_id>/gegevens",
-    "change_entrant",
-    pages_entrant.change_entrant,
-    methods=POST,
-)
-
-# -- the jury -------------------------------------------------------------------------------------
-pages.add_url_rule("/jury", "jury_home", pages_jury.jury_home, methods=GET)
-pages.add_url_rule("/jury/<uuid:contest_id>", "jury_entries", pages_jury.jury_entries, methods=GET)
-pages.add_url_rule(
-    "/jury/<uuid:contest_id>/essays/<handle>", "jury_entry", pages_jury.jury_entry, methods=GET
-)
-pages.add_url_rule(
-    "/jury/<uuid:contest_id>/essays/<handle>", "score_entry", pages_jury.score_entry, methods=POST
-)
-pages.add_url_rule(
-    "/jury/<uuid:contest_id>/essays/<handle>/belangenconflict",
-    "declare_conflict",
-    pages_jury.declare_conflict,
-    methods=POST,
-)
-
-# -- staff: contests ------------------------------------------------------------------------------
-pages.add_url_rule("/beheer", "overview", pages_staff.overview, methods=GET)
-pages.add_url_rule(
-    "/beheer/wedstrijden", "create_contest", pages_staff.create_contest, methods=POST
-)
-pages.add_url_rule(
-    "/beheer/wedstrijden/<uuid:contest_id>", "edit_contest", pages_staff.edit_contest, methods=GET
-)
-pages.add_url_rule(
-    "/beheer/wedstrijden/<uuid:contest_id>",
-    "change_contest",
-    pages_staff.change_contest,
-    methods=POST,
-)
-
-# -- staff: ranking, results and privacy ----------------------------------------------------------
-pages.add_url_rule(
-    "/beheer/wedstrijden/<uuid:contest_id>/ranglijst", "ranking", pages_staff.ranking, methods=GET
-)
-pages.add_url_rule(
-    "/beheer/wedstrijden/<uuid:contest_id>/ranglijst.csv",
-    "ranking_csv",
-    pages_staff.ranking_csv,
-    methods=GET,
-)
-pages.add_url_rule(
-    "/beheer/wedstrijden/<uuid:contest_id>/gemeenten",
-    "municipalities",
-    pages_staff.municipalities,
-    methods=GET,
-)
-pages.add_url_rule(
-    "/beheer/wedstrijden/<uuid:contest_id>/gemeenten.csv",
-    "municipalities_csv",
-    pages_staff.municipalities_csv,
-    methods=GET,
-)
-pages.add_url_rule(
-    "/beheer/wedstrijden/<uuid:contest_id>/uitslag",
-    "set_results",
-    pages_staff.set_results,
-    methods=POST,
-)
-pages.add_url_rule(
-    "/beheer/wedstrijden/<uuid:contest_id>/publiceren",
-    "publish_results",
-    pages_staff.publish_results,
-    methods=POST,
-)
-pages.add_url_rule(
-    "/beheer/wedstrijden/<uuid:contest_id>/wissen",
-    "erase_personal_data",
-    pages_staff.erase_personal_data,
-    methods=POST,
+add_rules(
+    pages,
+    [
+        # for everyone
+        ("/", public.current, "GET"),
+        ("/wedstrijden/<uuid:contest_id>", public.show_contest, "GET"),
+        ("/wedstrijden/<uuid:contest_id>", public.sign_up, "POST"),
+        ("/bevestigen", public.confirm_form, "GET"),
+        ("/bevestigen", public.confirm, "POST"),
+        ("/wedstrijden/<uuid:contest_id>/uitslag", public.results, "GET"),
+        # the entrant, through their personal link
+        ("/deelnemer/<uuid:entrant_id>", entrant.own_page, "GET"),
+        ("/deelnemer/<uuid:entrant_id>/essay", entrant.save_entry, "POST"),
+        ("/deelnemer/<uuid:entrant_id>/intrekken", entrant.withdraw_entry, "POST"),
+        ("/deelnemer/<uuid:entrant_id>/mede-auteurs", entrant.invite_co_author, "POST"),
+        (
+            "/deelnemer/<uuid:entrant_id>/mede-auteurs/intrekken",
+            entrant.take_back_invitation,
+            "POST",
+        ),
+        ("/deelnemer/<uuid:entrant_id>/uitnodiging", entrant.answer_invitation, "POST"),
+        ("/deelnemer/<uuid:entrant_id>/gegevens", entrant.change_entrant, "POST"),
+        # the jury
+        ("/jury", jury.jury_home, "GET"),
+        ("/jury/<uuid:contest_id>", jury.jury_entries, "GET"),
+        ("/jury/<uuid:contest_id>/essays/<handle>", jury.jury_entry, "GET"),
+        ("/jury/<uuid:contest_id>/essays/<handle>", jury.score_entry, "POST"),
+        ("/jury/<uuid:contest_id>/essays/<handle>/belangenconflict", jury.declare_conflict, "POST"),
+        # staff: contests
+        ("/beheer", staff.overview, "GET"),
+        ("/beheer/wedstrijden", staff.create_contest, "POST"),
+        ("/beheer/wedstrijden/<uuid:contest_id>", staff.edit_contest, "GET"),
+        ("/beheer/wedstrijden/<uuid:contest_id>", staff.change_contest, "POST"),
+        # staff: ranking, results and privacy
+        ("/beheer/wedstrijden/<uuid:contest_id>/ranglijst", staff.ranking, "GET"),
+        ("/beheer/wedstrijden/<uuid:contest_id>/ranglijst.csv", staff.ranking_csv, "GET"),
+        ("/beheer/wedstrijden/<uuid:contest_id>/gemeenten", staff.municipalities, "GET"),
+        ("/beheer/wedstrijden/<uuid:contest_id>/gemeenten.csv", staff.municipalities_csv, "GET"),
+        ("/beheer/wedstrijden/<uuid:contest_id>/uitslag", staff.set_results, "POST"),
+        ("/beheer/wedstrijden/<uuid:contest_id>/publiceren", staff.publish_results, "POST"),
+        ("/beheer/wedstrijden/<uuid:contest_id>/wissen", staff.erase_personal_data, "POST"),
+    ],
 )
