@@ -360,13 +360,7 @@ def test_answers_given_in_the_same_instant_are_numbered_and_the_last_given_count
     live: Indicators, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A clock that does not move between two answers: the second still counts."""
-
-    class Frozen(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> Frozen:
-            return cls(2012, 10, 1, 12, tzinfo=UTC)
-
-    monkeypatch.setattr(envelope, "datetime", Frozen)
+    monkeypatch.setattr(envelope, "utcnow", lambda: datetime(2012, 10, 1, 12, tzinfo=UTC))
     url = f"/api/v1/municipalities/{ROTTERDAM}/survey"
     headers = staff_headers(live.settings)
     for uses in ([], ["policy"]):
