@@ -43,7 +43,10 @@ class Manifest:
     name: str
     package: str
     port: int
-    app: str  # the factory: (settings, clock) -> Flask
+    title: str  # of its API document
+    app: str  # the factory: (settings, clock) -> Flask, built on shared.web.service
+    api: str  # its API blueprint (under /api/v1)
+    pages: str  # its pages' blueprint
     outbox: str | None = None  # its outbox model; a service with one gets a relay
     mail: str | None = None  # (settings) -> MailWorker sending the mail it queues
     consumer: str | None = None  # (settings) -> EventConsumer

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.practiceteam.api import api
-from services.practiceteam.models import Outbox
-from services.practiceteam.pages import pages
+from services.practiceteam import MANIFEST
 from shared.clock import Clock, utcnow
 from shared.settings import Settings, load_settings
-from shared.web.service import create_service_app, register_api
+from shared.web.service import create_service_app
 
 
 def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> Flask:
-    app, rest = create_service_app(
-        "practiceteam",
-        settings or load_settings(),
-        title="GIA praktijkteam",
-        outbox_model=Outbox,
-        clock=clock,
-    )
-    register_api(app, rest, api)
-    app.register_blueprint(pages)
-    return app
+    return create_service_app(MANIFEST, settings or load_settings(), clock)

@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
@@ -18,9 +17,10 @@ from webargs.flaskparser import FlaskParser
 
 from shared.clock import Clock, utcnow
 from shared.db import Database
-from shared.events.outbox import EventRecorder, OutboxMixin
+from shared.events.outbox import EventRecorder
 from shared.events.topology import broker_connection
 from shared.mail import Mailer
+from shared.manifest import Manifest, resolve
 from shared.municipalities import Register, load_register
 from shared.problems import problem_body
 from shared.settings import AUTH_DATABASE, Settings
@@ -100,18 +100,13 @@ def _health_blueprint(uses_broker: bool) -> Blueprint:
     return health
 
 
-def create_service_app(
-    name: str,
-    settings: Settings,
-    *,
-    title: str,
-    outbox_model: type[OutboxMixin] | None = None,
-    uses_broker: bool = False,
-    templates: Path | None = None,
-    clock: Clock = utcnow,
-) -> tuple[Flask, ProblemApi]:
+def create_service_app(manifest: Manifest, settings: Settings, clock: Clock = utcnow) -> Flask:
+    """A service's app from its manifest: its API and pages on the base every service shares
+    (settings, problem+json errors, CSRF, logs, metrics, health, login)."""
+    name = manifest.name
+    outbox_model = resolve(manifest.outbox) if manifest.outbox else None
     configure_logging(name, settings.log_level)
-    app = Flask(f"services.{name}", template_folder=str(templates) if templates else None)
+    app = Flask(f"services.{name}")
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
@@ -120,7 +115,7 @@ def create_service_app(
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
         JSON_SORT_KEYS=False,
-        API_TITLE=title,
+        API_TITLE=manifest.title,
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1",
@@ -158,11 +153,13 @@ def create_service_app(
     api = ProblemApi(app)
     register_error_handlers(app)
     install_metrics(app, name)
-    app.register_blueprint(_health_blueprint(uses_broker))
+    app.register_blueprint(_health_blueprint(uses_broker=bool(manifest.consumer)))
     from shared.web.pages import pages
 
     app.register_blueprint(pages)
-    return app, api
+    register_api(app, api, resolve(manifest.api))
+    app.register_blueprint(resolve(manifest.pages))
+    return app
 
 
 def register_api(app: Flask, api: ProblemApi, *blueprints: Any) -> None:

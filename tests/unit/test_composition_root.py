@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flask import Blueprint
 
 from gia.cli import build_cli
 from gia.registry import MANIFESTS, SERVICES, processes
 from gia.supervisor import children
-from shared.manifest import Job, Manifest
+from shared.manifest import Job, Manifest, resolve
 from shared.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +26,10 @@ LIBRARY = Manifest(
     name="library",
     package="services.registration",
     port=5099,
+    title="GIA library",
     app="services.registration.app:create_app",
+    api="services.registration.api:api",
+    pages="services.registration.pages:pages",
     outbox="services.registration.models:Outbox",
     jobs=(
         Job(
@@ -92,11 +96,12 @@ def test_a_manifest_added_to_the_registry_is_run_served_relayed_and_scheduled(
 def test_every_manifest_reference_resolves() -> None:
     for manifest in MANIFESTS:
         assert manifest.migrations.joinpath("env.py").is_file()
-        references = [manifest.app, manifest.outbox, manifest.mail, manifest.consumer]
-        references += [manifest.seed, manifest.commands, *(job.run for job in manifest.jobs)]
-        for reference in filter(None, references):
-            module, _, name = reference.partition(":")
-            assert callable(getattr(__import__(module, fromlist=[name]), name)), reference
+        assert isinstance(resolve(manifest.api), Blueprint)
+        assert isinstance(resolve(manifest.pages), Blueprint)
+        factories = [manifest.app, manifest.outbox, manifest.mail, manifest.consumer]
+        factories += [manifest.seed, manifest.commands, *(job.run for job in manifest.jobs)]
+        for reference in filter(None, factories):
+            assert callable(resolve(reference)), reference
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
