@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,31 +16,21 @@ from flask import Blueprint
 from gia.cli import build_cli
 from gia.registry import MANIFESTS, SERVICES, processes
 from gia.supervisor import children
-from shared.manifest import Job, Manifest, resolve
+from shared.manifest import Job, resolve
 from shared.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
-# A small service that exists only here: an outbox, one periodic job and a port of its own.
-LIBRARY = Manifest(
+# A small service that exists only here, on registration's code: an outbox, one periodic job
+# and a port of its own, no mail.
+LIBRARY = replace(
+    MANIFESTS[0],
     name="library",
-    package="services.registration",
     port=5099,
-    title="GIA library",
-    app="services.registration.app:create_app",
-    api="services.registration.api:api",
-    pages="services.registration.pages:pages",
-    outbox="services.registration.models:Outbox",
-    jobs=(
-        Job(
-            command=("shelve", "library"),
-            run="services.registration.operations:remind",
-            every=60,
-            told="{} book(s) shelved",
-            help="Put returned books back.",
-        ),
-    ),
+    mail=None,
+    seed=None,
+    jobs=(Job(("shelve", "library"), MANIFESTS[0].jobs[0].run, 60, "{} shelved", "Shelve."),),
 )
 
 
