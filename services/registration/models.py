@@ -50,10 +50,26 @@ class Meeting(Base):
     # registering does not count rows while everyone else waits for the lock.
     confirmed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     waiting: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Who organises it (a CMO, the ministry, ...) and the municipality that hosts it.
+    organiser: Mapped[str | None] = mapped_column(String(200))
+    host_municipality_code: Mapped[str | None] = mapped_column(String(6))
+    # A Raad voor Raad meeting is for council members; staff may let aldermen in too.
+    admits_aldermen: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     @property
     def seats_left(self) -> int:
         return max(self.capacity - self.confirmed, 0)
+
+
+class MeetingPlan(Base):
+    """How many meetings of a kind staff plan in a region in a programme year."""
+
+    __tablename__ = "meeting_plans"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    region: Mapped[str] = mapped_column(String(40), primary_key=True)
+    planned: Mapped[int] = mapped_column(Integer)
 
 
 class Registration(Base):

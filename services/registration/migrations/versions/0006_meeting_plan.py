@@ -18,8 +18,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("organiser", sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column("host_municipality_code", sa.String(length=6), nullable=True))
         batch_op.add_column(
-            sa.Column("admits_aldermen", sa.Boolean(), server_default=sa.false(), nullable=False)
+            sa.Column("admits_aldermen", sa.Boolean(), server_default="0", nullable=False)
         )
+    # Raad voor Raad meetings announced before this setting admitted aldermen; they still do.
+    op.execute("UPDATE meetings SET admits_aldermen = true WHERE kind = 'raad_voor_raad'")
     op.create_table(
         "meeting_plans",
         sa.Column("year", sa.Integer(), nullable=False),
