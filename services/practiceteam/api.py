@@ -45,11 +45,11 @@ from services.practiceteam.uploads import (
     download,
     keep_upload,
     room_for_attachments,
-    takes_attachments,
 )
 from shared.problems import Forbidden
 from shared.web.auth import bearer_principal, require_role
 from shared.web.service import ApiBlueprint, now, service_context, transact
+from shared.web.uploads import takes_uploads
 
 api = ApiBlueprint(
     "practiceteam_api", __name__, url_prefix="/api/v1", description="Praktijkteam requests"
@@ -214,7 +214,7 @@ def record_signal(data: dict[str, Any], request_id: Any) -> Any:
 
 
 @api.post("/requests/<uuid:request_id>/attachments")
-@takes_attachments(1)
+@takes_uploads(1)
 @api.arguments(UploadIn, location="files")
 @api.arguments(AccessQuery, location="query")
 @api.response(201, AttachmentView)

@@ -10,7 +10,6 @@ import hashlib
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from services.practiceteam.documents import DocumentStore, display_name
 from services.practiceteam.domain import (
     Actor,
     Notice,
@@ -32,6 +31,7 @@ from services.practiceteam.models import (
 )
 from services.practiceteam.requests import get_request
 from shared.clock import utcnow
+from shared.documents import DocumentStore, display_name
 from shared.mail_queue import queue_mail
 from shared.problems import Conflict, Invalid, NotFound
 

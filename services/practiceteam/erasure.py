@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from services.practiceteam.documents import DocumentStore
 from services.practiceteam.domain import ERASED, FINAL, Party, Status, erasure_due, why_not_erasable
 from services.practiceteam.models import MailQueue, SupportRequest
 from services.practiceteam.requests import get_request
 from shared.db import Database
+from shared.documents import DocumentStore
 from shared.mail_queue import forget_mail
 from shared.problems import Conflict
 

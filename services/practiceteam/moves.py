@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from services.practiceteam.contributions import add_attachment
-from services.practiceteam.documents import DocumentStore
 from services.practiceteam.domain import (
     MUNICIPALITY,
     NEEDS,
@@ -34,6 +33,7 @@ from services.practiceteam.models import (
 )
 from services.practiceteam.requests import get_request
 from shared.clock import utcnow
+from shared.documents import DocumentStore
 from shared.events.catalogue import PRACTICETEAM_EVENTS
 from shared.events.outbox import EventRecorder
 from shared.mail_queue import queue_mail

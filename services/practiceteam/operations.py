@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.practiceteam.documents import DocumentStore
 from services.practiceteam.erasure import erase_due
 from shared.db import Database
+from shared.documents import DocumentStore
 from shared.settings import Settings
 
 

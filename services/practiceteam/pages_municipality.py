@@ -17,19 +17,12 @@ from services.practiceteam.domain import MUNICIPALITY, NEXT, Status
 from services.practiceteam.labels import refusal_feedback
 from services.practiceteam.models import SupportRequest
 from services.practiceteam.schemas import EvaluationIn, MessageIn, RequestIn, WithdrawIn
-from services.practiceteam.uploads import (
-    FORM_FILES,
-    chosen_file,
-    document_store,
-    download,
-    keep_upload,
-    read_upload,
-    takes_attachments,
-)
+from services.practiceteam.uploads import FORM_FILES, document_store, download, keep_upload
 from shared.problems import Forbidden
 from shared.web.auth import session_principal
 from shared.web.forms import Feedback, form_step, load_form
 from shared.web.service import service_context, transact
+from shared.web.uploads import chosen_file, read_upload, takes_uploads
 
 # -- asking for a praktijkteam ------------------------------------------------------------
 
@@ -68,7 +61,7 @@ def _received(found: SupportRequest) -> str:
     return said
 
 
-@takes_attachments(FORM_FILES)
+@takes_uploads(FORM_FILES)
 def submit() -> ResponseReturnValue:
     return form_step(
         _sent,
@@ -164,7 +157,7 @@ def evaluate(request_id: UUID) -> ResponseReturnValue:
     )
 
 
-@takes_attachments(1)
+@takes_uploads(1)
 def add_attachment(request_id: UUID) -> ResponseReturnValue:
     return _on_tracking_page(
         request_id,

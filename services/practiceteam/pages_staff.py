@@ -25,15 +25,11 @@ from services.practiceteam.schemas import (
     SignalIn,
     TransitionIn,
 )
-from services.practiceteam.uploads import (
-    chosen_file,
-    document_store,
-    keep_upload,
-    takes_attachments,
-)
+from services.practiceteam.uploads import document_store, keep_upload
 from shared.web.auth import page_for, session_principal
 from shared.web.forms import Feedback, form_step, load_form
 from shared.web.service import now, service_context, transact
+from shared.web.uploads import chosen_file, takes_uploads
 
 
 def _me() -> Actor:
@@ -163,7 +159,7 @@ def signal(request_id: UUID) -> ResponseReturnValue:
 
 
 @page_for("staff")
-@takes_attachments(1)
+@takes_uploads(1)
 def staff_attachment(request_id: UUID) -> ResponseReturnValue:
     return _on_request_page(
         request_id,

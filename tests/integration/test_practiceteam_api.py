@@ -24,11 +24,11 @@ from services.indicators.consumer import build_consumer
 from services.indicators.models import ReceivedEvent
 from services.practiceteam import contributions, requests
 from services.practiceteam.app import create_app
-from services.practiceteam.documents import DocumentStore
 from services.practiceteam.domain import staff as staff_member
 from services.practiceteam.mails import TELLS
 from services.practiceteam.models import Outbox
 from shared.db import Database
+from shared.documents import DocumentStore
 from shared.events.catalogue import PRACTICETEAM_EVENTS
 from shared.events.relay import Relay
 from shared.events.topology import broker_connection

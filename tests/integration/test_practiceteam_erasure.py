@@ -17,7 +17,6 @@ from sqlalchemy import func, select, update
 from gia.cli import main
 from services.practiceteam import erasure, requests
 from services.practiceteam.app import create_app
-from services.practiceteam.documents import DocumentStore
 from services.practiceteam.domain import ERASED
 from services.practiceteam.models import (
     Assignment,
@@ -30,6 +29,7 @@ from services.practiceteam.models import (
     Transition,
 )
 from shared.db import Database
+from shared.documents import DocumentStore
 from shared.settings import Settings
 from tests.factories import PRACTICETEAM_REQUEST, serving, staff_headers
 from tests.integration.test_practiceteam_api import (

@@ -10,7 +10,6 @@ from itertools import product
 
 import pytest
 
-from services.practiceteam.documents import display_name, document_type
 from services.practiceteam.domain import (
     NEEDS,
     IllegalTransition,
@@ -28,6 +27,7 @@ from services.practiceteam.domain import (
     workload,
 )
 from shared.auth.links import LinkSigner
+from shared.documents import display_name, document_type
 from shared.events.catalogue import PRACTICETEAM_STATUSES
 
 # The lifecycle as the issue describes it, written out apart from the code under test.

@@ -1,4 +1,4 @@
-"""Attachments: what a document is, judged by its content, and where it is kept.
+"""Uploaded documents: what a document is, judged by its content, and where it is kept.
 
 The name a file was uploaded with proves nothing (an executable renamed .pdf
 is still an executable), so only PDF and office documents are taken, each
@@ -103,6 +103,7 @@ class DocumentStore:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DocumentStore:
+        """Where praktijkteam requests' attachments are kept (``GIA_ATTACHMENTS_DIR``)."""
         return cls(settings.effective_attachments_dir, settings.attachment_max_bytes)
 
     def check(self, content: bytes) -> str:
