@@ -27,7 +27,7 @@ FIELD_LABELS = {
     "jury": "Jury",
     "jury.name": "Naam",
     "jury.email": "E-mailadres",
-    "jury.municipality_code": "Gemeente (code)",
+    "jury.municipality_code": "Gemeente",
     "scores": "Cijfers",
     "comment": "Toelichting",
     "final": "Mijn cijfers zijn definitief (daarna kunnen ze niet meer veranderen)",

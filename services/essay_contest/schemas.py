@@ -17,16 +17,11 @@ from services.essay_contest.domain import (
     why_window_wrong,
 )
 from services.essay_contest.municipality_names import municipality_name
-from shared.web.fields import Moment
+from shared.web.fields import Moment, MunicipalityField
 from shared.web.service import now, service_context
 
 # The longest essay anyone may store, drafts included: well above any word limit.
 MAX_TEXT_CHARS = 60_000
-
-
-def _known_municipality(value: str | None) -> None:
-    if value is not None and value not in service_context().register:
-        raise ValidationError(f"Unknown municipality code {value!r} (use a CBS code like GM0363).")
 
 
 def _given(items: list[dict[str, Any]], key: str) -> list[Any]:
@@ -59,7 +54,7 @@ class CriterionIn(Schema):
 class JurorIn(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     name = fields.String(required=True, validate=validate.Length(min=2, max=200))
-    municipality_code = fields.String(load_default=None, validate=_known_municipality)
+    municipality_code = MunicipalityField(load_default=None)
 
 
 class ContestIn(Schema):
@@ -159,7 +154,7 @@ class StaffContestOut(ContestOut):
 class SignUpIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=2, max=200))
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    municipality_code = fields.String(required=True, validate=_known_municipality)
+    municipality_code = MunicipalityField(required=True)
     party = fields.String(load_default=None, validate=validate.Length(max=100))
     consent_to_publish = fields.Boolean(load_default=False)
 

@@ -22,7 +22,7 @@ FIELDS = {
     "read_guide": "Is de handreiking binnen uw gemeente gelezen?",
     "uses": "Hoe heeft uw gemeente de handreiking gebruikt?",
     "other_use": "Anders, namelijk",
-    "lines": "Gemeentecode en e-mailadres, één per regel",
+    "lines": "Gemeente (naam of code) en e-mailadres, één per regel",
     "file": "Of een CSV-bestand met dezelfde regels",
     "only_unanswered": "Alleen gemeenten die nog niet hebben geantwoord",
 }
@@ -34,6 +34,15 @@ PHRASEBOOK = Phrasebook(
             r"Unknown municipality code '(?P<code>[^']*)'",
             "gemeentecode {code} staat niet in het register.",
         ),
+        (
+            r"more than one municipality\. Did you mean: (?P<names>[^?]*)\?$",
+            "er zijn meer gemeenten met deze naam; bedoelt u: {names}?",
+        ),
+        (
+            r"Unknown municipality .*Did you mean: (?P<names>[^?]*)\?$",
+            "deze gemeente kennen wij niet; bedoelt u: {names}?",
+        ),
+        (r"Unknown municipality|Give a municipality:", "deze gemeente kennen wij niet."),
         (r"given twice", "deze gemeente met dit e-mailadres staat al op een eerdere regel."),
         (
             r"municipality code and an e-mail address",

@@ -12,7 +12,6 @@ from marshmallow import (
     fields,
     post_load,
     validate,
-    validates,
     validates_schema,
 )
 
@@ -20,7 +19,8 @@ from services.indicators.figures import ALL, DIMENSIONS, TARGET_GROUP
 from services.indicators.rules import ACTIVITY, INDICATORS
 from shared.events.catalogue import SURVEY_USES
 from shared.municipalities import Municipality
-from shared.web.service import now, service_context
+from shared.web.fields import MunicipalityField
+from shared.web.service import now
 
 # Every municipality of the register several times over; a bigger list is a mistake.
 MAX_INVITATIONS = 2000
@@ -158,17 +158,8 @@ class TokenQuery(Schema):
 class InvitationIn(Schema):
     """One municipal official to invite to the survey; a list is checked as a whole."""
 
-    municipality_code = fields.String(required=True, validate=validate.Length(max=10))
+    municipality_code = MunicipalityField(required=True)
     email = fields.Email(required=True, validate=validate.Length(max=254))
-
-    @validates("municipality_code")
-    def _known(self, value: str, **_: Any) -> None:
-        if value not in service_context().register:
-            raise ValidationError(f"Unknown municipality code {value.strip()!r}.")
-
-    @post_load
-    def _as_in_register(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        return {**data, "municipality_code": data["municipality_code"].strip().upper()}
 
     @validates_schema(pass_collection=True, skip_on_field_errors=False)
     def _each_once(self, data: Any, many: bool, **_: Any) -> None:
@@ -182,7 +173,7 @@ class InvitationIn(Schema):
         for number, row in enumerate(data):
             if "municipality_code" not in row or "email" not in row:
                 continue  # already wrong, and said so
-            key = (row["municipality_code"].strip().upper(), row["email"].lower())
+            key = (row["municipality_code"], row["email"].lower())
             if key in seen:
                 twice[number] = {"email": ["This municipality and address are given twice."]}
             seen.add(key)

@@ -102,7 +102,6 @@ FIELD_LABELS = {
 PHRASEBOOK = Phrasebook(
     (
         (r"May not be empty", "Vul dit veld in."),
-        (r"Unknown municipality code", "Deze gemeente kennen wij niet; kies er een uit de lijst."),
         (r"Name each municipality once", "Noem elke gemeente één keer."),
         (
             r"names its lead municipality",

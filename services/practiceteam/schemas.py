@@ -18,7 +18,7 @@ from services.practiceteam.domain import TEAM_ROLES, Status, allowed_next, why_l
 from services.practiceteam.requests import SORTS
 from shared.municipalities import REGIONS
 from shared.themes import THEMES
-from shared.web.fields import Day
+from shared.web.fields import Day, MunicipalityField
 from shared.web.service import service_context
 
 STATUSES = [status.value for status in Status]
@@ -60,11 +60,14 @@ class ContactIn(Schema):
 
 class RequestIn(Schema):
     municipality_codes = fields.List(
-        fields.String(), required=True, validate=validate.Length(min=1, max=50)
+        MunicipalityField(), required=True, validate=validate.Length(min=1, max=50)
     )
-    lead_municipality_code = fields.String(
+    lead_municipality_code = MunicipalityField(
         load_default=None,
-        metadata={"description": "Required when the request is for more than one municipality"},
+        metadata={
+            "description": "The lead municipality, by CBS code or name; required when the "
+            "request is for more than one municipality"
+        },
     )
     contact = fields.Nested(ContactIn, required=True)
     question = text(10_000, metadata={"description": "The question, in the municipality's words"})
@@ -77,14 +80,7 @@ class RequestIn(Schema):
     desired_period = fields.String(load_default="", validate=validate.Length(max=200))
 
     @validates("municipality_codes")
-    def _known_municipalities(self, value: list[str], **_: Any) -> None:
-        register = service_context().register
-        unknown = [code for code in value if code not in register]
-        if unknown:
-            raise ValidationError(
-                f"Unknown municipality code(s) {', '.join(map(repr, unknown))} "
-                "(use CBS codes like GM0363)."
-            )
+    def _each_once(self, value: list[str], **_: Any) -> None:
         if len(set(value)) != len(value):
             raise ValidationError("Name each municipality once.")
 

@@ -9,6 +9,7 @@ through this module instead of keeping their own copies.
 from __future__ import annotations
 
 import csv
+import difflib
 import math
 import re
 import unicodedata
@@ -50,6 +51,39 @@ PROVINCES: tuple[str, ...] = tuple(PROVINCE_REGION)
 
 # Older CBS tables and people still write the Dutch name of Fryslân.
 _PROVINCE_ALIASES = {"Friesland": "Fryslân"}
+
+#: How people tell apart municipalities of one name by their province, as CBS does in
+#: "Bergen (NH.)" and "Bergen (L.)": the province's name or a usual abbreviation.
+PROVINCE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "Groningen": ("Gr", "Gn"),
+    "Fryslân": ("Friesland", "Fr", "F"),
+    "Drenthe": ("Dr", "D"),
+    "Overijssel": ("Ov", "O"),
+    "Flevoland": ("Fl", "Fld"),
+    "Gelderland": ("Gld", "Gl", "G"),
+    "Utrecht": ("Ut", "U"),
+    "Noord-Holland": ("NH",),
+    "Zuid-Holland": ("ZH",),
+    "Zeeland": ("Zl", "Zld", "Z"),
+    "Noord-Brabant": ("NB", "NBr"),
+    "Limburg": ("Lb", "Li", "L"),
+}
+
+#: Names people use for a municipality other than the one CBS writes, by CBS code: the
+#: usual names of the two cities called after the count's hedge and the duke's wood, the
+#: short name of Nuenen and the Dutch names of Frisian municipalities (CBS writes Frisian).
+COMMON_NAMES: dict[str, tuple[str, ...]] = {
+    "GM0518": ("Den Haag", "The Hague"),
+    "GM0796": ("Den Bosch",),
+    "GM0820": ("Nuenen",),
+    "GM0051": ("Skarsterland",),
+    "GM0653": ("Gaasterland-Sloten",),
+    "GM0737": ("Tietjerksteradeel",),
+    "GM1722": ("Ferwerderadeel",),
+    "GM1891": ("Dantumadeel",),
+    "GM1900": ("Súdwest Friesland", "Zuidwest-Friesland"),
+    "GM1908": ("Menaldumadeel",),
+}
 
 TARGET_GROUP_THRESHOLD = 12.5
 
@@ -268,6 +302,62 @@ def _fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+def _key(text: str) -> str:
+    """A name as people may type it: folded, every run of punctuation or spaces one space,
+    so "'s-Gravenhage", "S Gravenhage" and "s-gravenhage" are one."""
+    return " ".join(_WORD.findall(_fold(text)))
+
+
+_WORD = re.compile(r"[^\W_]+")
+_TYPED_CODE = re.compile(r"gm ?([0-9]{4})")
+# Longer than any municipality's name with its province: not worth comparing.
+_LONGEST_NAME = 100
+# How many names an unknown or ambiguous one suggests.
+CANDIDATES = 5
+
+
+def _base_name(name: str) -> str:
+    """The name without CBS's province in brackets ("Bergen (NH.)" → "Bergen")."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", name)
+
+
+def _spoken(name: str) -> list[str]:
+    """The name and, for "'s-Gravenhage" and "'s-Hertogenbosch", the name without "'s-"."""
+    short = re.sub(r"^'s[- ]", "", name)
+    return [name, short] if short != name else [name]
+
+
+def _province_labels(province: str) -> tuple[str, ...]:
+    return (province, *PROVINCE_ABBREVIATIONS.get(province, ()))
+
+
+class UnknownMunicipality(LookupError):
+    """Text that names no municipality of the register, or more than one.
+
+    ``candidates`` are the closest names (at most ``CANDIDATES``), for a person to choose from.
+    """
+
+    def __init__(self, text: str, candidates: Iterable[Municipality], ambiguous: bool) -> None:
+        self.text = text
+        self.candidates = tuple(candidates)
+        self.ambiguous = ambiguous
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        if not _key(self.text):
+            return "Give a municipality: its name or its CBS code (like GM0363)."
+        if _TYPED_CODE.fullmatch(_key(self.text)):
+            return f"Unknown municipality code {self.text.strip()!r}."
+        named = (
+            f"{self.text.strip()!r} is the name of more than one municipality."
+            if self.ambiguous
+            else f"Unknown municipality {self.text.strip()!r}."
+        )
+        if not self.candidates:
+            return f"{named} Give its name or its CBS code (like GM0363)."
+        return f"{named} Did you mean: {', '.join(m.name for m in self.candidates)}?"
+
+
 class Register:
     """The municipalities, looked up by CBS code and iterated in code order."""
 
@@ -278,6 +368,28 @@ class Register:
                 raise ValueError(f"duplicate code {municipality.code}")
             by_code[municipality.code] = municipality
         self._by_code = dict(sorted(by_code.items()))
+        self._by_name = self._names()
+
+    def _names(self) -> dict[str, list[Municipality]]:
+        """Every way of writing each municipality's name, folded as ``_key`` folds: the name,
+        its common names, and its base name followed by its province or the province's
+        abbreviation ("Bergen Noord-Holland", "Bergen NH"); a base name shared by two is
+        ambiguous on its own."""
+        names: dict[str, list[Municipality]] = {}
+        for municipality in self:
+            base = _base_name(municipality.name)
+            written = [
+                municipality.name,
+                base,
+                *COMMON_NAMES.get(municipality.code, ()),
+                *(f"{base} {label}" for label in _province_labels(municipality.province)),
+            ]
+            for name in written:
+                for spoken in _spoken(name):
+                    found = names.setdefault(_key(spoken), [])
+                    if municipality not in found:
+                        found.append(municipality)
+        return names
 
     @classmethod
     def load(cls, path: str | Path) -> Register:
@@ -321,6 +433,35 @@ class Register:
             ranked.append((rank, municipality.code if rank == 0 else name, municipality))
         ranked.sort(key=lambda item: (item[0], item[1]))
         return [municipality for _, _, municipality in ranked[:limit]]
+
+    def resolve(self, text: str) -> Municipality:
+        """The one municipality ``text`` names: its CBS code, its name or a common name,
+        whatever the case, accents, punctuation and spaces; raises ``UnknownMunicipality``
+        with the closest names when there is none, or with the namesakes when there are
+        several ("Bergen": the one in Noord-Holland or the one in Limburg)."""
+        key = _key(text)
+        if typed_code := _TYPED_CODE.fullmatch(key):
+            found = self.get(f"GM{typed_code[1]}")
+            if found is None:
+                raise UnknownMunicipality(text, (), ambiguous=False)
+            return found
+        named = self._by_name.get(key, []) if len(key) <= _LONGEST_NAME else []
+        if len(named) == 1:
+            return named[0]
+        raise UnknownMunicipality(text, self._closest(text, named), ambiguous=bool(named))
+
+    def _closest(self, text: str, namesakes: list[Municipality]) -> list[Municipality]:
+        """The namesakes, then names that hold the text, then names that look like it."""
+        key = _key(text)
+        if not key or len(key) > _LONGEST_NAME:
+            return []
+        alike = difflib.get_close_matches(key, self._by_name, n=2 * CANDIDATES, cutoff=0.6)
+        found = [
+            *namesakes,
+            *self.search(text, limit=CANDIDATES),
+            *(municipality for name in alike for municipality in self._by_name[name]),
+        ]
+        return list(dict.fromkeys(found))[:CANDIDATES]
 
     def by_region(self) -> dict[str, list[Municipality]]:
         """Every region (also one without municipalities) with its municipalities."""

@@ -8,6 +8,8 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
+from shared.municipalities import Register, UnknownMunicipality
+
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 HOLDS_NUL = "Text may not contain the NUL character (U+0000)."
@@ -43,6 +45,39 @@ class Day(fields.Date):
         if not EARLIEST.date() <= day < LATEST.date():
             raise self.make_error("out_of_range")
         return day
+
+
+class MunicipalityField(fields.String):
+    """A municipality as people write it, by CBS code or by name ("Den Haag", "Bergen (L)"),
+    loaded as its CBS code, so every form and API finds municipalities the same way.
+
+    It reads the app's register unless given one. An unknown or ambiguous name is refused
+    with the closest names in the message, for the person to choose from.
+    """
+
+    def __init__(self, register: Register | None = None, **kwargs: Any) -> None:
+        metadata = kwargs.pop("metadata", {})
+        metadata.setdefault(
+            "description",
+            'A municipality: its CBS code (GM0518) or its name ("\'s-Gravenhage", "Den Haag"); '
+            "stored and answered as the CBS code",
+        )
+        super().__init__(metadata=metadata, **kwargs)
+        self.register = register
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return self._register().resolve(text).code
+        except UnknownMunicipality as error:
+            raise ValidationError(str(error)) from error
+
+    def _register(self) -> Register:
+        if self.register is not None:
+            return self.register
+        from shared.web.service import service_context  # the app's, once there is an app
+
+        return service_context().register
 
 
 def refuse_nul(data: Any) -> Any:

@@ -33,7 +33,19 @@ LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and s
 COMMON: tuple[tuple[str, str], ...] = (
     (r"Missing data for required field|may not be null", "Vul dit veld in."),
     (r"Not a valid email", "Vul een geldig e-mailadres in, zoals naam@gemeente.nl."),
-    (r"Unknown municipality code", "Deze gemeente kennen wij niet; kies er een uit de lijst."),
+    (
+        r"more than one municipality\. Did you mean: (?P<names>[^?]*)\?$",
+        "Er zijn meer gemeenten met deze naam. Bedoelt u: {names}?",
+    ),
+    (
+        r"Unknown municipality .*Did you mean: (?P<names>[^?]*)\?$",
+        "Deze gemeente kennen wij niet. Bedoelt u: {names}?",
+    ),
+    (r"Give a municipality:", "Vul de naam of de CBS-code van een gemeente in."),
+    (
+        r"Unknown municipality",
+        "Deze gemeente kennen wij niet. Typ de naam of kies er een uit de lijst.",
+    ),
     (r"Must be one of", "Kies een van de mogelijkheden."),
     (r"Length must be between (?P<low>\d+) and (?P<high>\d+)", "Vul {low} tot {high} tekens in."),
     (r"Shorter than minimum length (?P<low>\d+)", "Vul minstens {low} tekens in."),

@@ -79,7 +79,7 @@ def test_a_body_that_is_not_json_is_400_saying_so(serve: Serve, staff: dict[str,
 def test_wrong_items_of_a_list_are_named_by_their_position(serve: Serve) -> None:
     """marshmallow names them by number next to the list's own ``_schema`` message: in JSON
     both are text, and mixing them once made the error itself fail."""
-    data = {**PRACTICETEAM_REQUEST, "municipality_codes": ["GM0599", 0, ""]}
+    data = {**PRACTICETEAM_REQUEST, "municipality_codes": ["GM0599", 0, "GM0599"]}
     body = problem(serve("practiceteam").post("/api/v1/requests", json=data), 422)
     assert set(body["errors"]["municipality_codes"]) == {"1", "_schema"}  # type: ignore[index]
 
