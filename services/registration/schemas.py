@@ -10,7 +10,6 @@ from marshmallow import (
     fields,
     pre_dump,
     validate,
-    validates,
     validates_schema,
 )
 
@@ -20,7 +19,7 @@ from services.registration.domain import KINDS, ROLES, why_times_wrong
 from services.registration.models import Registration
 from shared.municipalities import REGIONS
 from shared.themes import THEMES
-from shared.web.fields import Moment
+from shared.web.fields import Moment, MunicipalityField
 from shared.web.service import service_context
 
 
@@ -72,15 +71,8 @@ class RegistrationIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=2, max=200))
     email = fields.Email(required=True, validate=validate.Length(max=254))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    municipality_code = fields.String(load_default=None)
+    municipality_code = MunicipalityField(load_default=None)
     organisation = fields.String(load_default=None, validate=validate.Length(max=200))
-
-    @validates("municipality_code")
-    def _known_municipality(self, value: str | None, **_: Any) -> None:
-        if value is not None and value not in service_context().register:
-            raise ValidationError(
-                f"Unknown municipality code {value!r} (use a CBS code like GM0363)."
-            )
 
     @validates_schema
     def _from_somewhere(self, data: dict[str, Any], **_: Any) -> None:
