@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.indicators import appreciation
 from services.indicators.evidence import Projector
 from services.indicators.invitations import forget_addresses
 from services.indicators.models import ReceivedEvent, SurveyAnswer, SurveyCount
@@ -31,19 +32,28 @@ def answer_survey(
 
     The event goes into this service's own inbox and through the one
     projection in the same transaction: it counts exactly as any other event,
-    is never lost between answer and figure, and a rebuild replays it. The
-    addresses its officials were invited at are no longer needed (``retention``).
+    is never lost between answer and figure, and a rebuild replays it. What the
+    evaluation also asked (``appreciation``) is opinion, not evidence: it is kept
+    with the answer and stays out of the event, which carries what the figures
+    rest on. The addresses its officials were invited at are no longer needed
+    (``retention``).
     The answer is numbered, so of two answers of the same time the later counts.
     """
     found = register.get(code)
     if found is None:
         raise NotFound(f"There is no municipality {code!r} in the register.")
     answer_id, number = str(uuid.uuid4()), _next_answer_number(session, found.code)
+    evidence = {key: value for key, value in answer.items() if key not in appreciation.FIELDS}
     event = new_event(
         SURVEY_ANSWERED,
         source=source,
         subject=found.code,
-        data={"answer_id": answer_id, "municipality_code": found.code, **answer, "number": number},
+        data={
+            "answer_id": answer_id,
+            "municipality_code": found.code,
+            **evidence,
+            "number": number,
+        },
     )
     row = SurveyAnswer(
         id=answer_id,
@@ -55,6 +65,7 @@ def answer_survey(
         other_use=answer.get("other_use"),
         event_id=event.id,
         number=number,
+        **{field: answer.get(field) for field in appreciation.FIELDS},
     )
     session.add(row)
     take_in(session, ReceivedEvent, Projector(register), [event])

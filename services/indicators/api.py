@@ -11,9 +11,20 @@ from typing import Any
 
 from flask import Response
 
-from services.indicators import answers, explanations, exports, invitations, overviews
+from services.indicators import (
+    answers,
+    appreciation,
+    comparison,
+    explanations,
+    exports,
+    invitations,
+    overviews,
+)
 from services.indicators.access import survey_links
 from services.indicators.schemas import (
+    AppreciationOut,
+    AppreciationQuery,
+    ComparisonOut,
     EventOut,
     IndicatorsOut,
     IndicatorsQuery,
@@ -41,6 +52,15 @@ def indicators(query: dict[str, Any]) -> Any:
     """The three figures, of the target group (default) or of every municipality, per group."""
     register = service_context().register
     return transact(overviews.overview, register, query["scope"], query["group_by"])
+
+
+@api.get("/indicators/comparison")
+@api.response(200, ComparisonOut)
+def comparison_of_periods() -> Any:
+    """2008-2011 beside 2012: the evaluation's participation per region (table 4), awareness
+    per band (table 3) and the three figures in all, each with its table and page, beside
+    the live figures of every municipality (as 2008-2011 counted) and of the target group."""
+    return transact(comparison.comparison, service_context().register)
 
 
 @api.get("/indicators/missing")
@@ -86,6 +106,29 @@ def answer_survey(query: dict[str, Any], answer: dict[str, Any], code: str) -> A
         raise Forbidden("Only the municipality, through its own link, or staff may answer.")
     source = context.settings.event_source("indicators")
     return transact(answers.answer_survey, context.register, source, code, answer)
+
+
+@api.get("/survey/appreciation")
+@api.arguments(AppreciationQuery, location="query")
+@api.response(200, AppreciationOut)
+@api.doc(security=STAFF)
+@require_role("staff")
+def survey_appreciation(query: dict[str, Any]) -> Any:
+    """What the survey asks as the 2008-2011 evaluation did (tables 6-11): the latest answers
+    per band or region, counted per answer, beside the evaluation's shares."""
+    return transact(appreciation.appreciation, service_context().register, query["group_by"])
+
+
+@api.get("/survey/appreciation.csv")
+@api.response(200, description="The same by band and by region, one row per answer, as CSV")
+@api.doc(security=STAFF)
+@require_role("staff")
+def survey_appreciation_csv() -> Any:
+    return Response(
+        transact(exports.appreciation_csv, service_context().register),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=waardering.csv"},
+    )
 
 
 @api.get("/survey/links.csv")

@@ -1,4 +1,5 @@
-"""CSV downloads for staff's own reports: figures, per-group figures, evidence, survey links.
+"""CSV downloads for staff's own reports: figures, per-group figures, evidence, the survey's
+appreciation beside 2011, survey links.
 
 Each reads what it needs in the caller's transaction.
 """
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from services.indicators import MANIFEST
 from services.indicators.access import survey_url
+from services.indicators.appreciation import GROUPINGS, appreciation
 from services.indicators.figures import ALL, DIMENSIONS, TARGET_GROUP, Figure
 from services.indicators.models import Evidence
 from services.indicators.overviews import overview
@@ -87,6 +89,60 @@ def evidence_csv(session: Session, register: Register) -> str:
             for row in rows
         ),
     )
+
+
+APPRECIATION_COLUMNS = [
+    "indeling",
+    "groep",
+    "vraag",
+    "tabel",
+    "onderdeel",
+    "antwoord",
+    "aantal",
+    "van",
+    "aandeel",
+    "aandeel_2011",
+    "bron_2011",
+]
+
+
+def _answers_row(
+    where: tuple[str, str, str, int, str, str], count: int, out_of: int, earlier: int | None
+) -> list[str]:
+    """(grouping, group, question, table, statement, answer), how many of how many, and the
+    evaluation's share as printed (whole percents) where it has one."""
+    share = f"{count / out_of:.4f}" if out_of else ""
+    printed = "" if earlier is None else f"{earlier / 100:.4f}"
+    return [*map(str, where), str(count), str(out_of), share, printed]
+
+
+def appreciation_csv(session: Session, register: Register) -> str:
+    """The survey's latest answers by band and by region, one row per group, question,
+    statement and answer, beside the evaluation's share where it has one; and first the
+    response per group (``vraag`` respons, against table 1)."""
+    rows = []
+    for grouping in GROUPINGS:
+        found = appreciation(session, register, grouping)
+        for group in found.respondents:
+            earlier = group.earlier.percentage if group.earlier else None
+            where = (grouping, group.group, "respons", 1, "", "geantwoord")
+            row = _answers_row(where, group.answered, group.municipalities, earlier)
+            rows.append([*row, found.response_source if group.earlier else ""])
+        for question in found.questions:
+            for item in question.items:
+                for tally in item.tallies:
+                    earlier_shares = item.earlier.get(tally.group, {})
+                    source = question.source if earlier_shares else ""
+                    for option in question.options:
+                        where = (grouping, tally.group, question.field, question.table, item.key)
+                        row = _answers_row(
+                            (*where, option.key),
+                            tally.counts[option.key],
+                            tally.answered,
+                            earlier_shares.get(option.key),
+                        )
+                        rows.append([*row, source])
+    return csv_text(APPRECIATION_COLUMNS, rows)
 
 
 def survey_links_csv(register: Register, settings: Settings) -> str:

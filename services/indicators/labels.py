@@ -4,6 +4,8 @@ choices, the form labels, and the Dutch for the schemas' messages."""
 from __future__ import annotations
 
 from services.indicators import feeds
+from services.indicators.appreciation import QUESTIONS
+from services.indicators.evaluation import TOTAL, evaluation
 from shared.web.forms import Phrasebook
 
 NAMES = {**feeds.NAMES, "activity": "Activiteit"}
@@ -17,7 +19,50 @@ USES = {
     "other": "Anders",
     "planned": "Nog niet, maar dat gaat nog gebeuren",
 }
+#: The programme's name in 2012 (letter of 7 June 2012); 2008-2011 was the Gemeenschappelijke
+#: Integratieagenda, as the evaluation's data file names it.
+PROGRAMME_2012 = "Gemeenschappelijke Integrale Aanpak (GIA)"
+COMPARED_NOTE = (
+    "{then} De doelen voor 2012 gelden voor de doelgroep ({target_group} gemeenten met 12,5% of "
+    "meer niet-westerse migranten); vergelijk 2008-2011 daarom met de kolom alle gemeenten "
+    "({all} gemeenten in het register van 2012)."
+)
+#: What the survey asks, per question of the evaluation it asks again (``appreciation``).
+ASKED = {
+    "guide_appreciation": "Wat vindt u van de nieuwe GIA-handreiking? De handreiking is …",
+    "meeting_appreciation": "Wat vindt u van de GIA-bijeenkomsten die uw gemeente bezocht?",
+    "approach_appreciation": (
+        "Wat vindt u van de werkwijze van de GIA, waarin Rijk en gemeenten samen optrekken?"
+    ),
+    "cmo_right_party": (
+        "Zijn de CMO's (centra voor maatschappelijke ontwikkeling) de juiste partij om de "
+        "GIA-bijeenkomsten te organiseren?"
+    ),
+    "desired_participants": "Wie wilt u bij de GIA-bijeenkomsten zien?",
+    "wants_to_continue": "Heeft uw gemeente behoefte om de GIA voort te zetten?",
+}
+STATEMENTS_HINT = "Geef bij elke uitspraak aan in hoeverre u het ermee eens bent."
+NO_ANSWER = "Geen antwoord"
+#: How staff group the answers, as the page's links name it and as headings say it.
+GROUPINGS = {"band": "aandeel niet-westerse migranten", "region": "regio"}
+
+
+def group_name(group: str) -> str:
+    """A band as the evaluation prints it (table 1), a region by its name, the total in words."""
+    if group == TOTAL:
+        return "Alle gemeenten"
+    band = evaluation().table(1).row(group)
+    return band.label if band else group
+
+
 FIELDS = {
+    **{question.field: ASKED[question.field] for question in QUESTIONS},
+    **{
+        f"{question.field}.{item.key}": f"{ASKED[question.field]} {item.label}"
+        for question in QUESTIONS
+        if question.statements
+        for item in question.items
+    },
     "knows_guide": "Kent uw gemeente de GIA-handreiking?",
     "read_guide": "Is de handreiking binnen uw gemeente gelezen?",
     "uses": "Hoe heeft uw gemeente de handreiking gebruikt?",

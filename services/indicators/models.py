@@ -134,6 +134,14 @@ class SurveyAnswer(Base):
     event_id: Mapped[str] = mapped_column(String(36))
     # The municipality's n-th answer: of two answers of one time the higher is the later.
     number: Mapped[int] = mapped_column(Integer, default=0)
+    # What the evaluation of 2008-2011 also asked (its tables 6-11, ``appreciation``): per
+    # statement the answer on the table's scale, or one of the table's answers; None unasked.
+    guide_appreciation: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    meeting_appreciation: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    approach_appreciation: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    cmo_right_party: Mapped[str | None] = mapped_column(String(20))
+    desired_participants: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    wants_to_continue: Mapped[str | None] = mapped_column(String(20))
 
 
 class SurveyCount(Base):

@@ -14,7 +14,17 @@ from flask import Blueprint
 from services.indicators import pages_feeds as feeds
 from services.indicators import pages_staff as staff
 from services.indicators import pages_survey as survey
-from services.indicators.labels import FIELDS, NAMES, USES
+from services.indicators.appreciation import QUESTIONS
+from services.indicators.labels import (
+    ASKED,
+    FIELDS,
+    GROUPINGS,
+    NAMES,
+    NO_ANSWER,
+    STATEMENTS_HINT,
+    USES,
+    group_name,
+)
 from services.indicators.rules import INDICATORS
 from shared.web.pages import add_rules
 
@@ -23,7 +33,18 @@ pages = Blueprint("indicators_pages", __name__, template_folder="templates")
 
 @pages.context_processor
 def _page_context() -> dict[str, Any]:
-    return {"NAMES": NAMES, "TARGETS": INDICATORS, "USES": USES, "FIELDS": FIELDS}
+    return {
+        "NAMES": NAMES,
+        "TARGETS": INDICATORS,
+        "USES": USES,
+        "FIELDS": FIELDS,
+        "QUESTIONS": QUESTIONS,
+        "ASKED": ASKED,
+        "STATEMENTS_HINT": STATEMENTS_HINT,
+        "NO_ANSWER": NO_ANSWER,
+        "GROUPINGS": GROUPINGS,
+        "group_name": group_name,
+    }
 
 
 add_rules(
@@ -34,6 +55,8 @@ add_rules(
         ("/gemeenten/<string:code>", staff.municipality, "GET"),
         ("/ontbrekend", staff.missing, "GET"),
         ("/rapport", staff.report, "GET"),
+        ("/waardering", staff.appreciation_page, "GET"),
+        ("/waardering.csv", staff.appreciation_csv, "GET"),
         # Staff: their own feed tokens.
         ("/feeds", staff.create_feed_token, "POST"),
         ("/feeds/<uuid:token_id>/intrekken", staff.revoke_feed_token, "POST"),

@@ -25,6 +25,7 @@ DOWNLOADS: dict[str, Callable[[Session, Register], str]] = {
     "figures.csv": exports.figures_csv,
     "groups.csv": exports.groups_csv,
     "evidence.csv": exports.evidence_csv,
+    "appreciation.csv": exports.appreciation_csv,
 }
 
 

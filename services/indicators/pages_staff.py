@@ -1,5 +1,6 @@
 """The ministry staff's pages: the dashboard, a municipality's evidence, who is missing, the
-progress report, their own feed tokens, and the survey invitations."""
+progress report, the survey's appreciation beside 2011, their own feed tokens, and the survey
+invitations."""
 
 from __future__ import annotations
 
@@ -7,18 +8,26 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError
 
-from services.indicators import explanations, feed_tokens, invitations, overviews, progress
+from services.indicators import (
+    appreciation,
+    explanations,
+    exports,
+    feed_tokens,
+    invitations,
+    overviews,
+    progress,
+)
 from services.indicators.access import feed_links
 from services.indicators.history import Series
 from services.indicators.labels import PHRASEBOOK
 from services.indicators.rules import EXPLAINED
-from services.indicators.schemas import InvitationChoices, InvitationListForm
+from services.indicators.schemas import AppreciationQuery, InvitationChoices, InvitationListForm
 from shared.clock import amsterdam_today
-from shared.problems import Problem
+from shared.problems import Invalid, Problem
 from shared.web.auth import page_for, session_principal
 from shared.web.forms import Feedback, first_message, form_step, load_form
 from shared.web.service import now, service_context, transact
@@ -58,6 +67,7 @@ def dashboard() -> str:
         series=found.series,
         lines=chart_lines(found.series),
         regional={name: (series, chart_lines(series)) for name, series in found.regional.items()},
+        comparison=found.comparison,
         chart=CHART,
         missing=found.missing,
         recent=found.recent,
@@ -92,12 +102,31 @@ def report() -> str:
         "indicators/report.html",
         overviews=found.overviews,
         everyone=found.everyone,
+        comparison=found.comparison,
         series=found.series,
         lines=chart_lines(found.series),
         chart=CHART,
         rules=EXPLAINED,
         today=today,
     )
+
+
+@page_for("staff")
+def appreciation_page() -> str:
+    """The survey's appreciation and wish to continue per band or region, beside 2011."""
+    try:
+        group_by = AppreciationQuery().load(request.args)["group_by"]
+    except ValidationError as error:
+        raise Invalid("Group the answers by band or region.", errors=error.messages) from error
+    found = transact(appreciation.appreciation, service_context().register, group_by)
+    return render_template("indicators/appreciation.html", found=found)
+
+
+@page_for("staff")
+def appreciation_csv() -> Response:
+    body = transact(exports.appreciation_csv, service_context().register)
+    disposition = {"Content-Disposition": "attachment; filename=waardering.csv"}
+    return Response(body, mimetype="text/csv", headers=disposition)
 
 
 # -- feed tokens --------------------------------------------------------------------------------

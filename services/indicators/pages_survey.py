@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
 
 from services.indicators import answers
 from services.indicators.access import survey_links
+from services.indicators.appreciation import QUESTIONS
 from services.indicators.labels import PHRASEBOOK
+from services.indicators.models import SurveyAnswer
 from services.indicators.schemas import SurveyIn
 from shared.problems import Forbidden
-from shared.web.forms import Feedback, form_step, load_form
+from shared.web.forms import Feedback, form_step, form_values, load_form
 from shared.web.service import service_context, transact
 
 
@@ -26,10 +31,27 @@ def _survey_page(code: str, token: str | None, feedback: Feedback | None = None)
     if found is None:
         raise Forbidden("Deze link is niet geldig.")
     answer = transact(answers.latest_answer, found.code)
+    shown = {"values": _as_answered(answer)} if answer is not None and feedback is None else {}
     feedback = feedback or Feedback()
     return render_template(
-        "indicators/survey.html", municipality=found, token=token, answer=answer, feedback=feedback
+        "indicators/survey.html",
+        municipality=found,
+        token=token,
+        answer=answer,
+        feedback=feedback,
+        **shown,
     ), feedback.status
+
+
+def _as_answered(answer: SurveyAnswer) -> MultiDict[str, Any]:
+    """The form as the municipality last answered it, so changing one answer keeps the rest;
+    each statement's answer under its input's name (``guide_appreciation.readable``)."""
+    values = form_values(SurveyIn(), answer)
+    for question in QUESTIONS:
+        values.pop(question.field, None)
+        for item, option in question.given(answer).items():
+            values[f"{question.field}.{item}" if question.statements else item] = option
+    return values
 
 
 def survey(code: str) -> tuple[str, int]:

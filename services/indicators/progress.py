@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from services.indicators.comparison import Comparison, comparison
 from services.indicators.explanations import recent_events
 from services.indicators.feed_tokens import feed_tokens
 from services.indicators.figures import ALL, DIMENSIONS, TARGET_GROUP
@@ -19,12 +20,13 @@ from shared.municipalities import Register
 
 @dataclass(frozen=True)
 class Dashboard:
-    """The target group's figures per region with their trends, whom to approach, the
-    latest events, and the staff member's own feed tokens."""
+    """The target group's figures per region with their trends, 2008-2011 beside them, whom
+    to approach, the latest events, and the staff member's own feed tokens."""
 
     overview: Overview
     series: Series
     regional: dict[str, Series]
+    comparison: Comparison
     missing: list[Missing]
     recent: list[ReceivedEvent]
     tokens: list[FeedToken]
@@ -38,6 +40,7 @@ def dashboard(session: Session, register: Register, subject: str, today: date) -
         regional={
             name: daily_series(session, register, today, region=name) for name, _ in found.groups
         },
+        comparison=comparison(session, register),
         missing=missing(session, register),
         recent=recent_events(session),
         tokens=feed_tokens(session, subject),
@@ -47,10 +50,11 @@ def dashboard(session: Session, register: Register, subject: str, today: date) -
 @dataclass(frozen=True)
 class Report:
     """The progress report: the target group by every dimension, every municipality for
-    comparison with 2008-2011, and the trend."""
+    comparison with 2008-2011, the evaluation's figures beside them, and the trend."""
 
     overviews: dict[str, Overview]
     everyone: Overview
+    comparison: Comparison
     series: Series
 
 
@@ -61,5 +65,6 @@ def report(session: Session, register: Register, today: date) -> Report:
             for dimension in DIMENSIONS
         },
         everyone=overview(session, register, ALL, None),
+        comparison=comparison(session, register),
         series=daily_series(session, register, today),
     )

@@ -15,6 +15,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from services.indicators.appreciation import GROUPINGS, QUESTIONS, Question, answered_only
 from services.indicators.figures import ALL, DIMENSIONS, TARGET_GROUP
 from services.indicators.rules import ACTIVITY, INDICATORS
 from shared.events.catalogue import SURVEY_USES
@@ -67,6 +68,50 @@ class IndicatorsOut(Schema):
         metadata={"description": "Municipalities outside the target group, never in its figures"},
     )
     activity = fields.Nested(FigureOut)
+
+
+class EarlierOut(Schema):
+    """A 2008-2011 figure of the evaluation, with where it is printed."""
+
+    value = fields.Float(metadata={"description": "Share, 0 to 1"})
+    percentage = fields.Integer(metadata={"description": "As printed, in whole percents"})
+    numerator = fields.Integer(
+        allow_none=True, metadata={"description": "Municipalities counted (attendance lists)"}
+    )
+    denominator = fields.Integer(allow_none=True, metadata={"description": "Out of how many"})
+    basis = fields.String(metadata={"description": "What the share is of"})
+    source = fields.String(metadata={"description": "Evaluation, table and page"})
+    note = fields.String()
+
+
+class ComparedOut(Schema):
+    indicator = fields.String()
+    group = fields.String(metadata={"description": "Region or band; empty for all"})
+    earlier = fields.Nested(EarlierOut, allow_none=True, metadata={"description": "2008-2011"})
+    all_municipalities = fields.Nested(
+        FigureOut,
+        attribute="everyone",
+        metadata={"description": "2012, every municipality of the register, as 2008-2011 counted"},
+    )
+    target_group = fields.Nested(FigureOut, metadata={"description": "2012, the target group"})
+
+
+class ComparisonOut(Schema):
+    """The evaluation of 2008-2011 beside the live figures of 2012."""
+
+    as_of = fields.AwareDateTime(dump_default=now)
+    title = fields.String(metadata={"description": "The data file of the 2008-2011 figures"})
+    version = fields.String()
+    date = fields.String()
+    source = fields.String()
+    note = fields.String()
+    programme_then = fields.String()
+    programme_now = fields.String()
+    indicators = fields.List(fields.Nested(ComparedOut))
+    regions = fields.List(
+        fields.Nested(ComparedOut), metadata={"description": "Participation (table 4)"}
+    )
+    bands = fields.List(fields.Nested(ComparedOut), metadata={"description": "Awareness (table 3)"})
 
 
 class EvidenceOut(Schema):
@@ -124,8 +169,8 @@ class EventOut(Schema):
     received_at = fields.AwareDateTime()
 
 
-class SurveyIn(Schema):
-    """The monitor survey (evaluation, Tables 3 and 5)."""
+class _Survey(Schema):
+    """The monitor survey: awareness and use (evaluation, Tables 3 and 5)."""
 
     knows_guide = fields.Boolean(required=True)
     read_guide = fields.Boolean(load_default=False)
@@ -143,12 +188,107 @@ class SurveyIn(Schema):
         if len(set(data["uses"])) != len(data["uses"]):
             raise ValidationError("Name each way of use once.", "uses")
 
+    @post_load
+    def _answered(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        return answered_only(data)
+
+
+def _asked_again(question: Question) -> fields.Field:
+    """One of the evaluation's questions (Tables 6-11), in its words and on its scale; optional,
+    so clients that know only awareness and use keep working."""
+    options = validate.OneOf([option.key for option in question.options])
+    described = {"description": f"{question.evaluated.title} ({question.source})"}
+    if not question.statements:
+        return fields.String(
+            load_default=None, allow_none=True, validate=options, metadata=described
+        )
+    statements = {
+        item.key: fields.String(
+            allow_none=True, validate=options, metadata={"description": item.label}
+        )
+        for item in question.items
+    }
+    name = "".join(part.title() for part in question.field.split("_"))
+    nested = Schema.from_dict(statements, name=name)
+    return fields.Nested(nested, load_default=None, allow_none=True, metadata=described)
+
+
+#: The monitor survey: awareness and use, and what the evaluation also asked (Tables 6-11).
+SurveyIn = _Survey.from_dict(
+    {question.field: _asked_again(question) for question in QUESTIONS}, name="SurveyIn"
+)
+
 
 class SurveyOut(SurveyIn):
     id = fields.String()
     municipality_code = fields.String()
     answered_at = fields.AwareDateTime()
     event_id = fields.String()
+
+
+class AppreciationQuery(Schema):
+    group_by = fields.String(load_default="band", validate=validate.OneOf(GROUPINGS))
+
+
+class CountOut(Schema):
+    label = fields.String()
+    municipalities = fields.Integer()
+    counted = fields.Integer()
+    percentage = fields.Integer(metadata={"description": "As printed, in whole percents"})
+
+
+class RespondentsOut(Schema):
+    group = fields.String()
+    municipalities = fields.Integer()
+    answered = fields.Integer(metadata={"description": "Municipalities whose latest answer it is"})
+    value = fields.Float()
+    earlier = fields.Nested(
+        CountOut, allow_none=True, metadata={"description": "Response in 2011 (table 1)"}
+    )
+
+
+class OptionOut(Schema):
+    key = fields.String()
+    label = fields.String(metadata={"description": "In the evaluation's words"})
+    group = fields.String(metadata={"description": "The Ja or Nee it details (table 9)"})
+
+
+class TallyOut(Schema):
+    group = fields.String()
+    answered = fields.Integer()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    shares = fields.Dict(keys=fields.String(), values=fields.Float())
+
+
+class ItemOut(Schema):
+    key = fields.String()
+    label = fields.String()
+    groups = fields.List(fields.Nested(TallyOut), attribute="tallies")
+    earlier = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.Integer()),
+        metadata={"description": "2011 in whole percents as printed, per group given (total)"},
+    )
+
+
+class QuestionOut(Schema):
+    question = fields.String(attribute="field", metadata={"description": "The survey's field"})
+    table = fields.Integer(metadata={"description": "The evaluation's table"})
+    title = fields.String()
+    source = fields.String()
+    options = fields.List(fields.Nested(OptionOut))
+    items = fields.List(fields.Nested(ItemOut))
+
+
+class AppreciationOut(Schema):
+    """The survey's latest answers per band or region, beside the evaluation's tables 6-11."""
+
+    as_of = fields.AwareDateTime(dump_default=now)
+    group_by = fields.String()
+    groups = fields.List(fields.String())
+    respondents = fields.List(fields.Nested(RespondentsOut))
+    response_source = fields.String()
+    questions = fields.List(fields.Nested(QuestionOut))
 
 
 class TokenQuery(Schema):
