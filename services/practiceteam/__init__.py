@@ -1,5 +1,6 @@
 """Praktijkteam support requests from municipalities: intake, triage, planning and follow-up."""
 
+from shared.events.catalogue import SIGNAL_ANSWERED
 from shared.manifest import Job, Manifest
 
 MANIFEST = Manifest(
@@ -12,6 +13,9 @@ MANIFEST = Manifest(
     pages="services.practiceteam.pages:pages",
     outbox="services.practiceteam.models:Outbox",
     mail="services.practiceteam.notices:mail_worker",
+    # Signals answered at meetings, shown on the public page beside the praktijkteams' own.
+    consumer="services.practiceteam.consumer:build_consumer",
+    consumes=(SIGNAL_ANSWERED,),
     jobs=(
         Job(
             command=("erase", "practiceteam"),

@@ -47,6 +47,8 @@ KIND_LABELS = {
     "information": "Aanvulling van de gemeente",
 }
 ROLE_LABELS = {"lead": "trekker", "member": "lid"}
+# The meetings signals are raised at, as registration names their kinds.
+MEETING_LABELS = {"gia": "GIA-bijeenkomst", "raad_voor_raad": "Raad voor Raad-bijeenkomst"}
 SORT_LABELS = {
     "target_group": "doelgroepgemeenten eerst",
     "oldest": "langst wachtend eerst",

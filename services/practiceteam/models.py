@@ -22,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from services.practiceteam.domain import NextStep, Status, intake_overdue, next_step
 from shared.clock import utcnow
 from shared.db import UtcDateTime
+from shared.events.inbox import InboxMixin
 from shared.events.outbox import OutboxMixin
 from shared.mail_queue import MailQueueMixin
 
@@ -36,6 +37,10 @@ class Outbox(OutboxMixin, Base):
 
 class MailQueue(MailQueueMixin, Base):
     pass
+
+
+class ReceivedEvent(InboxMixin, Base):
+    """The events this service took in (signals answered at meetings), each once."""
 
 
 def new_id() -> str:
@@ -257,3 +262,24 @@ class Signal(RequestPart, Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     __table_args__ = (Index("ix_signals_shareable_created", "shareable", "created_at"),)
+
+
+class MeetingSignal(Base):
+    """A signal raised at a GIA meeting and the ministry's answer, as registration published
+    them (``nl.gia.registration.signal_answered``): for every municipality to read, without
+    names of people."""
+
+    __tablename__ = "meeting_signals"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the signal's, in registration
+    meeting_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(20))
+    region: Mapped[str] = mapped_column(String(40))
+    held_on: Mapped[date] = mapped_column(Date)
+    themes: Mapped[list[str]] = mapped_column(JSON)
+    municipality_codes: Mapped[list[str]] = mapped_column(JSON)
+    text: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    # The event it came from, kept in the inbox.
+    event_id: Mapped[str] = mapped_column(String(36))

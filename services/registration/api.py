@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.registration import door, erasure, exports, meetings, registrations
+from services.registration import door, erasure, exports, meetings, registrations, signals
 from services.registration.access import opens
-from services.registration.models import Meeting
+from services.registration.models import Meeting, MeetingSignal
 from services.registration.schemas import (
     AccessQuery,
+    AnswerIn,
     MeetingChange,
     MeetingIn,
     MeetingOut,
     MeetingQuery,
     RegistrationIn,
     RegistrationOut,
+    SignalIn,
+    SignalOut,
     WalkInIn,
 )
 from services.registration.waiting_list import Placed, in_line, newcomer_position
@@ -180,3 +183,45 @@ def check_in(registration_id: Any) -> Placed:
 @require_role("staff")
 def undo_check_in(registration_id: Any) -> Placed:
     return Placed(transact(door.undo_check_in, service_context().recorder, str(registration_id)))
+
+
+# -- signals raised at a meeting, and the ministry's answers ---------------------------------
+
+
+@api.get("/meetings/<uuid:meeting_id>/signals")
+@api.response(200, SignalOut(many=True))
+@api.doc(security=STAFF)
+@require_role("staff")
+def list_signals(meeting_id: Any) -> list[MeetingSignal]:
+    return transact(signals.signals_of, str(meeting_id))
+
+
+@api.post("/meetings/<uuid:meeting_id>/signals")
+@require_role("staff")  # before the body is read: 401 or 403 first
+@api.arguments(SignalIn)
+@api.response(201, SignalOut)
+@api.alt_response(409, description="The meeting was cancelled or has not started yet")
+@api.doc(security=STAFF)
+def record_signal(data: dict[str, Any], meeting_id: Any) -> MeetingSignal:
+    """A signal municipalities raised at the meeting, written for publication (no names)."""
+    return transact(signals.record_signal, str(meeting_id), data, now())
+
+
+@api.get("/signals/<uuid:signal_id>")
+@api.response(200, SignalOut)
+@api.doc(security=STAFF)
+@require_role("staff")
+def get_signal(signal_id: Any) -> MeetingSignal:
+    return transact(signals.get_signal, str(signal_id))
+
+
+@api.post("/signals/<uuid:signal_id>/answer")
+@require_role("staff")
+@api.arguments(AnswerIn)
+@api.response(200, SignalOut)
+@api.alt_response(409, description="The signal has already been answered")
+@api.doc(security=STAFF)
+def answer_signal(data: dict[str, Any], signal_id: Any) -> MeetingSignal:
+    """The ministry's answer: mailed to everyone from a municipality who was at the meeting,
+    and published as ``nl.gia.registration.signal_answered``, without names of people."""
+    return transact(signals.answer_signal, service_context().recorder, str(signal_id), data, now())

@@ -36,6 +36,9 @@ FIELD_LABELS = {
     "theme": "Thema",
     "counts_for_participation": "Telt mee voor deelname",
     "guide_presented": "De handreiking wordt gepresenteerd",
+    "text": "Het signaal",
+    "municipality_codes": "Ingebracht door",
+    "answer": "Antwoord van het ministerie",
 }
 
 # What the registration schemas and use cases say, in Dutch.
@@ -80,6 +83,22 @@ PHRASEBOOK = Phrasebook(
         ),
         (r"There is no meeting", "Deze bijeenkomst bestaat niet."),
         (r"There is no registration", "Deze aanmelding bestaat niet."),
+        (r"There is no signal", "Dit signaal bestaat niet."),
+        (
+            r"was cancelled; no signals",
+            "Deze bijeenkomst is afgelast; er zijn geen signalen ingebracht.",
+        ),
+        (
+            r"Signals can be recorded once",
+            "Signalen legt u vast zodra de bijeenkomst begonnen is.",
+        ),
+        (r"already been answered", "Dit signaal is al beantwoord en het antwoord is verstuurd."),
+        (r"May not be empty", "Vul dit veld in."),
+        (r"Choose between \d+ and \d+ themes", "Kies minstens één thema."),
+        (
+            r"Name between \d+ and (?P<high>\d+) municipalities",
+            "Kies of typ minstens één gemeente (hoogstens {high}).",
+        ),
         (
             r"link does not open",
             "Deze link is niet geldig. Gebruik de link uit de e-mail die u van ons kreeg.",

@@ -15,10 +15,12 @@ from icalendar import Event as CalendarEvent
 from services.registration import MANIFEST
 from services.registration.access import personal_links
 from services.registration.domain import Status
-from services.registration.models import Meeting, Registration
+from services.registration.models import Meeting, Registration, SignalRecipient
 from shared.clock import AMSTERDAM
 from shared.mail import compose
+from shared.municipalities import Register
 from shared.settings import Settings
+from shared.themes import THEME_LABELS
 
 SIGNATURE = [
     "",
@@ -63,6 +65,7 @@ def _message(
     *,
     link: bool = True,
     cancelled: bool = False,
+    calendar: bool = True,
 ) -> EmailMessage:
     lines = [f"Beste {registration.name},", ""]
     for paragraph in paragraphs:
@@ -78,8 +81,9 @@ def _message(
             "self"
         ]
         lines += ["", "Uw aanmelding bekijken of annuleren:", page]
-    ics = ("bijeenkomst.ics", "text/calendar", calendar_file(meeting, cancelled=cancelled))
-    return compose(settings, registration.email or "", subject, "\n".join(lines + SIGNATURE), [ics])
+    ics = [("bijeenkomst.ics", "text/calendar", calendar_file(meeting, cancelled=cancelled))]
+    text = "\n".join(lines + SIGNATURE)
+    return compose(settings, registration.email or "", subject, text, ics if calendar else [])
 
 
 def registration_received(
@@ -102,6 +106,34 @@ def registration_received(
             f"De bijeenkomst is vol. U staat op de wachtlijst, op plaats {position}. "
             "Komt er een plaats vrij, dan krijgt u die automatisch en ontvangt u bericht."
         ],
+    )
+
+
+def signal_answered(
+    settings: Settings, register: Register, recipient: SignalRecipient
+) -> EmailMessage:
+    """The ministry's answer to a signal raised at a meeting the person was at: what the
+    evaluation found municipalities missed. The meeting is over, so no calendar entry."""
+    signal = recipient.signal
+    raised_by = ", ".join(
+        found.name if (found := register.get(code)) else code for code in signal.municipality_codes
+    )
+    themes = ", ".join(THEME_LABELS.get(theme, theme) for theme in signal.themes)
+    return _message(
+        settings,
+        signal.meeting,
+        recipient.registration,
+        f"Antwoord op een signaal: {signal.meeting.title}",
+        [
+            f"Op deze bijeenkomst, waar u bij was, is een signaal ingebracht door {raised_by}, "
+            f"over {themes}. Hieronder leest u wat het ministerie ermee doet.",
+            f"Het signaal:\n{signal.text}",
+            f"Het antwoord van het ministerie:\n{signal.answer}",
+            "Het signaal en het antwoord worden, zonder namen, ook openbaar gemaakt bij de "
+            "signalen van het GIA-programma.",
+        ],
+        link=False,
+        calendar=False,
     )
 
 

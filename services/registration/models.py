@@ -5,7 +5,18 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, func, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.clock import utcnow
@@ -107,3 +118,47 @@ class Registration(Base):
         # Seats taken and places in line are counted by status, in order of arrival.
         Index("ix_registration_meeting_status_arrival", "meeting_id", "status", "arrival"),
     )
+
+
+class MeetingSignal(Base):
+    """A signal municipalities raised at a meeting, and later the ministry's answer.
+
+    Both texts are written for publication, without names of people: the answer is
+    mailed to those who were there and shown on the praktijkteam's public page.
+    """
+
+    __tablename__ = "meeting_signals"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), index=True)
+    themes: Mapped[list[str]] = mapped_column(JSON)
+    # The municipalities that raised it (CBS codes).
+    municipality_codes: Mapped[list[str]] = mapped_column(JSON)
+    text: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    meeting: Mapped[Meeting] = relationship()
+    recipients: Mapped[list[SignalRecipient]] = relationship(
+        back_populates="signal", lazy="selectin"
+    )
+
+    @property
+    def mailed_to(self) -> int:
+        return len(self.recipients)
+
+
+class SignalRecipient(Base):
+    """Someone the answer to a signal was mailed to; the mail queue names this row."""
+
+    __tablename__ = "signal_recipients"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    signal_id: Mapped[str] = mapped_column(ForeignKey("meeting_signals.id"), index=True)
+    registration_id: Mapped[str] = mapped_column(ForeignKey("registrations.id"))
+
+    signal: Mapped[MeetingSignal] = relationship(back_populates="recipients")
+    registration: Mapped[Registration] = relationship()
+
+    __table_args__ = (UniqueConstraint("signal_id", "registration_id"),)

@@ -8,11 +8,13 @@ from sqlalchemy.orm import Session
 
 from services.registration import mails
 from services.registration.domain import Notice, Status
-from services.registration.models import MailQueue, Registration
+from services.registration.models import MailQueue, Registration, SignalRecipient
+from services.registration.signals import ANSWER_MAIL
 from services.registration.waiting_list import waitlist_position
 from shared.db import Database
 from shared.mail import Mailer
 from shared.mail_queue import Composer, MailWorker
+from shared.municipalities import load_register
 from shared.settings import Settings
 
 
@@ -37,6 +39,14 @@ def composers(settings: Settings) -> dict[str, Composer]:
 
         return composer
 
+    register = load_register(settings.municipalities_file)
+
+    def signal_answered(session: Session, recipient_id: str) -> EmailMessage | None:
+        recipient = session.get(SignalRecipient, recipient_id)
+        if recipient is None or recipient.registration.email is None:
+            return None  # erased: nobody to tell
+        return mails.signal_answered(settings, register, recipient)
+
     return {
         Notice.RECEIVED: received,
         Notice.PROMOTED: about(mails.PROMOTED, Status.CONFIRMED),
@@ -45,6 +55,7 @@ def composers(settings: Settings) -> dict[str, Composer]:
             mails.MEETING_CANCELLED, Status.CONFIRMED, Status.WAITLISTED
         ),
         Notice.REMINDER: about(mails.REMINDER, Status.CONFIRMED),
+        ANSWER_MAIL: signal_answered,
     }
 
 

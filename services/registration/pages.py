@@ -2,7 +2,8 @@
 
 The views are in ``pages_public`` (the meetings, and registering for one),
 ``pages_own`` (the person's own registration, behind the link in their mail) and
-``pages_staff`` (meetings, the door on the day, and the lists, for staff logged in).
+``pages_staff`` (meetings, the door on the day, the lists, and the signals raised at a
+meeting with the ministry's answers, for staff logged in).
 """
 
 from __future__ import annotations
@@ -82,5 +83,10 @@ add_rules(
             staff.registrations,
             "GET",
         ),
+        # staff: signals raised at a meeting, and the ministry's answers
+        ("/beheer/bijeenkomsten/<uuid:meeting_id>/signalen", staff.signals, "GET"),
+        ("/beheer/bijeenkomsten/<uuid:meeting_id>/signalen", staff.record_signal, "POST"),
+        ("/beheer/signalen/<uuid:signal_id>", staff.signal, "GET"),
+        ("/beheer/signalen/<uuid:signal_id>", staff.answer_signal, "POST"),
     ],
 )

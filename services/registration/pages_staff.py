@@ -1,5 +1,6 @@
 """The pages for staff: meetings (new, changed, cancelled, personal data erased), the door on
-the day, and the lists of who registered and who came."""
+the day, the lists of who registered and who came, and the signals raised at a meeting with
+the ministry's answers."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from werkzeug.datastructures import MultiDict
 
 from services.registration import door as at_door
 from services.registration import erasure, exports, meetings
+from services.registration import signals as meeting_signals
 from services.registration.domain import Status, programme_year_over, waitlist_positions
 from services.registration.labels import PHRASEBOOK
 from services.registration.models import Registration
 from services.registration.registrations import roll_of
-from services.registration.schemas import MeetingIn, WalkInIn
+from services.registration.schemas import AnswerIn, MeetingIn, SignalIn, WalkInIn
 from shared.web.auth import page_for
 from shared.web.forms import Feedback, form_step, form_values, load_form, posted
 from shared.web.service import now, service_context, transact
@@ -211,4 +213,73 @@ def registrations(meeting_id: UUID) -> str:
         meeting=roll.meeting,
         everyone=roll.everyone,
         positions=waitlist_positions(roll.everyone),
+    )
+
+
+# -- signals raised at a meeting, and the ministry's answers -----------------------------------
+
+
+def _signals_page(meeting_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
+    found = transact(meeting_signals.signals_at, meeting_id)
+    closed = meeting_signals.why_no_signals(found.meeting, now())
+    feedback = feedback or Feedback()
+    return render_template(
+        "registration/staff/signals.html",
+        meeting=found.meeting,
+        signals=found.signals,
+        audience=found.audience,
+        closed=PHRASEBOOK.dutch(closed, 409) if closed else None,
+        feedback=feedback,
+    ), feedback.status
+
+
+@page_for("staff")
+def signals(meeting_id: UUID) -> tuple[str, int]:
+    return _signals_page(str(meeting_id))
+
+
+@page_for("staff")
+def record_signal(meeting_id: UUID) -> ResponseReturnValue:
+    return form_step(
+        lambda: transact(
+            meeting_signals.record_signal, str(meeting_id), load_form(SignalIn()), now()
+        ),
+        refused=lambda feedback: _signals_page(str(meeting_id), feedback),
+        feedback=PHRASEBOOK.feedback,
+        then=url_for(".signals", meeting_id=meeting_id),
+        told="Het signaal is vastgelegd; beantwoord het zodra het ministerie weet wat het doet.",
+    )
+
+
+def _signal_page(signal_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
+    found = transact(meeting_signals.answering, signal_id)
+    feedback = feedback or Feedback()
+    return render_template(
+        "registration/staff/signal.html",
+        signal=found.signal,
+        meeting=found.meeting,
+        audience=found.audience,
+        feedback=feedback,
+    ), feedback.status
+
+
+@page_for("staff")
+def signal(signal_id: UUID) -> tuple[str, int]:
+    return _signal_page(str(signal_id))
+
+
+@page_for("staff")
+def answer_signal(signal_id: UUID) -> ResponseReturnValue:
+    return form_step(
+        lambda: transact(
+            meeting_signals.answer_signal,
+            service_context().recorder,
+            str(signal_id),
+            load_form(AnswerIn()),
+            now(),
+        ),
+        refused=lambda feedback: _signal_page(str(signal_id), feedback),
+        feedback=PHRASEBOOK.feedback,
+        then=lambda answered: url_for(".signals", meeting_id=answered.meeting_id),
+        told=lambda answered: f"Het antwoord is verstuurd aan {answered.mailed_to} aanwezige(n).",
     )

@@ -8,6 +8,7 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    post_load,
     pre_dump,
     validate,
     validates_schema,
@@ -121,3 +122,56 @@ class RegistrationOut(Schema):
 
 class AccessQuery(Schema):
     token = fields.String(load_default=None)
+
+
+# -- signals raised at a meeting ------------------------------------------------------------
+
+# For publication: text that says something, not only spaces.
+SAYS_SOMETHING = validate.Regexp(r"\S", error="May not be empty.")
+
+
+class SignalIn(Schema):
+    """A signal as staff write it for publication: themes, text and the municipalities that
+    raised it, never names of people."""
+
+    themes = fields.List(
+        fields.String(validate=validate.OneOf(THEMES)),
+        required=True,
+        validate=validate.Length(
+            min=1, max=len(THEMES), error="Choose between {min} and {max} themes."
+        ),
+    )
+    text = fields.String(required=True, validate=[validate.Length(min=3, max=5000), SAYS_SOMETHING])
+    municipality_codes = fields.List(
+        MunicipalityField(),
+        required=True,
+        validate=validate.Length(
+            min=1, max=50, error="Name between {min} and {max} municipalities."
+        ),
+        metadata={"description": "The municipalities that raised it"},
+    )
+
+    @post_load
+    def _each_once(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """A municipality ticked and also typed (by name or code) raised it once."""
+        data["municipality_codes"] = list(dict.fromkeys(data["municipality_codes"]))
+        return data
+
+
+class AnswerIn(Schema):
+    answer = fields.String(
+        required=True,
+        validate=[validate.Length(min=3, max=10_000), SAYS_SOMETHING],
+        metadata={"description": "The ministry's answer, for publication"},
+    )
+
+
+class SignalOut(SignalIn):
+    id = fields.UUID()
+    meeting_id = fields.UUID()
+    recorded_at = fields.AwareDateTime()
+    answer = fields.String(allow_none=True)
+    answered_at = fields.AwareDateTime(allow_none=True)
+    mailed_to = fields.Integer(
+        metadata={"description": "How many people who were at the meeting were mailed the answer"}
+    )

@@ -131,6 +131,25 @@ class WinnersAnnounced(Schema):
     winners = fields.List(fields.Nested(Winner), required=True)
 
 
+class SignalAnswered(Schema):
+    """A signal municipalities raised at a meeting, with the ministry's answer, both as staff
+    wrote them for publication: which municipalities raised it and on what themes, never
+    who was there or who was told."""
+
+    signal_id = fields.UUID(required=True)
+    meeting_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["gia", "raad_voor_raad"]))
+    region = fields.String(required=True)
+    held_on = fields.Date(required=True, metadata={"description": "The meeting's day"})
+    themes = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    municipality_codes = fields.List(
+        fields.String(validate=MUNICIPALITY_CODE), required=True, validate=validate.Length(min=1)
+    )
+    text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    answer = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
+    answered_at = fields.AwareDateTime(required=True)
+
+
 MEETING_SCHEDULED = "nl.gia.registration.meeting_scheduled"
 MEETING_CHANGED = "nl.gia.registration.meeting_changed"
 MEETING_CANCELLED = "nl.gia.registration.meeting_cancelled"
@@ -140,6 +159,7 @@ PROMOTED = "nl.gia.registration.promoted"
 REGISTRATION_CANCELLED = "nl.gia.registration.cancelled"
 ATTENDED = "nl.gia.registration.attended"
 ATTENDANCE_REVOKED = "nl.gia.registration.attendance_revoked"
+SIGNAL_ANSWERED = "nl.gia.registration.signal_answered"
 ESSAY_SIGNED_UP = "nl.gia.essay.signed_up"
 ESSAY_SUBMITTED = "nl.gia.essay.submitted"
 ESSAY_WITHDRAWN = "nl.gia.essay.withdrawn"
@@ -160,6 +180,7 @@ CATALOGUE: dict[str, type[Schema]] = {
     REGISTRATION_CANCELLED: Registered,
     ATTENDED: Attendance,
     ATTENDANCE_REVOKED: Attendance,
+    SIGNAL_ANSWERED: SignalAnswered,
     ESSAY_SIGNED_UP: EntrantSignedUp,
     ESSAY_SUBMITTED: EssayEntry,
     ESSAY_WITHDRAWN: EssayEntry,

@@ -44,6 +44,7 @@ def test_the_registry_lists_the_four_services_with_their_processes() -> None:
         "relay registration",
         "relay practiceteam",
         "relay essay_contest",
+        "consume practiceteam",
         "consume indicators",
         "mail registration",
         "mail practiceteam",
