@@ -1,9 +1,10 @@
 """The essay contest JSON API under /api/v1: thin views over the use cases.
 
-Four kinds of caller: everyone (the contest, signing up, the results), an
-entrant through the token of their personal link, the jury and staff with
-bearer tokens of their role. Views return what the use cases give; the
-response schemas say what of it each caller sees.
+Five kinds of caller: everyone (the contest, signing up, the results), an
+entrant through the token of their personal link, a griffie through the token
+of the link it was mailed, the jury and staff with bearer tokens of their
+role. Views return what the use cases give; the response schemas say what of
+it each caller sees.
 """
 
 from __future__ import annotations
@@ -11,18 +12,32 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from services.essay_contest import access, co_authors, contests, entrants, entries, exports, judging
+from services.essay_contest import (
+    access,
+    co_authors,
+    contests,
+    council,
+    entrants,
+    entries,
+    exports,
+    judging,
+)
 from services.essay_contest import results as contest_results
+from services.essay_contest.domain import CouncilAnswer
 from services.essay_contest.schemas import (
     CoAuthorIn,
     ConfirmIn,
     ContestChange,
     ContestIn,
     ContestOut,
+    CouncilAnsweredOut,
+    CouncilAnswerIn,
     EntrantChange,
     EntrantOut,
     EntryIn,
     EntryOut,
+    GriffieIn,
+    GriffieOut,
     InvitationAnswer,
     JuryEntryOut,
     MunicipalityCountOut,
@@ -155,8 +170,9 @@ def _own(entrant_id: Any, token: str | None) -> str:
 @api.response(200, EntrantOut)
 @api.doc(security=ENTRANT)
 def get_entrant(query: dict[str, Any], entrant_id: Any) -> Any:
-    """The entrant's own page: their details and their entry, drafts included."""
-    return transact(entrants.own_page, _own(entrant_id, query["token"]))
+    """The entrant's own page: their details, their entry (drafts included) and where the
+    griffie's confirmation of their council membership stands."""
+    return transact(entrants.own_page, _own(entrant_id, query["token"]), now())
 
 
 @api.patch("/entrants/<uuid:entrant_id>")
@@ -166,7 +182,72 @@ def get_entrant(query: dict[str, Any], entrant_id: Any) -> Any:
 @api.doc(security=ENTRANT)
 def change_entrant(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
     """Consent to publication of the essay, and the party."""
-    return transact(entrants.change_entrant, _own(entrant_id, query["token"]), data)
+    return transact(entrants.change_entrant, _own(entrant_id, query["token"]), data, now())
+
+
+@api.post("/entrants/<uuid:entrant_id>/council-confirmation")
+@api.arguments(TokenQuery, location="query")
+@api.response(202, EntrantOut)
+@api.alt_response(
+    409,
+    description="Not required by the contest, the address not confirmed, no griffie address "
+    "known for the municipality, the griffie's last link still valid, or answered already",
+)
+@api.doc(security=ENTRANT)
+def ask_griffie(query: dict[str, Any], entrant_id: Any) -> Any:
+    """Ask the griffie of one's municipality (again) to confirm one sits on its council: when
+    its link expired unanswered, or the contest began to require it after one signed up."""
+    return transact(entrants.ask_griffie, _own(entrant_id, query["token"]), now())
+
+
+# -- the griffie ----------------------------------------------------------------------------------
+
+
+@api.post("/council-confirmations")
+@api.arguments(CouncilAnswerIn)
+@api.response(200, CouncilAnsweredOut)
+@api.alt_response(403, description="The link is not valid")
+@api.alt_response(409, description="The griffie has answered already: the answer stands")
+@api.alt_response(410, description="The link has expired; the entrant can ask for a new one")
+def answer_griffie(data: dict[str, Any]) -> Any:
+    """The griffie's answer, once, with the token of its link (valid 14 days): whether the
+    entrant sits on the municipality's council. The entrant hears it by mail."""
+    settings = service_context().settings
+    given = CouncilAnswer(data["answer"])
+    return transact(council.answer, settings, data["token"], given, now())
+
+
+@api.get("/griffies")
+@require_role("staff")
+@api.response(200, GriffieOut(many=True))
+@api.doc(security=STAFF)
+def list_griffies() -> Any:
+    """The griffie address of each municipality staff know one for."""
+    return transact(council.address_book, service_context().register, now()).griffies
+
+
+@api.put("/griffies/<municipality>")
+@require_role("staff")
+@api.arguments(GriffieIn)
+@api.response(200, GriffieOut)
+@api.alt_response(
+    404, description="No such municipality in the register (``candidates``: the closest)"
+)
+@api.doc(security=STAFF)
+def set_griffie(data: dict[str, Any], municipality: str) -> Any:
+    """Set (or replace) the griffie address of a municipality, named by its CBS code or name;
+    entrants who waited for it are asked about at once."""
+    register = service_context().register
+    return transact(council.set_griffie, register, municipality, data["email"], now())
+
+
+@api.delete("/griffies/<municipality>")
+@require_role("staff")
+@api.response(204)
+@api.alt_response(404, description="No such municipality, or no griffie address known for it")
+@api.doc(security=STAFF)
+def remove_griffie(municipality: str) -> Any:
+    transact(council.remove_griffie, service_context().register, municipality)
 
 
 @api.post("/entrants/<uuid:entrant_id>/entry")

@@ -79,10 +79,10 @@ def answer_invitation(session: Session, entrant_id: str, accept: bool, now: date
     writing_open(get_contest(session, entry.contest_id), now)
     if accept:
         author.confirmed_at = author.confirmed_at or now
-        return own_page(session, entrant_id)
+        return own_page(session, entrant_id, now)
     if entry.status == EntryStatus.SUBMITTED:
         raise Conflict("This entry has been submitted; ask its author to withdraw it first.")
     session.delete(author)
     session.flush()
     session.refresh(entry)
-    return own_page(session, entrant_id)
+    return own_page(session, entrant_id, now)

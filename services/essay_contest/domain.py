@@ -51,6 +51,8 @@ class Notice(StrEnum):
     RECEIPT = "receipt"  # a submission: what was received, with its fingerprint
     WITHDRAWN = "withdrawn"  # an entry: withdrawn, to every author
     WINNER = "winner"  # an entry: it won, with the invitation to present it
+    COUNCIL_CHECK = "council_check"  # an entrant: their griffie, the signed link to answer
+    COUNCIL_ANSWERED = "council_answered"  # an entrant: what their griffie answered
 
 
 # -- the contest window ------------------------------------------------------------------------
@@ -183,6 +185,99 @@ def why_no_more_authors(current: int) -> str | None:
     if current >= MAX_AUTHORS:
         return f"An entry has at most {MAX_AUTHORS} authors."
     return None
+
+
+# -- council membership ---------------------------------------------------------------------------
+
+# How long the link a griffie (council clerk) gets to confirm a council member stays valid.
+COUNCIL_LINK_VALID = timedelta(days=14)
+
+
+class CouncilAnswer(StrEnum):
+    CONFIRMED = "confirmed"  # the griffie: this person sits on our council
+    DENIED = "denied"  # the griffie: they do not
+
+
+class CouncilStatus(StrEnum):
+    """Where the griffie's confirmation that an entrant sits on the council stands."""
+
+    NOT_REQUIRED = "not_required"  # the contest does not ask for it
+    EMAIL_UNCONFIRMED = "email_unconfirmed"  # the entrant's own address is not confirmed yet
+    NO_GRIFFIE = "no_griffie"  # staff know no griffie address for the municipality yet
+    NOT_ASKED = "not_asked"  # an address is known, not yet asked (the contest asked it later)
+    PENDING = "pending"  # the griffie has a valid link and has not answered
+    EXPIRED = "expired"  # the link expired unanswered: the entrant may ask again
+    CONFIRMED = "confirmed"
+    DENIED = "denied"
+
+
+def council_link_expired(asked_at: datetime, now: datetime) -> bool:
+    return now >= asked_at + COUNCIL_LINK_VALID
+
+
+def council_status(
+    *,
+    required: bool,
+    email_confirmed: bool,
+    griffie_known: bool,
+    asked_at: datetime | None,
+    answer: str | None,
+    now: datetime,
+) -> CouncilStatus:
+    """An answer stands for good; until there is one, a griffie is asked only for an entrant
+    whose own address is confirmed, so a sign-up with someone else's name mails no griffie."""
+    if not required:
+        return CouncilStatus.NOT_REQUIRED
+    if answer is not None:
+        return CouncilStatus(answer)
+    if not email_confirmed:
+        return CouncilStatus.EMAIL_UNCONFIRMED
+    if asked_at is None:
+        return CouncilStatus.NOT_ASKED if griffie_known else CouncilStatus.NO_GRIFFIE
+    return CouncilStatus.EXPIRED if council_link_expired(asked_at, now) else CouncilStatus.PENDING
+
+
+def why_not_council_member(name: str, status: CouncilStatus) -> str | None:
+    """Why an entry by this author cannot be submitted, or None when nothing stands in the way."""
+    if status in (CouncilStatus.NOT_REQUIRED, CouncilStatus.CONFIRMED):
+        return None
+    if status == CouncilStatus.DENIED:
+        return (
+            f"The griffie answered that {name} does not sit on the municipal council; "
+            "this contest is for council members, so the entry cannot be submitted."
+        )
+    if status == CouncilStatus.NO_GRIFFIE:
+        return (
+            f"No griffie address is known for the municipality of {name} yet, so their "
+            "council membership cannot be confirmed; the entry can be submitted once it is. "
+            "Drafts can be saved meanwhile."
+        )
+    return (
+        f"The griffie has not yet confirmed that {name} sits on the municipal council; the "
+        "entry can be submitted once it has. Drafts can be saved meanwhile."
+    )
+
+
+def why_no_council_request(status: CouncilStatus) -> str | None:
+    """Whether the griffie may be asked (again) now: one valid link at a time, and none once
+    answered, so nobody floods a griffie's mailbox."""
+    if status in (CouncilStatus.NOT_ASKED, CouncilStatus.EXPIRED):
+        return None
+    reasons = {
+        CouncilStatus.NOT_REQUIRED: "This contest does not ask the griffie to confirm entrants.",
+        CouncilStatus.EMAIL_UNCONFIRMED: "Confirm your e-mail address before the griffie is asked.",
+        CouncilStatus.NO_GRIFFIE: (
+            "No griffie address is known for this municipality yet; the griffie is asked as "
+            "soon as it is."
+        ),
+        CouncilStatus.PENDING: (
+            "The griffie has been asked already and its link is still valid; it cannot be "
+            "asked again until that link expires."
+        ),
+        CouncilStatus.CONFIRMED: "The griffie has already answered.",
+        CouncilStatus.DENIED: "The griffie has already answered.",
+    }
+    return reasons[status]
 
 
 # -- blind judging ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Entrants: signing up, confirming the address, the personal data they may change, and what
-their personal link opens (their details, their entry and its receipts)."""
+"""Entrants: signing up, confirming the address, asking their griffie to confirm they sit on
+the council, the personal data they may change, and what their personal link opens (their
+details, their entry and its receipts, where the griffie's confirmation stands)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.essay_contest import access
+from services.essay_contest import access, council
 from services.essay_contest.contests import get_contest, writing_open
 from services.essay_contest.domain import Notice, confirmation_wait
 from services.essay_contest.models import (
@@ -61,13 +62,20 @@ class OwnPage:
     contest: Contest
     entry: Entry | None  # drafts included
     receipts: list[Submission]
+    council: council.CouncilCheck
 
 
-def own_page(session: Session, entrant_id: str) -> OwnPage:
+def own_page(session: Session, entrant_id: str, now: datetime) -> OwnPage:
     entrant = get_entrant(session, entrant_id)
     contest = get_contest(session, entrant.contest_id)
     entry = entry_of(session, entrant_id)
-    return OwnPage(entrant, contest, entry, receipts(session, entry.id) if entry else [])
+    return OwnPage(
+        entrant,
+        contest,
+        entry,
+        receipts(session, entry.id) if entry else [],
+        council.check_of(session, entrant, contest, now),
+    )
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,8 @@ def sign_up(
 def confirm_email(
     session: Session, recorder: EventRecorder, settings: Settings, token: str, now: datetime
 ) -> Entrant:
-    """The address is theirs: the entrant may write, and the sign-up counts."""
+    """The address is theirs: the entrant may write, the sign-up counts, and their griffie is
+    asked to confirm them where the contest requires it."""
     entrant_id = access.confirmed_entrant(settings, token, now)
     entrant = session.scalar(select(Entrant).where(Entrant.id == entrant_id).with_for_update())
     if entrant is None or entrant.erased_at is not None:
@@ -135,14 +144,27 @@ def confirm_email(
         data={"contest_id": entrant.contest_id, "municipality_code": entrant.municipality_code},
     )
     queue_mail(session, MailQueue, Notice.WELCOME, entrant.id)
+    council.ask_when_due(session, entrant, get_contest(session, entrant.contest_id), now)
     return entrant
 
 
-def change_entrant(session: Session, entrant_id: str, data: dict[str, Any]) -> OwnPage:
+def ask_griffie(session: Session, entrant_id: str, now: datetime) -> OwnPage:
+    """The entrant asks their griffie again (its link expired), or for the first time (the
+    contest began to require it after they confirmed their address)."""
+    entrant = session.scalar(select(Entrant).where(Entrant.id == entrant_id).with_for_update())
+    if entrant is None or entrant.erased_at is not None:
+        raise NotFound(f"There is no entrant {entrant_id}.")
+    council.ask_again(session, entrant, get_contest(session, entrant.contest_id), now)
+    return own_page(session, entrant_id, now)
+
+
+def change_entrant(
+    session: Session, entrant_id: str, data: dict[str, Any], now: datetime
+) -> OwnPage:
     """Consent to publication (and the party) may change until the results are out."""
     entrant = get_entrant(session, entrant_id)
     if get_contest(session, entrant.contest_id).published_at is not None:
         raise Conflict("The results have been published; this can no longer change.")
     for key, value in data.items():
         setattr(entrant, key, value)
-    return own_page(session, entrant_id)
+    return own_page(session, entrant_id, now)

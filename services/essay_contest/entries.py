@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from services.essay_contest import council
 from services.essay_contest.contests import get_contest, writing_open
 from services.essay_contest.domain import (
     Author,
@@ -146,6 +147,8 @@ def save_entry(
 def submit_entry(
     session: Session, recorder: EventRecorder, entrant_id: str, now: datetime
 ) -> Entry:
+    """Once every author confirmed their co-authorship and, where the contest requires it,
+    their griffie confirmed they sit on the council (409 until then); drafts need neither."""
     entry, contest = writable_entry(session, entrant_id, now)
     if entry.status == EntryStatus.SUBMITTED:
         return entry  # submitting twice receives nothing new
@@ -155,6 +158,7 @@ def submit_entry(
     )
     if reason:
         raise Conflict(reason)
+    council.check_authors(session, contest, entry, now)
     _receive(session, recorder, entry, now)
     return entry
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.essay_contest.domain import COUNCIL_LINK_VALID
 from shared.web.forms import Phrasebook
 
 FIELD_LABELS = {
@@ -20,6 +21,11 @@ FIELD_LABELS = {
     "min_words": "Minimum aantal woorden",
     "max_words": "Maximum aantal woorden",
     "min_scores": "Minimum aantal beoordelingen per essay",
+    "requires_council_confirmation": (
+        "Alleen raadsleden: de griffie van hun gemeente bevestigt elke deelnemer voordat die "
+        "een essay kan indienen"
+    ),
+    "answer": "Antwoord",
     "criteria": "Beoordelingscriteria",
     "criteria.key": "Sleutel",
     "criteria.label": "Naam",
@@ -44,6 +50,58 @@ PHRASEBOOK = Phrasebook(
     (
         (r"There is no contest", "Deze wedstrijd bestaat niet."),
         (r"There is no entrant", "Deze deelnemer bestaat niet."),
+        (
+            r"griffie has already answered for this council member",
+            "De griffie heeft voor dit raadslid al geantwoord. Dat antwoord blijft staan; deze "
+            "link kan niet nog eens worden gebruikt.",
+        ),
+        (
+            r"griffie link has expired",
+            f"Deze link is verlopen: hij was {COUNCIL_LINK_VALID.days} dagen geldig. Het "
+            "raadslid kan op de eigen pagina een nieuwe aanvragen; u krijgt die dan per e-mail.",
+        ),
+        (
+            r"griffie link is not valid",
+            "Deze link is niet geldig. Gebruik de link uit de e-mail die u van ons kreeg.",
+        ),
+        (
+            r"griffie answered that (?P<name>.+) does not sit on the municipal council",
+            "De griffie heeft laten weten dat {name} geen lid is van de gemeenteraad. Deze "
+            "wedstrijd is voor raadsleden; het essay kan niet worden ingediend.",
+        ),
+        (
+            r"No griffie address is known for the municipality of (?P<name>.+) yet",
+            "Wij kennen het e-mailadres van de griffie van de gemeente van {name} nog niet, dus "
+            "kan nog niemand bevestigen dat {name} raadslid is. Zodra wij het adres hebben, "
+            "vragen wij de griffie om bevestiging; daarna kan het essay worden ingediend. Een "
+            "concept opslaan kan al wel.",
+        ),
+        (
+            r"griffie has not yet confirmed that (?P<name>.+) sits on the municipal council",
+            "De griffie heeft nog niet bevestigd dat {name} in de gemeenteraad zit. Indienen "
+            "kan zodra de griffie dat heeft gedaan; een concept opslaan kan al wel.",
+        ),
+        (
+            r"does not ask the griffie to confirm",
+            "Voor deze wedstrijd hoeft de griffie niets te bevestigen.",
+        ),
+        (
+            r"No griffie address is known for this municipality yet",
+            "Wij kennen het e-mailadres van de griffie van uw gemeente nog niet. Zodra wij het "
+            "hebben, vragen wij de griffie om bevestiging; u hoeft daarvoor niets te doen.",
+        ),
+        (
+            r"griffie has been asked already and its link is still valid",
+            "De griffie is al gevraagd en de link daarvoor is nog geldig. U kunt de griffie "
+            "opnieuw vragen als die link verlopen is.",
+        ),
+        (r"griffie has already answered", "De griffie heeft al geantwoord."),
+        (r"No griffie address is known for GM", "Voor deze gemeente is geen griffie-adres bekend."),
+        (
+            r"griffie address of \S+ changed meanwhile",
+            "Het griffie-adres van deze gemeente is net door iemand anders gewijzigd; probeer "
+            "het opnieuw.",
+        ),
         (r"sign-up no longer exists", "Deze aanmelding bestaat niet meer."),
         (
             r"(?P<email>\S+) has already signed up",

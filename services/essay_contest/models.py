@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, func, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false, func, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from services.essay_contest.domain import Criterion, Phase, phase
@@ -45,6 +45,10 @@ class Contest(Base):
     min_words: Mapped[int] = mapped_column(Integer)
     max_words: Mapped[int] = mapped_column(Integer)
     min_scores: Mapped[int] = mapped_column(Integer)
+    # Entries are submitted only by entrants whose griffie confirmed they sit on the council.
+    requires_council_confirmation: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     # [{"key", "label", "weight"}], in the order the jury sees them.
     criteria_spec: Mapped[list[dict[str, Any]]] = mapped_column("criteria", JSON)
     jury_report: Mapped[str | None] = mapped_column(Text)
@@ -92,6 +96,11 @@ class Entrant(Base):
     confirmation_mailed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The griffie's confirmation of their council membership: when the (latest) link was
+    # made, which only that link's token carries, and the answer (domain.CouncilAnswer).
+    council_asked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    council_answer: Mapped[str | None] = mapped_column(String(10))
+    council_answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     authorship: Mapped[EntryAuthor | None] = relationship(
         back_populates="entrant", lazy="selectin", uselist=False
@@ -117,6 +126,17 @@ class Entrant(Base):
     def invited(self) -> bool:
         """Invited as co-author and not yet confirmed."""
         return self.authorship is not None and not self.authorship.confirmed
+
+
+class Griffie(Base):
+    """The address of a municipality's griffie (council clerk), kept by staff: the one who
+    confirms that an entrant sits on that municipality's council."""
+
+    __tablename__ = "griffies"
+
+    municipality_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Entry(Base):

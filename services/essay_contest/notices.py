@@ -7,19 +7,22 @@ from email.message import EmailMessage
 from sqlalchemy.orm import Session
 
 from services.essay_contest import access
-from services.essay_contest.domain import EntryStatus, Notice
+from services.essay_contest.domain import COUNCIL_LINK_VALID, CouncilAnswer, EntryStatus, Notice
 from services.essay_contest.models import (
     Contest,
     Entrant,
     Entry,
     EntryAuthor,
+    Griffie,
     MailQueue,
     Submission,
 )
+from services.essay_contest.municipality_names import municipality_name
 from shared.clock import amsterdam
 from shared.db import Database
 from shared.mail import Mailer, compose
 from shared.mail_queue import Composer, MailWorker
+from shared.municipalities import load_register
 from shared.settings import Settings
 
 SIGNATURE = [
@@ -48,6 +51,8 @@ def _authors(entry: Entry) -> list[Entrant]:
 
 
 def composers(settings: Settings) -> dict[str, Composer]:
+    register = load_register(settings.municipalities_file)
+
     def confirm_email(session: Session, entrant_id: str) -> EmailMessage | None:
         entrant = session.get(Entrant, entrant_id)
         if entrant is None or not entrant.email or entrant.confirmed_at is not None:
@@ -72,6 +77,18 @@ def composers(settings: Settings) -> dict[str, Composer]:
         entrant = session.get(Entrant, entrant_id)
         if entrant is None or not entrant.email:
             return None
+        contest = session.get_one(Contest, entrant.contest_id)
+        council = (
+            [
+                "",
+                "Deze wedstrijd is voor gemeenteraadsleden. Wij vragen de griffie van uw",
+                "gemeente te bevestigen dat u in de raad zit. U kunt al schrijven; indienen",
+                "kan zodra de griffie heeft bevestigd. Op uw eigen pagina ziet u hoe het",
+                "ermee staat.",
+            ]
+            if contest.requires_council_confirmation
+            else []
+        )
         return _mail(
             settings,
             [entrant],
@@ -82,7 +99,71 @@ def composers(settings: Settings) -> dict[str, Composer]:
                 "niet: wie hem heeft, kan uw essay lezen en wijzigen.",
                 "",
                 access.own_page(settings, entrant.id),
+                *council,
             ],
+        )
+
+    def council_check(session: Session, entrant_id: str) -> EmailMessage | None:
+        """To the griffie, about the entrant, with the link made when it was asked."""
+        entrant = session.get(Entrant, entrant_id)
+        if entrant is None or not entrant.name or entrant.council_answer is not None:
+            return None
+        griffie = session.get(Griffie, entrant.municipality_code)
+        asked = entrant.council_asked_at
+        if griffie is None or asked is None:
+            return None
+        contest = session.get_one(Contest, entrant.contest_id)
+        municipality = municipality_name(register, entrant.municipality_code)
+        party = f" ({entrant.party})" if entrant.party else ""
+        return compose(
+            settings,
+            griffie.email,
+            f"Essaywedstrijd Raad voor Raad: zit {entrant.name} in de gemeenteraad?",
+            "\n".join(
+                [
+                    "Geachte griffier,",
+                    "",
+                    f"{entrant.name}{party} heeft zich aangemeld voor de essaywedstrijd",
+                    f"“{contest.title}” als lid van de gemeenteraad van {municipality}.",
+                    "De wedstrijd staat alleen open voor gemeenteraadsleden. Wilt u via deze",
+                    f"link laten weten of {entrant.name} in uw raad zit?",
+                    "",
+                    access.COUNCIL.link(settings, entrant.id, asked),
+                    "",
+                    f"De link is geldig tot {amsterdam(asked + COUNCIL_LINK_VALID)} uur en kan",
+                    "één keer worden gebruikt. Kent u deze persoon niet als raadslid, dan kunt",
+                    "u dat via dezelfde link laten weten.",
+                    *SIGNATURE,
+                ]
+            ),
+        )
+
+    def council_answered(session: Session, entrant_id: str) -> EmailMessage | None:
+        entrant = session.get(Entrant, entrant_id)
+        if entrant is None or not entrant.email or entrant.council_answer is None:
+            return None
+        municipality = municipality_name(register, entrant.municipality_code)
+        if entrant.council_answer == CouncilAnswer.CONFIRMED:
+            subject, lines = (
+                "de griffie heeft bevestigd dat u raadslid bent",
+                [
+                    f"De griffie van {municipality} heeft bevestigd dat u lid bent van de",
+                    "gemeenteraad. U kunt uw essay nu indienen via uw persoonlijke link:",
+                ],
+            )
+        else:
+            subject, lines = (
+                "de griffie kon niet bevestigen dat u raadslid bent",
+                [
+                    f"De griffie van {municipality} heeft laten weten dat u geen lid bent van",
+                    "de gemeenteraad. De wedstrijd staat alleen open voor raadsleden, dus u",
+                    "kunt geen essay indienen. Klopt dit niet? Neem dan contact op met de",
+                    "griffie van uw gemeente en met ons door op deze e-mail te antwoorden.",
+                    "Uw eigen pagina:",
+                ],
+            )
+        return _mail(
+            settings, [entrant], subject, [*lines, "", access.own_page(settings, entrant.id)]
         )
 
     def invited(session: Session, author_id: str) -> EmailMessage | None:
@@ -166,6 +247,8 @@ def composers(settings: Settings) -> dict[str, Composer]:
         Notice.RECEIPT: receipt,
         Notice.WITHDRAWN: withdrawn,
         Notice.WINNER: winner,
+        Notice.COUNCIL_CHECK: council_check,
+        Notice.COUNCIL_ANSWERED: council_answered,
     }
 
 

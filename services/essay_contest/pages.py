@@ -1,8 +1,8 @@
 """The essay contest's Dutch web pages: the blueprint and every URL of it, by audience.
 
-The views live in pages_public (the contest, signing up, confirming, the results),
-pages_entrant (the entrant's own page, through their personal link), pages_jury and
-staff. Forms go through the API's schemas (``load_form``), changes through the use
+The views live in pages_public (the contest, signing up, confirming, the griffie's answer,
+the results), pages_entrant (the entrant's own page, through their personal link),
+pages_jury and staff. Forms go through the API's schemas (``load_form``), changes through the use
 cases, which also queue the mails; the service's clock decides the deadline here as in the
 API.
 """
@@ -67,6 +67,9 @@ add_rules(
         ("/wedstrijden/<uuid:contest_id>", public.sign_up, "POST"),
         ("/bevestigen", public.confirm_form, "GET"),
         ("/bevestigen", public.confirm, "POST"),
+        ("/griffie/bevestigen", public.council_question, "GET"),
+        ("/griffie/bevestigen", public.council_answer, "POST"),
+        ("/griffie/beantwoord", public.council_answered, "GET"),
         ("/wedstrijden/<uuid:contest_id>/uitslag", public.results, "GET"),
         # the entrant, through their personal link
         ("/deelnemer/<uuid:entrant_id>", entrant.own_page, "GET"),
@@ -80,6 +83,7 @@ add_rules(
         ),
         ("/deelnemer/<uuid:entrant_id>/uitnodiging", entrant.answer_invitation, "POST"),
         ("/deelnemer/<uuid:entrant_id>/gegevens", entrant.change_entrant, "POST"),
+        ("/deelnemer/<uuid:entrant_id>/griffie", entrant.ask_griffie, "POST"),
         # the jury
         ("/jury", jury.jury_home, "GET"),
         ("/jury/<uuid:contest_id>", jury.jury_entries, "GET"),
@@ -91,6 +95,10 @@ add_rules(
         ("/beheer/wedstrijden", staff.create_contest, "POST"),
         ("/beheer/wedstrijden/<uuid:contest_id>", staff.edit_contest, "GET"),
         ("/beheer/wedstrijden/<uuid:contest_id>", staff.change_contest, "POST"),
+        # staff: the griffies' addresses
+        ("/beheer/griffies", staff.griffies, "GET"),
+        ("/beheer/griffies", staff.set_griffie, "POST"),
+        ("/beheer/griffies/<code>/verwijderen", staff.remove_griffie, "POST"),
         # staff: ranking, results and privacy
         ("/beheer/wedstrijden/<uuid:contest_id>/ranglijst", staff.ranking, "GET"),
         ("/beheer/wedstrijden/<uuid:contest_id>/ranglijst.csv", staff.ranking_csv, "GET"),

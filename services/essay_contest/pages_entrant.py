@@ -39,7 +39,7 @@ def _own(entrant_id: UUID) -> str:
 
 
 def _own_page(entrant_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
-    own = transact(entrants.own_page, entrant_id)
+    own = transact(entrants.own_page, entrant_id, now())
     contest, entry = own.contest, own.entry
     closed = why_writing_closed(contest.opens_at, contest.closes_at, now())
     saved = MultiDict(form_values(EntrantChange(), own.entrant))
@@ -52,6 +52,7 @@ def _own_page(entrant_id: str, feedback: Feedback | None = None) -> tuple[str, i
         contest=contest,
         entry=entry,
         receipts=own.receipts,
+        council=own.council,
         closed=PHRASEBOOK.dutch(closed, 409) if closed else None,
         token=request.values.get("token"),
         feedback=feedback,
@@ -147,9 +148,24 @@ def answer_invitation(entrant_id: UUID) -> ResponseReturnValue:
 def change_entrant(entrant_id: UUID) -> ResponseReturnValue:
     own = _own(entrant_id)
     return form_step(
-        lambda: transact(entrants.change_entrant, own, load_form(EntrantChange())),
+        lambda: transact(entrants.change_entrant, own, load_form(EntrantChange()), now()),
         refused=lambda feedback: _own_page(own, feedback),
         feedback=PHRASEBOOK.feedback,
         then=own_url(own),
         told="Uw gegevens zijn opgeslagen.",
+    )
+
+
+def ask_griffie(entrant_id: UUID) -> ResponseReturnValue:
+    """Ask the griffie (again) to confirm that the entrant sits on the council."""
+    own = _own(entrant_id)
+    return form_step(
+        lambda: transact(entrants.ask_griffie, own, now()),
+        refused=lambda feedback: _own_page(own, feedback),
+        feedback=PHRASEBOOK.feedback,
+        then=own_url(own),
+        told=(
+            "Wij hebben de griffie van uw gemeente gevraagd te bevestigen dat u in de "
+            "gemeenteraad zit. U krijgt bericht zodra de griffie heeft geantwoord."
+        ),
     )

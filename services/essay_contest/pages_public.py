@@ -1,5 +1,6 @@
 """The essay contest's pages for everyone: the contest and signing up for it, confirming the
-address, and the results once they are published."""
+address, the griffie's answer whether an entrant sits on the council, and the results once
+they are published."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from uuid import UUID
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from services.essay_contest import contests, entrants
+from services.essay_contest import contests, council, entrants
 from services.essay_contest import results as contest_results
+from services.essay_contest.domain import CouncilAnswer
 from services.essay_contest.labels import PHRASEBOOK
+from services.essay_contest.models import Entrant
 from services.essay_contest.pages_entrant import own_url
-from services.essay_contest.schemas import ConfirmIn, SignUpIn
+from services.essay_contest.schemas import ConfirmIn, CouncilAnswerIn, SignUpIn
 from shared.web.forms import Feedback, form_step, load_form
 from shared.web.service import now, service_context, transact
 
@@ -80,6 +83,54 @@ def confirm() -> ResponseReturnValue:
     entrant = transact(entrants.confirm_email, context.recorder, context.settings, token, now())
     flash("Uw e-mailadres is bevestigd. Bewaar de link van deze pagina; hij staat ook in uw mail.")
     return redirect(own_url(entrant.id))
+
+
+def _council_page(token: str, feedback: Feedback | None = None) -> tuple[str, int]:
+    """Whom the griffie is asked about. A link that is forged, expired (410) or answered
+    already (409) gets the Dutch error page with that status instead."""
+    asked = transact(council.question, service_context().settings, token, now())
+    feedback = feedback or Feedback()
+    return render_template(
+        "essay_contest/griffie.html", asked=asked, token=token, feedback=feedback
+    ), feedback.status
+
+
+def council_question() -> tuple[str, int]:
+    """Opening the link changes nothing (mail scanners open links too); a button answers."""
+    return _council_page(request.args.get("token", ""))
+
+
+def council_answer() -> ResponseReturnValue:
+    settings = service_context().settings
+
+    def answer() -> Entrant:
+        form = load_form(CouncilAnswerIn())
+        given = CouncilAnswer(form["answer"])
+        return transact(council.answer, settings, form["token"], given, now())
+
+    return form_step(
+        answer,
+        refused=lambda feedback: _council_page(request.form.get("token", ""), feedback),
+        feedback=PHRASEBOOK.feedback,
+        then=url_for(".council_answered"),
+        told=_griffie_answered,
+    )
+
+
+def _griffie_answered(entrant: Entrant) -> str:
+    if entrant.council_answer == CouncilAnswer.CONFIRMED:
+        return (
+            "Dank u wel. U heeft bevestigd dat dit raadslid in uw gemeenteraad zit. Het "
+            "raadslid kan nu een essay indienen en krijgt daarover van ons een e-mail."
+        )
+    return (
+        "Dank u wel. U heeft laten weten dat deze persoon niet in uw gemeenteraad zit, en dus "
+        "geen essay kan indienen. Wij laten de persoon dit per e-mail weten."
+    )
+
+
+def council_answered() -> str:
+    return render_template("essay_contest/griffie_answered.html")
 
 
 def results(contest_id: UUID) -> str:

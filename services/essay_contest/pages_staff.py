@@ -1,5 +1,6 @@
-"""Staff's pages: contests and their settings, the ranking with the jury's sheets, the results
-and their publication, the counts by municipality, and erasing personal data."""
+"""Staff's pages: contests and their settings, the griffies' addresses, the ranking with the
+jury's sheets, the results and their publication, the counts by municipality, and erasing
+personal data."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from flask import Response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from services.essay_contest import contests, exports
+from services.essay_contest import contests, council, exports
 from services.essay_contest import results as contest_results
 from services.essay_contest.domain import (
     DEFAULT_CRITERIA,
@@ -19,7 +20,7 @@ from services.essay_contest.domain import (
     DEFAULT_MIN_WORDS,
 )
 from services.essay_contest.labels import PHRASEBOOK
-from services.essay_contest.schemas import ContestIn, ResultsIn
+from services.essay_contest.schemas import ContestIn, GriffieForm, ResultsIn
 from shared.web.auth import page_for
 from shared.web.forms import Feedback, form_step, form_values, load_form, posted
 from shared.web.service import now, service_context, transact
@@ -37,6 +38,9 @@ def _new_contest() -> MultiDict[str, Any]:
             "min_words": DEFAULT_MIN_WORDS,
             "max_words": DEFAULT_MAX_WORDS,
             "min_scores": DEFAULT_MIN_SCORES,
+            # The contest is for council members: a new one asks their griffie, unless
+            # staff untick it.
+            "requires_council_confirmation": "on",
         }
     )
     for number, criterion in enumerate(DEFAULT_CRITERIA):
@@ -99,6 +103,53 @@ def change_contest(contest_id: UUID) -> ResponseReturnValue:
         feedback=PHRASEBOOK.feedback,
         then=url_for(".overview"),
         told="De wedstrijd is gewijzigd.",
+    )
+
+
+# -- the griffies' addresses ----------------------------------------------------------------------
+
+
+def _griffies_page(feedback: Feedback | None = None) -> tuple[str, int]:
+    book = transact(council.address_book, service_context().register, now())
+    feedback = feedback or Feedback()
+    return render_template(
+        "essay_contest/staff/griffies.html", book=book, feedback=feedback
+    ), feedback.status
+
+
+@page_for("staff")
+def griffies() -> tuple[str, int]:
+    return _griffies_page()
+
+
+@page_for("staff")
+def set_griffie() -> ResponseReturnValue:
+    """Set or replace one municipality's address; whoever waited for it is asked at once."""
+
+    def act() -> council.GriffieRow:
+        form = load_form(GriffieForm())
+        register = service_context().register
+        return transact(
+            council.set_griffie, register, form["municipality_code"], form["email"], now()
+        )
+
+    return form_step(
+        act,
+        refused=_griffies_page,
+        feedback=PHRASEBOOK.feedback,
+        then=url_for(".griffies"),
+        told=lambda row: f"Het griffie-adres van {row.municipality} is nu {row.email}.",
+    )
+
+
+@page_for("staff")
+def remove_griffie(code: str) -> ResponseReturnValue:
+    return form_step(
+        lambda: transact(council.remove_griffie, service_context().register, code),
+        refused=_griffies_page,
+        feedback=PHRASEBOOK.feedback,
+        then=url_for(".griffies"),
+        told="Het griffie-adres is verwijderd.",
     )
 
 

@@ -13,6 +13,8 @@ from services.essay_contest.domain import (
     DEFAULT_MIN_SCORES,
     DEFAULT_MIN_WORDS,
     SCORE_RANGE,
+    CouncilAnswer,
+    CouncilStatus,
     countdown,
     why_window_wrong,
 )
@@ -72,6 +74,14 @@ class ContestIn(Schema):
     )
     min_scores = fields.Integer(
         load_default=DEFAULT_MIN_SCORES, validate=validate.Range(min=1, max=50)
+    )
+    requires_council_confirmation = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Entries are submitted only once the griffie of each author's "
+            "municipality confirmed they sit on its council (off unless asked for, so "
+            "clients that do not send it get the contest they got before)"
+        },
     )
     criteria = fields.List(
         fields.Nested(CriterionIn),
@@ -134,6 +144,7 @@ class ContestOut(Reckoned):
     publishes_at = fields.AwareDateTime()
     min_words = fields.Integer()
     max_words = fields.Integer()
+    requires_council_confirmation = fields.Boolean()
     criteria = fields.List(fields.Nested(CriterionIn), attribute="criteria_spec")
     phase = fields.String()
     countdown = fields.Nested(Countdown, allow_none=True)
@@ -228,6 +239,24 @@ class EntryOut(Schema):
     authors = fields.List(fields.Nested(AuthorOut))
 
 
+class CouncilOut(Schema):
+    """Where the griffie's confirmation of an entrant's council membership stands
+    (``council.CouncilCheck``)."""
+
+    status = fields.String(
+        validate=validate.OneOf([status.value for status in CouncilStatus]),
+        metadata={
+            "description": "not_required; email_unconfirmed (asked once the address is); "
+            "no_griffie (no address known for the municipality yet: asked once staff add "
+            "it); not_asked; pending (the griffie's link is valid until valid_until); "
+            "expired (ask again: POST .../council-confirmation); confirmed; denied"
+        },
+    )
+    asked_at = fields.AwareDateTime(allow_none=True)
+    valid_until = fields.AwareDateTime(allow_none=True)
+    answered_at = fields.AwareDateTime(allow_none=True)
+
+
 class EntrantOut(Schema):
     """An entrant's own page (``entrants.OwnPage``): their details and their entry."""
 
@@ -244,6 +273,45 @@ class EntrantOut(Schema):
         attribute="entrant.invited",
         metadata={"description": "Invited as co-author, not yet confirmed"},
     )
+    council = fields.Nested(CouncilOut)
+
+
+class CouncilAnswerIn(Schema):
+    """The griffie's answer, with the token of the link it was mailed."""
+
+    token = fields.String(required=True, validate=validate.Length(min=10, max=500))
+    answer = fields.String(
+        required=True,
+        validate=validate.OneOf([answer.value for answer in CouncilAnswer]),
+        metadata={"description": "confirmed: sits on the council; denied: does not"},
+    )
+
+
+class CouncilAnsweredOut(Schema):
+    """What the griffie's answer settled: no name, the griffie knows whom it answered for."""
+
+    contest_id = fields.UUID()
+    municipality_code = fields.String()
+    answer = fields.String(attribute="council_answer")
+    answered_at = fields.AwareDateTime(attribute="council_answered_at")
+
+
+class GriffieIn(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class GriffieForm(GriffieIn):
+    """The staff page's form names the municipality; the API names it in the path."""
+
+    municipality_code = MunicipalityField(required=True)
+
+
+class GriffieOut(Schema):
+    municipality_code = fields.String()
+    municipality = fields.String(metadata={"description": "Its name in the register"})
+    email = fields.String()
+    example = fields.Boolean(metadata={"description": "An example address (.example)"})
+    updated_at = fields.AwareDateTime()
 
 
 class ScoreIn(Schema):

@@ -4,6 +4,11 @@ A request moves through one explicit state machine. Each move may need data
 (a reason to decline, a team and dates to plan, a report to complete, the
 municipality's evaluation to close); the rules say which, so the service, the
 API and the pages all refuse the same things for the same reasons.
+
+Deadlines count working days: Monday to Friday, except the Dutch public
+holidays as the ``holidays`` library lists them for the Netherlands (see
+``days_off``), so an intake due in ten working days never falls on New
+Year's Day or between Christmas and a weekend.
 """
 
 from __future__ import annotations
@@ -13,6 +18,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cache
+
+import holidays
 
 from shared.clock import AMSTERDAM
 
@@ -180,12 +188,39 @@ NORMS: dict[Status, tuple[str, int]] = {
 REPORT_WORKING_DAYS = 10
 
 
+@cache
+def days_off(year: int) -> frozenset[date]:
+    """The Dutch public holidays of ``year`` that are no working day.
+
+    The ``holidays`` library's list for NL, in its "public" and "optional" categories:
+    Nieuwjaarsdag, Goede Vrijdag, Eerste en Tweede Paasdag, Koningsdag (27 April;
+    Koninginnedag, 30 April, until 2013; moved to the Saturday before when it falls on a
+    Sunday), Bevrijdingsdag (5 May), Hemelvaartsdag, Eerste en Tweede Pinksterdag, and
+    Eerste en Tweede Kerstdag. Two choices are ours:
+
+    - Bevrijdingsdag counts every year. The library lists it as a public holiday only in
+      lustrum years (2015, 2020, 2025, ...), the day off many collective agreements give,
+      and every year in its "optional" category; the Algemene termijnenwet, by which Dutch
+      public bodies count their time limits, names the fifth of May every year.
+    - Goede Vrijdag counts, as the library has it, although the Algemene termijnenwet's
+      list does not name it: many offices close that day, and a date promised one working
+      day later is one the ministry can keep.
+
+    Easter and Whit Sunday fall on a Sunday anyway; regional days (carnival, school
+    holidays) do not count.
+    """
+    listed = holidays.country_holidays(
+        "NL", years=year, categories=(holidays.PUBLIC, holidays.OPTIONAL)
+    )
+    return frozenset(listed)
+
+
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5
+    return day.weekday() < 5 and day not in days_off(day.year)
 
 
 def add_working_days(day: date, count: int) -> date:
-    """The ``count``-th working day (Monday to Friday) after ``day``."""
+    """The ``count``-th working day (Monday to Friday, not a public holiday) after ``day``."""
     while count > 0:
         day += timedelta(days=1)
         if is_working_day(day):

@@ -13,11 +13,14 @@ from pathlib import Path
 import pytest
 
 from services.essay_contest.domain import (
+    COUNCIL_LINK_VALID,
     Author,
+    CouncilStatus,
     Criterion,
     Phase,
     confirmation_wait,
     conflicted,
+    council_status,
     count_words,
     countdown,
     fingerprint,
@@ -26,7 +29,9 @@ from services.essay_contest.domain import (
     normalise_text,
     phase,
     rank_entries,
+    why_no_council_request,
     why_no_more_authors,
+    why_not_council_member,
     why_not_publishable,
     why_not_submittable,
     why_scores_wrong,
@@ -279,3 +284,39 @@ def test_a_new_confirmation_mail_waits_until_the_interval_since_the_last_one_pas
     assert confirmation_wait(OPENS, OPENS + timedelta(minutes=9, seconds=59.5), interval) == 1
     assert confirmation_wait(OPENS, OPENS + interval, interval) is None
     assert confirmation_wait(OPENS, OPENS + interval + SECOND, interval) is None
+
+
+def test_where_the_griffies_confirmation_stands() -> None:
+    asked = OPENS + timedelta(days=1)
+
+    def status(**given: object) -> CouncilStatus:
+        facts = {
+            "required": True,
+            "email_confirmed": True,
+            "griffie_known": True,
+            "asked_at": asked,
+            "answer": None,
+            "now": asked,
+        }
+        return council_status(**{**facts, **given})  # type: ignore[arg-type]
+
+    assert status(required=False, answer="denied") == CouncilStatus.NOT_REQUIRED
+    assert status(email_confirmed=False) == CouncilStatus.EMAIL_UNCONFIRMED
+    assert status(asked_at=None, griffie_known=False) == CouncilStatus.NO_GRIFFIE
+    assert status(asked_at=None) == CouncilStatus.NOT_ASKED
+    assert status(now=asked + COUNCIL_LINK_VALID - SECOND) == CouncilStatus.PENDING
+    assert status(now=asked + COUNCIL_LINK_VALID) == CouncilStatus.EXPIRED
+    # An answer stands, however late.
+    late = asked + 10 * COUNCIL_LINK_VALID
+    assert status(answer="confirmed", now=late) == CouncilStatus.CONFIRMED
+    assert status(answer="denied", now=late) == CouncilStatus.DENIED
+
+
+def test_who_may_submit_and_when_the_griffie_may_be_asked_again() -> None:
+    may_submit = {CouncilStatus.NOT_REQUIRED, CouncilStatus.CONFIRMED}
+    may_ask = {CouncilStatus.NOT_ASKED, CouncilStatus.EXPIRED}
+    for status in CouncilStatus:
+        reason = why_not_council_member("Anna Bakker", status)
+        assert (reason is None) == (status in may_submit)
+        assert reason is None or "Anna Bakker" in reason
+        assert (why_no_council_request(status) is None) == (status in may_ask)
