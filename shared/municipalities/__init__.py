@@ -1,4 +1,5 @@
-"""The municipality register: CBS codes, provinces, GIA regions and the non-western share."""
+"""The municipality register: CBS codes, names, provinces, GIA regions, population and the
+non-western share."""
 
 from shared.municipalities.register import (
     BANDS,

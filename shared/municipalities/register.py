@@ -3,7 +3,8 @@
 The GIA 2012 figures are shares of a *target group* (municipalities with 12.5% or
 more non-western migrants), broken down by region and by band of that share. All
 services must agree on who is in which group, so they all read the same CSV file
-through this module instead of keeping their own copies.
+through this module instead of keeping their own copies. They also find a municipality
+by the name people type through the one ``Register.resolve``.
 """
 
 from __future__ import annotations
@@ -296,6 +297,14 @@ def check_file(path: str | Path) -> list[Problem]:
     return _parse(path)[1]
 
 
+_WORD = re.compile(r"[^\W_]+")
+_TYPED_CODE = re.compile(r"gm ?([0-9]{4})")
+# Longer than any municipality's name with its province: not worth comparing.
+_LONGEST_NAME = 100
+# How many names an unknown or ambiguous one suggests.
+CANDIDATES = 5
+
+
 def _fold(text: str) -> str:
     """Lower case without diacritics, so "fryslan" finds "Súdwest-Fryslân"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -306,14 +315,6 @@ def _key(text: str) -> str:
     """A name as people may type it: folded, every run of punctuation or spaces one space,
     so "'s-Gravenhage", "S Gravenhage" and "s-gravenhage" are one."""
     return " ".join(_WORD.findall(_fold(text)))
-
-
-_WORD = re.compile(r"[^\W_]+")
-_TYPED_CODE = re.compile(r"gm ?([0-9]{4})")
-# Longer than any municipality's name with its province: not worth comparing.
-_LONGEST_NAME = 100
-# How many names an unknown or ambiguous one suggests.
-CANDIDATES = 5
 
 
 def _base_name(name: str) -> str:
@@ -344,9 +345,10 @@ class UnknownMunicipality(LookupError):
         super().__init__(self._message())
 
     def _message(self) -> str:
-        if not _key(self.text):
+        key = _key(self.text)
+        if not key:
             return "Give a municipality: its name or its CBS code (like GM0363)."
-        if _TYPED_CODE.fullmatch(_key(self.text)):
+        if _TYPED_CODE.fullmatch(key):
             return f"Unknown municipality code {self.text.strip()!r}."
         named = (
             f"{self.text.strip()!r} is the name of more than one municipality."

@@ -1,4 +1,5 @@
-"""Unit tests of the municipality register: the shipped data, the rules and the file checks."""
+"""Unit tests of the municipality register: the shipped data, the rules, the file checks and
+finding a municipality by name."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from marshmallow import Schema, ValidationError, fields
 
 from shared.municipalities import (
     BANDS,
@@ -16,12 +18,15 @@ from shared.municipalities import (
     Problem,
     Register,
     RegisterError,
+    UnknownMunicipality,
     band_for,
     check_file,
     default_register_path,
     load_register,
     region_for,
 )
+from shared.municipalities.register import CANDIDATES
+from shared.web.fields import MunicipalityField
 
 HEADER = "code,name,province,non_western_pct"
 
@@ -90,6 +95,52 @@ def test_municipalities_merged_into_hollands_kroon_are_gone() -> None:
 def test_shipped_target_group_contains_the_big_four() -> None:
     target = {m.code for m in load_register().target_group}
     assert {"GM0363", "GM0599", "GM0518", "GM0344"} <= target
+
+
+def test_the_target_group_is_the_44_at_12_5_percent_or_more_by_cbs() -> None:
+    register = load_register()
+    assert len(register.target_group) == 44
+    per_region = Counter(m.region for m in register.target_group)
+    assert per_region == {
+        "Zuid-Holland": 17,
+        "Noord-Holland": 10,
+        "Flevoland-Utrecht": 6,
+        "Oosten": 6,
+        "Noord-Brabant": 4,
+        "Limburg": 1,
+    }
+    assert Counter(m.band for m in register) == {
+        "0-5": 245,
+        "5-7.5": 71,
+        "7.5-10": 29,
+        "10-12.5": 26,
+        "12.5+": 44,
+    }
+    names = {m.name for m in register.target_group}
+    # The official shares put these in, where the old estimates had them out, and back.
+    assert {"Zeist", "Hoorn", "Roosendaal", "Roermond", "Bergen op Zoom"} <= names
+    assert not {"Breda", "Helmond", "Hilversum", "Wageningen"} & names
+
+
+@pytest.mark.parametrize(
+    ("code", "pct"),
+    [("GM0363", 35), ("GM0599", 37), ("GM0518", 34), ("GM0184", 2), ("GM0183", 1)],
+)
+def test_shipped_shares_are_the_cbs_figures(code: str, pct: float) -> None:
+    assert load_register().get(code).non_western_pct == pct  # type: ignore[union-attr]
+
+
+def test_shipped_register_has_the_population_of_every_municipality() -> None:
+    register = load_register()
+    assert all(m.population for m in register)
+    assert register.get("GM0363").population == 790110  # type: ignore[union-attr]
+    per_province = Counter[str]()
+    for m in register:
+        per_province[m.province] += m.population or 0
+    # Within 13 of the CBS province totals of 2012: CBS rounds each municipality to 5.
+    assert per_province["Zuid-Holland"] == 3552400
+    assert per_province["Flevoland"] == 395525
+    assert sum(per_province.values()) == 16730345
 
 
 def test_default_register_is_parsed_once() -> None:
@@ -282,6 +333,152 @@ def test_search_limits_and_empty_text() -> None:
     assert register.search("") == []
     assert register.search("   ") == []
     assert register.search("xyzzy") == []
+
+
+# --- resolving a name ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("GM0363", "GM0363"),
+        (" gm 0599 ", "GM0599"),
+        ("Amsterdam", "GM0363"),
+        ("AMSTERDAM", "GM0363"),
+        ("'s-Gravenhage", "GM0518"),
+        ("s gravenhage", "GM0518"),
+        ("Gravenhage", "GM0518"),
+        ("Den Haag", "GM0518"),
+        ("den  haag", "GM0518"),
+        ("The Hague", "GM0518"),
+        ("Den Bosch", "GM0796"),
+        ("den bosch", "GM0796"),
+        ("'s-Hertogenbosch", "GM0796"),
+        ("Súdwest-Fryslân", "GM1900"),
+        ("Súdwest Fryslân", "GM1900"),
+        ("Sudwest Fryslan", "GM1900"),
+        ("sudwest-fryslan", "GM1900"),
+        ("Nuenen, Gerwen en Nederwetten", "GM0820"),
+        ("Nuenen", "GM0820"),
+        ("Tietjerksteradeel", "GM0737"),
+        ("Bergen op Zoom", "GM0748"),
+        ("Utrecht", "GM0344"),
+        ("Leeuwarden (Friesland)", "GM0080"),
+    ],
+)
+def test_resolve_by_code_name_or_common_name(text: str, code: str) -> None:
+    assert load_register().resolve(text).code == code
+
+
+@pytest.mark.parametrize(
+    "text", ["Bergen (NH.)", "Bergen (NH)", "Bergen NH", "bergen nh", "Bergen (Noord-Holland)"]
+)
+def test_bergen_in_noord_holland(text: str) -> None:
+    assert load_register().resolve(text).code == "GM0373"
+
+
+@pytest.mark.parametrize("text", ["Bergen (L.)", "Bergen (L)", "Bergen L", "Bergen (Limburg)"])
+def test_bergen_in_limburg(text: str) -> None:
+    assert load_register().resolve(text).code == "GM0893"
+
+
+def test_plain_bergen_is_ambiguous_offering_both() -> None:
+    with pytest.raises(UnknownMunicipality) as caught:
+        load_register().resolve("Bergen")
+    assert caught.value.ambiguous
+    assert [m.code for m in caught.value.candidates[:2]] == ["GM0373", "GM0893"]
+    assert str(caught.value) == (
+        "'Bergen' is the name of more than one municipality. "
+        "Did you mean: Bergen (NH.), Bergen (L.), Bergen op Zoom, Haaksbergen, Steenbergen?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("Gouwda", "Gouda"),
+        ("Amsterdm", "Amsterdam"),
+        ("Roterdam", "Rotterdam"),
+        ("Den", "Den Helder"),
+    ],
+)
+def test_an_unknown_name_offers_the_closest_names(text: str, first: str) -> None:
+    with pytest.raises(UnknownMunicipality) as caught:
+        load_register().resolve(text)
+    assert not caught.value.ambiguous
+    assert 1 <= len(caught.value.candidates) <= CANDIDATES
+    assert caught.value.candidates[0].name == first
+    assert str(caught.value).startswith(f"Unknown municipality {text!r}. Did you mean: {first}")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("xyzzy", "Unknown municipality 'xyzzy'. Give its name or its CBS code (like GM0363)."),
+        ("GM9999", "Unknown municipality code 'GM9999'."),
+        ("", "Give a municipality: its name or its CBS code (like GM0363)."),
+        (" - ", "Give a municipality: its name or its CBS code (like GM0363)."),
+    ],
+)
+def test_text_naming_nothing_offers_nothing(text: str, message: str) -> None:
+    with pytest.raises(UnknownMunicipality) as caught:
+        load_register().resolve(text)
+    assert caught.value.candidates == ()
+    assert str(caught.value) == message
+
+
+def test_very_long_text_is_not_compared() -> None:
+    with pytest.raises(UnknownMunicipality) as caught:
+        load_register().resolve("Amsterdam" * 50)
+    assert caught.value.candidates == ()
+
+
+def test_common_names_apply_to_another_register_that_has_the_code(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path,
+        HEADER,
+        "GM0518,'s-Gravenhage,Zuid-Holland,34",
+        "GM0373,Bergen (NH.),Noord-Holland,3",
+        "GM0999,Bergen,Utrecht,5",
+    )
+    register = Register.load(path)
+    assert register.resolve("Den Haag").code == "GM0518"
+    assert register.resolve("Bergen Utrecht").code == "GM0999"
+    assert register.resolve("Bergen NH").code == "GM0373"
+    with pytest.raises(UnknownMunicipality, match="Den Bosch"):
+        register.resolve("Den Bosch")
+
+
+# --- the field every schema reads municipalities with ----------------------------------
+
+
+class Taking(Schema):
+    municipality_code = MunicipalityField(register=load_register(), load_default=None)
+    municipality_codes = fields.List(MunicipalityField(register=load_register()))
+
+
+def test_the_field_loads_a_name_as_its_code_and_dumps_the_code() -> None:
+    loaded = Taking().load(
+        {"municipality_code": "Den Haag", "municipality_codes": ["den bosch", "GM0363"]}
+    )
+    assert loaded == {"municipality_code": "GM0518", "municipality_codes": ["GM0796", "GM0363"]}
+    assert Taking().dump(loaded) == loaded
+    assert Taking().load({}) == {"municipality_code": None}
+
+
+def test_the_field_refuses_with_the_candidates() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Taking().load({"municipality_code": "Gouwda", "municipality_codes": ["Bergen", 7]})
+    assert caught.value.messages == {
+        "municipality_code": ["Unknown municipality 'Gouwda'. Did you mean: Gouda?"],
+        "municipality_codes": {
+            0: [
+                "'Bergen' is the name of more than one municipality. Did you mean: "
+                "Bergen (NH.), Bergen (L.), Bergen op Zoom, Haaksbergen, Steenbergen?"
+            ],
+            1: ["Not a valid string."],
+        },
+    }
 
 
 # --- check_file ------------------------------------------------------------------------
