@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from services import essay_contest, indicators, practiceteam, registration
+from services import essay_contest, guide, indicators, practiceteam, registration
 from shared.events.topology import Topology, build_topology
 from shared.manifest import Manifest
 from shared.settings import AUTH_DATABASE, Settings
@@ -19,6 +19,7 @@ MANIFESTS: tuple[Manifest, ...] = (
     practiceteam.MANIFEST,
     essay_contest.MANIFEST,
     indicators.MANIFEST,
+    guide.MANIFEST,
 )
 SERVICES: tuple[str, ...] = tuple(manifest.name for manifest in MANIFESTS)
 # The staff accounts' database belongs to the shared library, beside the services' own.

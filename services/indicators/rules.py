@@ -26,6 +26,11 @@ practiceteam request      activity               shows the municipality at work 
 essay submitted           activity               a council member of the municipality
                                                  thinking about its integration policy;
                                                  a withdrawn essay withdraws it
+guide downloaded          awareness              an official named the municipality and
+                                                 took the new guide (an edition or a tool
+                                                 of its toolbox): it has it in hand; only
+                                                 guides staff mark as counting, and a
+                                                 download is never undone
 ========================  =====================  ==========================================
 
 The latest survey answer of a municipality counts: all its answers share one
@@ -37,7 +42,9 @@ one given last counts, never whichever has the larger random event id.
 Activity is kept beside the three figures and never counted in them: the
 targets of the letter of 7 June 2012 are defined as the evaluation measured
 them (survey and attendance lists), so the 2012 figures stay comparable with
-2008-2011.
+2008-2011. A download of the new guide is the one source the evaluation did not
+have: the 2012 awareness target is of the new guide, and a municipality that
+downloaded it has it in hand, which the survey would only learn later.
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ from shared.events.catalogue import (
     ATTENDED,
     ESSAY_SUBMITTED,
     ESSAY_WITHDRAWN,
+    GUIDE_DOWNLOADED,
     PRACTICETEAM_EVENTS,
     SURVEY_ANSWERED,
 )
@@ -128,6 +136,15 @@ def _essay(event: Event) -> list[Effect]:
     return _activity(f"essay:{data['entry_id']}", data["municipality_codes"], gives)
 
 
+def _guide_download(event: Event) -> list[Effect]:
+    """One piece of evidence per guide and municipality: more downloads renew it."""
+    data = event.data
+    if not data["counts_for_awareness"]:
+        return []
+    code = data["municipality_code"]
+    return [Effect("awareness", f"guide:{data['guide_id']}:{code}", code, True)]
+
+
 RULES: dict[str, Callable[[Event], list[Effect]]] = {
     ATTENDED: _attendance,
     ATTENDANCE_REVOKED: _attendance,
@@ -135,6 +152,7 @@ RULES: dict[str, Callable[[Event], list[Effect]]] = {
     **dict.fromkeys(PRACTICETEAM_EVENTS.values(), _practiceteam),
     ESSAY_SUBMITTED: _essay,
     ESSAY_WITHDRAWN: _essay,
+    GUIDE_DOWNLOADED: _guide_download,
 }
 
 
@@ -176,5 +194,11 @@ EXPLAINED: tuple[tuple[str, str, str], ...] = (
         "Essay ingezonden (Raad voor Raad)",
         "activiteit (telt niet mee in de drie cijfers); intrekken trekt die in",
         "Een raadslid van de gemeente denkt na over het integratiebeleid.",
+    ),
+    (
+        "Handreiking gedownload door een ambtenaar die de gemeente noemde",
+        "bekendheid",
+        "De gemeente heeft de nieuwe handreiking in handen (een editie of een onderdeel van de "
+        "gereedschapskist); alleen handreikingen die daarvoor meetellen.",
     ),
 )

@@ -117,16 +117,6 @@ PHRASEBOOK = Phrasebook(
             r"Digits, spaces",
             "Vul een telefoonnummer in met cijfers (en eventueel +, - of spaties).",
         ),
-        (r"file is empty", "Het bestand is leeg."),
-        (
-            r"bytes are taken",
-            "Het bestand is te groot. Verklein het of stuur het in delen.",
-        ),
-        (
-            r"not one we take",
-            "Dit soort bestand nemen wij niet aan: stuur een PDF, Word-, Excel-, PowerPoint- of "
-            "OpenDocument-bestand zonder macro's.",
-        ),
         (r"cannot become (?P<to>\w+); it can become", "Deze stap kan nu niet meer."),
         (r"changed since version", "De aanvraag is intussen gewijzigd. Bekijk hem opnieuw."),
         (r"Needed to become", "Vul dit in voor deze stap."),

@@ -150,6 +150,27 @@ class SignalAnswered(Schema):
     answered_at = fields.AwareDateTime(required=True)
 
 
+class GuideDownloaded(Schema):
+    """An official of the municipality downloaded a guide: the guide and which of its
+    documents (an edition, or an item of its toolbox), never who downloaded it."""
+
+    download_id = fields.UUID(required=True)
+    municipality_code = fields.String(required=True, validate=MUNICIPALITY_CODE)
+    guide_id = fields.UUID(required=True)
+    guide_slug = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    edition = fields.Integer(
+        required=True,
+        allow_none=True,
+        validate=validate.Range(min=1),
+        metadata={"description": "The edition's number; null for a toolbox item"},
+    )
+    toolbox_item_id = fields.UUID(required=True, allow_none=True)
+    counts_for_awareness = fields.Boolean(
+        required=True,
+        metadata={"description": "Staff count this guide as the new guide of the 2012 targets"},
+    )
+
+
 MEETING_SCHEDULED = "nl.gia.registration.meeting_scheduled"
 MEETING_CHANGED = "nl.gia.registration.meeting_changed"
 MEETING_CANCELLED = "nl.gia.registration.meeting_cancelled"
@@ -165,6 +186,7 @@ ESSAY_SUBMITTED = "nl.gia.essay.submitted"
 ESSAY_WITHDRAWN = "nl.gia.essay.withdrawn"
 ESSAY_WINNERS_ANNOUNCED = "nl.gia.essay.winners_announced"
 SURVEY_ANSWERED = "nl.gia.indicators.survey_answered"
+GUIDE_DOWNLOADED = "nl.gia.guide.downloaded"
 # Every move of a praktijkteam request publishes one: nl.gia.practiceteam.<new status>.
 PRACTICETEAM_EVENTS: dict[str, str] = {
     status: f"nl.gia.practiceteam.{status}" for status in PRACTICETEAM_STATUSES
@@ -186,5 +208,6 @@ CATALOGUE: dict[str, type[Schema]] = {
     ESSAY_WITHDRAWN: EssayEntry,
     ESSAY_WINNERS_ANNOUNCED: WinnersAnnounced,
     SURVEY_ANSWERED: SurveyAnswered,
+    GUIDE_DOWNLOADED: GuideDownloaded,
     **dict.fromkeys(PRACTICETEAM_EVENTS.values(), PracticeteamRequest),
 }

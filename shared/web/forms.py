@@ -59,6 +59,14 @@ COMMON: tuple[tuple[str, str], ...] = (
     (r"between 2000 and 2099", "Vul een datum tussen 2000 en 2099 in."),
     (r"NUL character", "Deze tekst bevat een teken dat wij niet kunnen bewaren."),
     (r"Not a valid date", "Vul een datum in."),
+    # What shared.documents refuses.
+    (r"file is empty", "Het bestand is leeg."),
+    (r"bytes are taken", "Het bestand is te groot. Verklein het of stuur het in delen."),
+    (
+        r"not one we take",
+        "Dit soort bestand nemen wij niet aan: stuur een PDF, Word-, Excel-, PowerPoint- of "
+        "OpenDocument-bestand zonder macro's.",
+    ),
 )
 
 

@@ -1,4 +1,4 @@
-"""Every operation of the four APIs, fuzzed from its own OpenAPI document.
+"""Every operation of the APIs, fuzzed from its own OpenAPI document.
 
 Whatever a caller sends, with or without a staff token, the answer is never a server
 error, and it has the content type and the shape the document promises: success bodies
@@ -14,6 +14,7 @@ attribute of pytest's test items that pytest 9.2 no longer has.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from importlib import import_module
 from itertools import product
@@ -44,6 +45,7 @@ from tests.factories import (
     serving,
     staff_headers,
 )
+from tests.integration.test_guide_api import GUIDE, PDF
 
 CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
 FUZZING = settings(
@@ -77,6 +79,25 @@ def _municipality(client: FlaskClient, staff: Staff) -> dict[str, str]:
     return {"code": "GM0599"}
 
 
+def _guide(client: FlaskClient, staff: Staff) -> dict[str, str]:
+    """A guide with an edition and a toolbox item, so that downloads find a file."""
+    guide = client.post("/api/v1/guides", json=GUIDE, headers=staff).json["id"]
+    day = {"published_on": "2012-07-01"}
+    added = [
+        client.post(
+            f"/api/v1/guides/{guide}/{kind}",
+            data={**fields, "file": (io.BytesIO(PDF), "deel.pdf")},
+            headers=staff,
+            content_type="multipart/form-data",
+        ).json["id"]
+        for kind, fields in (
+            ("editions", day),
+            ("toolbox-items", {**day, "title": "Tip", "themes": ["discrimination"]}),
+        )
+    ]
+    return {"guide_id": guide, "number": "1", "item_id": added[1], "file_id": added[0]}
+
+
 # Per service: something that exists, made through its API, as the path parameters naming it,
 # so that operations answer about things that exist as well as about unknown ones.
 EXISTING: dict[str, Callable[[FlaskClient, Staff], dict[str, str]]] = {
@@ -84,6 +105,7 @@ EXISTING: dict[str, Callable[[FlaskClient, Staff], dict[str, str]]] = {
     "practiceteam": _request,
     "essay_contest": _contest,
     "indicators": _municipality,
+    "guide": _guide,
 }
 
 

@@ -34,25 +34,29 @@ LIBRARY = replace(
 )
 
 
-def test_the_registry_lists_the_four_services_with_their_processes() -> None:
-    assert SERVICES == ("registration", "practiceteam", "essay_contest", "indicators")
+def test_the_registry_lists_the_five_services_with_their_processes() -> None:
+    assert SERVICES == ("registration", "practiceteam", "essay_contest", "indicators", "guide")
     assert [" ".join(process.args) for process in processes()] == [
         "serve registration",
         "serve practiceteam",
         "serve essay_contest",
         "serve indicators",
+        "serve guide",
         "relay registration",
         "relay practiceteam",
         "relay essay_contest",
+        "relay guide",
         "consume practiceteam",
         "consume indicators",
         "mail registration",
         "mail practiceteam",
         "mail essay_contest",
         "mail indicators",
+        "mail guide",
         "remind --every 900",
         "erase practiceteam --every 3600",
         "indicators erase-addresses --every 3600",
+        "erase guide --every 3600",
     ]
 
 

@@ -19,6 +19,7 @@ HOURLY = re.compile(r"^[0-5]?\d \* \* \* \*$")
 COMMANDS = {
     "erase-practiceteam": ["gia", "erase", "practiceteam"],
     "erase-indicators": ["gia", "indicators", "erase-addresses"],
+    "erase-guide": ["gia", "erase", "guide"],
 }
 
 

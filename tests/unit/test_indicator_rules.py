@@ -12,6 +12,7 @@ from shared.events.catalogue import (
     ATTENDED,
     ESSAY_SUBMITTED,
     ESSAY_WITHDRAWN,
+    GUIDE_DOWNLOADED,
     PRACTICETEAM_EVENTS,
     REGISTERED,
     SURVEY_ANSWERED,
@@ -99,3 +100,24 @@ def test_an_essay_is_activity_of_its_authors_municipalities_until_withdrawn() ->
     assert {e.basis for e in withdrawn} == {e.basis for e in submitted}
     request = effects(event(PRACTICETEAM_EVENTS["submitted"], request_id="e1", **entry))
     assert not {e.basis for e in request} & {e.basis for e in submitted}
+
+
+def test_a_guide_download_is_awareness_of_the_municipality_per_guide() -> None:
+    download = {
+        "guide_id": "g1",
+        "municipality_code": "GM0599",
+        "edition": 1,
+        "toolbox_item_id": None,
+        "counts_for_awareness": True,
+    }
+    first = effects(event(GUIDE_DOWNLOADED, **download))
+    assert [(e.indicator, e.basis, e.municipality_code, e.gives) for e in first] == [
+        ("awareness", "guide:g1:GM0599", "GM0599", True)
+    ]
+    # One piece of evidence per guide and municipality, renewed by every download.
+    assert effects(event(GUIDE_DOWNLOADED, **download)) == first
+    tool = effects(
+        event(GUIDE_DOWNLOADED, **{**download, "edition": None, "toolbox_item_id": "t1"})
+    )
+    assert tool == first
+    assert effects(event(GUIDE_DOWNLOADED, **{**download, "counts_for_awareness": False})) == []
