@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.registration import door, erasure, exports, meetings, registrations, signals
+from services.registration import (
+    door,
+    erasure,
+    exports,
+    meetings,
+    plan,
+    registrations,
+    signals,
+    timeline,
+)
 from services.registration.access import opens
 from services.registration.models import Meeting, MeetingSignal
+from services.registration.plan import PlanView
 from services.registration.schemas import (
     AccessQuery,
     AnswerIn,
@@ -14,12 +24,17 @@ from services.registration.schemas import (
     MeetingIn,
     MeetingOut,
     MeetingQuery,
+    PlanIn,
+    PlanOut,
     RegistrationIn,
     RegistrationOut,
     SignalIn,
     SignalOut,
+    TimelineOut,
+    TimelineQuery,
     WalkInIn,
 )
+from services.registration.timeline import Timeline
 from services.registration.waiting_list import Placed, in_line, newcomer_position
 from shared.problems import Forbidden
 from shared.web.auth import bearer_principal, require_role
@@ -225,3 +240,52 @@ def answer_signal(data: dict[str, Any], signal_id: Any) -> MeetingSignal:
     """The ministry's answer: mailed to everyone from a municipality who was at the meeting,
     and published as ``nl.gia.registration.signal_answered``, without names of people."""
     return transact(signals.answer_signal, service_context().recorder, str(signal_id), data, now())
+
+
+# -- meetings against the plan, and registrations over time ---------------------------------
+
+
+def _plan(year: int) -> PlanView:
+    return transact(plan.plan_view, year, now(), service_context().register.target_group)
+
+
+@api.get("/plans/<int:year>")
+@api.response(200, PlanOut)
+@api.alt_response(404, description="A year outside 2000-2099")
+@api.doc(security=STAFF)
+@require_role("staff")
+def get_plan(year: int) -> PlanView:
+    """Per kind and region: meetings planned, scheduled, held (with an attendance list),
+    ended without one and cancelled, and the target-group municipalities not reached yet."""
+    return _plan(year)
+
+
+@api.put("/plans/<int:year>")
+@require_role("staff")  # before the body is read: 401 or 403 first
+@api.arguments(PlanIn)
+@api.response(200, PlanOut)
+@api.doc(security=STAFF)
+def set_plan(data: dict[str, Any], year: int) -> PlanView:
+    """The year's plan becomes exactly this, e.g. ``{"gia": {"Noorden": 2, ...},
+    "raad_voor_raad": {"Noorden": 1, ...}}``; regions left out plan none."""
+    transact(plan.set_plan, year, data)
+    return _plan(year)
+
+
+@api.get("/meetings/<uuid:meeting_id>/timeline")
+@api.response(200, TimelineOut)
+@api.doc(security=STAFF)
+@require_role("staff")
+def meeting_timeline(meeting_id: Any) -> Timeline:
+    """Registrations and cancellations per day (Amsterdam) and in total, beside the seats."""
+    return transact(timeline.meeting_timeline, str(meeting_id))
+
+
+@api.get("/timeline")
+@api.arguments(TimelineQuery, location="query")
+@api.response(200, TimelineOut)
+@api.doc(security=STAFF)
+@require_role("staff")
+def registrations_timeline(query: dict[str, Any]) -> Timeline:
+    """The same over the meetings of a kind, region and/or programme year (not cancelled)."""
+    return transact(timeline.timeline, **query)

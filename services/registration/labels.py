@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.registration.domain import Status
+from shared.municipalities import REGIONS
 from shared.web.forms import Phrasebook
 
 KIND_LABELS = {"gia": "GIA-bijeenkomst", "raad_voor_raad": "Raad voor Raad"}
@@ -36,9 +37,31 @@ FIELD_LABELS = {
     "theme": "Thema",
     "counts_for_participation": "Telt mee voor deelname",
     "guide_presented": "De handreiking wordt gepresenteerd",
+    "organiser": "Organisator",
+    "host_municipality_code": "Gastgemeente",
+    "admits_aldermen": "Raad voor Raad: ook wethouders zijn welkom",
+    "year": "Programmajaar",
     "text": "Het signaal",
     "municipality_codes": "Ingebracht door",
     "answer": "Antwoord van het ministerie",
+}
+
+# The plan form's inputs: meetings of a kind planned in a region.
+FIELD_LABELS.update(
+    {
+        f"{kind}.{region}": f"{label}, {region}"
+        for kind, label in KIND_LABELS.items()
+        for region in REGIONS
+    }
+)
+# Where a meeting stands against the plan (services.registration.domain.MeetingState).
+TALLY_LABELS = {
+    "planned": "Gepland",
+    "scheduled": "Aangekondigd",
+    "held": "Gehouden",
+    "ended_without_attendance": "Voorbij zonder presentielijst",
+    "cancelled": "Afgelast",
+    "to_schedule": "Nog te organiseren",
 }
 
 # What the registration schemas and use cases say, in Dutch.
@@ -53,6 +76,25 @@ PHRASEBOOK = Phrasebook(
         (r"cancelled and can no longer", "Deze bijeenkomst is afgelast en kan niet meer wijzigen."),
         (r"meeting has been cancelled", "Deze bijeenkomst is afgelast; aanmelden kan niet meer."),
         (r"Registration closed", "De aanmelding voor deze bijeenkomst is gesloten."),
+        (
+            r"council members only, not for aldermen",
+            "Deze Raad voor Raad-bijeenkomst is alleen voor raadsleden; wethouders kunnen zich "
+            "hiervoor niet aanmelden.",
+        ),
+        (
+            r"Raad voor Raad meeting is for council members only",
+            "Deze Raad voor Raad-bijeenkomst is alleen voor raadsleden. Als ambtenaar of namens "
+            "een andere organisatie bent u van harte welkom op een regionale GIA-bijeenkomst.",
+        ),
+        (
+            r"There is no programme year",
+            "Dit programmajaar kennen wij niet; kies een jaar van 2000 tot en met 2099.",
+        ),
+        (
+            r"plan for (?P<year>\d+) was changed at the same time",
+            "Het plan voor {year} is tegelijk door iemand anders gewijzigd. Bekijk het opnieuw "
+            "en sla het dan op.",
+        ),
         (
             r"Raad voor Raad meetings are for",
             "Raad voor Raad-bijeenkomsten zijn alleen voor raadsleden en wethouders. Als "

@@ -3,7 +3,9 @@
 The views are in ``pages_public`` (the meetings, and registering for one),
 ``pages_own`` (the person's own registration, behind the link in their mail) and
 ``pages_staff`` (meetings, the door on the day, the lists, and the signals raised at a
-meeting with the ministry's answers, for staff logged in).
+meeting with the ministry's answers, for staff logged in); ``pages_staff_plan`` holds the
+staff pages about the programme as a whole: the meetings against the plan and registrations
+over time.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from services.registration import mails
 from services.registration import pages_own as own
 from services.registration import pages_public as public
 from services.registration import pages_staff as staff
+from services.registration import pages_staff_plan as programme
 from services.registration.labels import (
     FIELD_LABELS,
     KIND_LABELS,
@@ -81,6 +84,16 @@ add_rules(
         (
             "/beheer/bijeenkomsten/<uuid:meeting_id>/inschrijvingen",
             staff.registrations,
+            "GET",
+        ),
+        # staff: the year's meetings against the plan, and registrations over time
+        ("/beheer/plan", programme.this_year, "GET"),
+        ("/beheer/plan/<int:year>", programme.plan, "GET"),
+        ("/beheer/plan/<int:year>", programme.set_plan, "POST"),
+        ("/beheer/verloop", programme.registrations_over_time, "GET"),
+        (
+            "/beheer/bijeenkomsten/<uuid:meeting_id>/verloop",
+            programme.meeting_over_time,
             "GET",
         ),
         # staff: signals raised at a meeting, and the ministry's answers

@@ -95,7 +95,7 @@ def register(
         # The door stays open to walk-ins until the meeting ends.
         deadline=meeting.ends_at if walk_in else meeting.registration_deadline,
         now=now,
-    ) or why_role_not_admitted(meeting.kind, data["role"])
+    ) or why_role_not_admitted(meeting.kind, data["role"], admits_aldermen=meeting.admits_aldermen)
     if reason:
         raise Conflict(reason)
     status = status_for_new_registration(meeting.confirmed, meeting.capacity)
@@ -110,6 +110,7 @@ def register(
         status=status,
         arrival=meeting.arrivals,
         walk_in=walk_in,
+        created_at=now,  # the service's clock, as the cancellation's: days count by it
         **data,
     )
     session.add(registration)

@@ -16,7 +16,7 @@ from marshmallow import (
 
 from services.registration import MANIFEST
 from services.registration.access import personal_links
-from services.registration.domain import KINDS, ROLES, why_times_wrong
+from services.registration.domain import KINDS, PROGRAMME_YEARS, ROLES, why_times_wrong
 from services.registration.models import Registration
 from shared.municipalities import REGIONS
 from shared.themes import THEMES
@@ -41,6 +41,18 @@ class MeetingIn(Schema):
     )
     counts_for_participation = fields.Boolean(load_default=True)
     guide_presented = fields.Boolean(load_default=False)
+    organiser = fields.String(
+        load_default=None,
+        validate=validate.Length(min=2, max=200),
+        metadata={"description": "Who organises it: a CMO, FORUM, the ministry, ..."},
+    )
+    host_municipality_code = MunicipalityField(load_default=None)
+    admits_aldermen = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Raad voor Raad: aldermen may register as well as council members"
+        },
+    )
 
     @validates_schema
     def _times_in_order(self, data: dict[str, Any], partial: Any = None, **_: Any) -> None:
@@ -174,4 +186,107 @@ class SignalOut(SignalIn):
     answered_at = fields.AwareDateTime(allow_none=True)
     mailed_to = fields.Integer(
         metadata={"description": "How many people who were at the meeting were mailed the answer"}
+    )
+
+
+# -- the plan and registrations over time --------------------------------------------------------
+
+
+class Count(fields.Integer):
+    """A whole number: 1.5 is refused, where a plain Integer would quietly make it 1."""
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+def _per_region() -> fields.Dict:
+    return fields.Dict(
+        keys=fields.String(validate=validate.OneOf(REGIONS)),
+        values=Count(required=True, validate=validate.Range(min=0, max=100)),
+        load_default=dict,
+        metadata={"description": "Meetings planned per region; regions left out plan none"},
+    )
+
+
+class PlanIn(Schema):
+    """A programme year's plan: per kind, the meetings planned per region."""
+
+    gia = _per_region()
+    raad_voor_raad = _per_region()
+
+
+class TallyOut(Schema):
+    region = fields.String(allow_none=True)
+    planned = fields.Integer()
+    scheduled = fields.Integer(metadata={"description": "Not yet over and not cancelled"})
+    held = fields.Integer(metadata={"description": "Over, with at least one person checked in"})
+    ended_without_attendance = fields.Integer(
+        metadata={"description": "Over, but nobody was checked in"}
+    )
+    cancelled = fields.Integer()
+    to_schedule = fields.Integer(metadata={"description": "Planned but not yet scheduled"})
+
+
+class KindTallyOut(TallyOut):
+    """A kind's totals over all regions, with each region beside them."""
+
+    class Meta:
+        exclude = ("region",)
+
+    kind = fields.String()
+    regions = fields.List(fields.Nested(TallyOut))
+
+
+class MunicipalityOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    region = fields.String()
+
+
+class PlanOut(Schema):
+    year = fields.Integer()
+    kinds = fields.List(fields.Nested(KindTallyOut))
+    target_group = fields.Integer(metadata={"description": "Municipalities in the target group"})
+    unreached = fields.List(
+        fields.Nested(MunicipalityOut),
+        metadata={
+            "description": "Target-group municipalities nobody was checked in from at a "
+            "meeting of this year"
+        },
+    )
+
+
+class TimelineQuery(Schema):
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    region = fields.String(validate=validate.OneOf(REGIONS))
+    year = fields.Integer(
+        validate=validate.Range(min=PROGRAMME_YEARS.start, max=PROGRAMME_YEARS.stop - 1),
+        metadata={"description": "Programme year: meetings starting in it (Dutch calendar)"},
+    )
+
+
+class DayOut(Schema):
+    date = fields.Date(attribute="day", metadata={"description": "Calendar day in Amsterdam"})
+    registered = fields.Integer()
+    cancelled = fields.Integer()
+    registered_total = fields.Integer()
+    cancelled_total = fields.Integer()
+    active = fields.Integer(metadata={"description": "Registered and not cancelled so far"})
+
+
+class TimelineOut(Schema):
+    meeting_id = fields.UUID(allow_none=True, metadata={"description": "For one meeting"})
+    kind = fields.String(allow_none=True)
+    region = fields.String(allow_none=True)
+    year = fields.Integer(allow_none=True)
+    meetings = fields.Integer(metadata={"description": "Meetings counted (not cancelled ones)"})
+    capacity = fields.Integer(metadata={"description": "Their seats together"})
+    registered = fields.Integer()
+    cancelled = fields.Integer()
+    active = fields.Integer()
+    days = fields.List(
+        fields.Nested(DayOut),
+        metadata={"description": "Days on which people registered or cancelled, oldest first"},
     )

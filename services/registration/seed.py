@@ -2,7 +2,8 @@
 
 15 regional GIA meetings (two per region, one in Zeeland) and 3 Raad voor Raad
 meetings, spread over the months after the day it runs so registration is
-open. Every title starts with EXAMPLE, so nobody takes them for the real ones.
+open, each with its organiser and host municipality, and the plan they follow.
+Every title starts with EXAMPLE, so nobody takes them for the real ones.
 """
 
 from __future__ import annotations
@@ -14,44 +15,47 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.registration.meetings import create_meeting
-from services.registration.models import Meeting
+from services.registration.models import Meeting, MeetingPlan
+from services.registration.plan import set_plan
 from shared.clock import AMSTERDAM
 from shared.events.outbox import EventRecorder
 
 EXAMPLE = "Voorbeeld: "
 
-# The places per region the meetings rotate through: (venue, address).
-VENUES: dict[str, list[tuple[str, str]]] = {
+# The places per region the meetings rotate through: (venue, address, host municipality).
+VENUES: dict[str, list[tuple[str, str, str]]] = {
     "Noorden": [
-        ("Stadhuis Groningen", "Grote Markt 1, Groningen"),
-        ("Provinciehuis Assen", "Westerbrink 1, Assen"),
+        ("Stadhuis Groningen", "Grote Markt 1, Groningen", "GM0014"),
+        ("Provinciehuis Assen", "Westerbrink 1, Assen", "GM0106"),
     ],
     "Oosten": [
-        ("Stadhuis Enschede", "Langestraat 24, Enschede"),
-        ("Stadhuis Arnhem", "Koningstraat 38, Arnhem"),
+        ("Stadhuis Enschede", "Langestraat 24, Enschede", "GM0153"),
+        ("Stadhuis Arnhem", "Koningstraat 38, Arnhem", "GM0202"),
     ],
     "Flevoland-Utrecht": [
-        ("Stadskantoor Utrecht", "Stadsplateau 1, Utrecht"),
-        ("Stadhuis Almere", "Stadhuisplein 1, Almere"),
+        ("Stadskantoor Utrecht", "Stadsplateau 1, Utrecht", "GM0344"),
+        ("Stadhuis Almere", "Stadhuisplein 1, Almere", "GM0034"),
     ],
     "Noord-Brabant": [
-        ("Stadhuis Eindhoven", "Stadhuisplein 1, Eindhoven"),
-        ("Stadskantoor Tilburg", "Stadhuisplein 130, Tilburg"),
+        ("Stadhuis Eindhoven", "Stadhuisplein 1, Eindhoven", "GM0772"),
+        ("Stadskantoor Tilburg", "Stadhuisplein 130, Tilburg", "GM0855"),
     ],
     "Noord-Holland": [
-        ("Stadhuis Amsterdam", "Amstel 1, Amsterdam"),
-        ("Stadhuis Haarlem", "Grote Markt 2, Haarlem"),
+        ("Stadhuis Amsterdam", "Amstel 1, Amsterdam", "GM0363"),
+        ("Stadhuis Haarlem", "Grote Markt 2, Haarlem", "GM0392"),
     ],
     "Zuid-Holland": [
-        ("Stadhuis Rotterdam", "Coolsingel 40, Rotterdam"),
-        ("Stadhuis Den Haag", "Spui 70, Den Haag"),
+        ("Stadhuis Rotterdam", "Coolsingel 40, Rotterdam", "GM0599"),
+        ("Stadhuis Den Haag", "Spui 70, Den Haag", "GM0518"),
     ],
     "Limburg": [
-        ("Stadhuis Maastricht", "Markt 78, Maastricht"),
-        ("Stadhuis Venlo", "Hanzeplaats 1, Venlo"),
+        ("Stadhuis Maastricht", "Markt 78, Maastricht", "GM0935"),
+        ("Stadhuis Venlo", "Hanzeplaats 1, Venlo", "GM0983"),
     ],
-    "Zeeland": [("Stadhuis Middelburg", "Markt 1, Middelburg")],
+    "Zeeland": [("Stadhuis Middelburg", "Markt 1, Middelburg", "GM0687")],
 }
+# The 2012 letter: the regional CMOs organise the GIA meetings, the ministry Raad voor Raad.
+MINISTRY = "Ministerie van BZK"
 THEME_ROTATION: list[list[str]] = [
     ["social_tensions", "citizenship"],
     ["taboo_subjects", "discrimination"],
@@ -80,7 +84,7 @@ def example_meetings(today: date) -> list[dict[str, Any]]:
     """The meetings' fields, as MeetingIn would load them."""
     meetings: list[dict[str, Any]] = []
     places = [(region, *place) for region, options in VENUES.items() for place in options]
-    for number, (region, venue, address) in enumerate(places):
+    for number, (region, venue, address, host) in enumerate(places):
         starts, ends, deadline = _afternoon(_weekday_after(today, 21 + number * 9))
         meetings.append(
             {
@@ -96,10 +100,12 @@ def example_meetings(today: date) -> list[dict[str, Any]]:
                 "themes": THEME_ROTATION[number % len(THEME_ROTATION)],
                 "counts_for_participation": True,
                 "guide_presented": number % 2 == 0,
+                "organiser": f"CMO {region}",
+                "host_municipality_code": host,
             }
         )
     for number, region in enumerate(RAAD_VOOR_RAAD_REGIONS):
-        venue, address = VENUES[region][0]
+        venue, address, host = VENUES[region][0]
         starts, ends, deadline = _afternoon(_weekday_after(today, 45 + number * 40))
         meetings.append(
             {
@@ -115,17 +121,35 @@ def example_meetings(today: date) -> list[dict[str, Any]]:
                 "themes": ["citizenship", "social_tensions"],
                 "counts_for_participation": True,
                 "guide_presented": True,
+                "organiser": MINISTRY,
+                "host_municipality_code": host,
             }
         )
     return meetings
 
 
+def example_plan(meetings: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """The plan the examples follow: the letter's 15 GIA and 3 Raad voor Raad meetings."""
+    planned: dict[str, dict[str, int]] = {}
+    for meeting in meetings:
+        regions = planned.setdefault(meeting["kind"], {})
+        regions[meeting["region"]] = regions.get(meeting["region"], 0) + 1
+    return planned
+
+
 def seed(session: Session, recorder: EventRecorder, today: date) -> int:
-    """Add the example meetings unless they are there already; returns how many were added."""
+    """Add the example meetings unless they are there already; returns how many were added.
+
+    The year they start in gets their plan too, unless staff have set one already."""
     present = session.scalar(select(Meeting.id).where(Meeting.title.startswith(EXAMPLE)).limit(1))
     if present is not None:
         return 0
     meetings = example_meetings(today)
     for data in meetings:
         create_meeting(session, recorder, data)
+    if (
+        session.scalar(select(MeetingPlan.year).where(MeetingPlan.year == today.year).limit(1))
+        is None
+    ):
+        set_plan(session, today.year, example_plan(meetings))
     return len(meetings)

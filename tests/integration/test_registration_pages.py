@@ -183,10 +183,10 @@ def test_raad_voor_raad_explains_and_refuses_an_official_in_dutch(
     app: Flask, client: FlaskClient
 ) -> None:
     meeting_id = new_meeting(app, kind="raad_voor_raad", title="Raad voor Raad Zuid")
-    assert "Voor raadsleden en wethouders" in text(client.get(f"/bijeenkomsten/{meeting_id}"))
+    assert "Alleen voor raadsleden" in text(client.get(f"/bijeenkomsten/{meeting_id}"))
     refused = client.post(f"/bijeenkomsten/{meeting_id}", data=FORM)
     assert refused.status_code == 409
-    assert "Raad voor Raad-bijeenkomsten zijn alleen voor raadsleden en wethouders" in text(refused)
+    assert "Deze Raad voor Raad-bijeenkomst is alleen voor raadsleden." in text(refused)
     assert 'value="An de Vries"' in text(refused) and registrations(app) == []
     register(client, meeting_id, role="council_member")
     assert [r.role for r in registrations(app)] == ["council_member"]

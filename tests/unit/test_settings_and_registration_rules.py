@@ -58,9 +58,12 @@ def test_registration_closes_at_deadline_or_cancellation() -> None:
 
 def test_raad_voor_raad_is_for_the_council() -> None:
     assert why_role_not_admitted("raad_voor_raad", "council_member") is None
-    assert why_role_not_admitted("raad_voor_raad", "alderman") is None
+    assert "not for aldermen" in (why_role_not_admitted("raad_voor_raad", "alderman") or "")
+    assert why_role_not_admitted("raad_voor_raad", "alderman", admits_aldermen=True) is None
     assert why_role_not_admitted("raad_voor_raad", "official")
+    assert why_role_not_admitted("raad_voor_raad", "other", admits_aldermen=True)
     assert why_role_not_admitted("gia", "other") is None
+    assert why_role_not_admitted("gia", "alderman") is None
 
 
 def test_waiting_list_places_follow_arrival_and_skip_everyone_not_waiting() -> None:
