@@ -44,6 +44,17 @@ class UnsupportedType(Problem):
     title = "Unsupported media type"
 
 
+class TooManyRequests(Problem):
+    """Refused for now; ``retry_after`` (seconds) goes out as the Retry-After header too."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, detail: str, retry_after: int, **extra: Any) -> None:
+        super().__init__(detail, retry_after=retry_after, **extra)
+        self.retry_after = retry_after
+
+
 class Unauthorized(Problem):
     status = 401
     title = "Unauthorized"

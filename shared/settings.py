@@ -46,6 +46,9 @@ class Settings:
     # Minutes before another essay contest confirmation mail may go to the same address.
     essay_confirmation_interval_minutes: int = 10
     session_hours: int = 12
+    # Where counts shared by every process live (throttles); empty: each process's memory.
+    redis_url: str = ""
+    redis_prefix: str = "gia:"
 
     @property
     def broker_dir(self) -> Path:
@@ -149,4 +152,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             env.get("GIA_ESSAY_CONFIRMATION_INTERVAL_MINUTES", "10")
         ),
         session_hours=int(env.get("GIA_SESSION_HOURS", "12")),
+        redis_url=env.get("GIA_REDIS_URL", ""),
+        redis_prefix=env.get("GIA_REDIS_PREFIX", "gia:"),
     )

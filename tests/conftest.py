@@ -1,4 +1,4 @@
-"""Real RabbitMQ and PostgreSQL for the integration tests.
+"""Real RabbitMQ, PostgreSQL and Redis for the integration tests.
 
 They are the local services on 127.0.0.1 where they run, otherwise the ones in
 docker-compose.yml through pytest-docker where a Docker engine is present. With
@@ -25,6 +25,7 @@ LOCAL_POSTGRES = os.environ.get(
     "GIA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 LOCAL_RABBITMQ = os.environ.get("GIA_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+LOCAL_REDIS = os.environ.get("GIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,7 +75,7 @@ def docker_compose_file(pytestconfig: pytest.Config) -> str:
 
 @pytest.fixture(scope="session")
 def docker_setup() -> list[str]:
-    return ["up -d postgres rabbitmq"]
+    return ["up -d postgres rabbitmq redis"]
 
 
 @pytest.fixture(scope="session")
@@ -98,13 +99,27 @@ def service_urls(request: pytest.FixtureRequest) -> tuple[str, str]:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session")
+def redis_url(service_urls: tuple[str, str]) -> str:
+    """The real Redis the throttles count in: the local one, or docker compose's."""
+    if _listening(6379):
+        return LOCAL_REDIS
+    reason = "Redis is not listening on 127.0.0.1:6379"
+    if os.environ.get("GIA_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"GIA_REQUIRE_SERVICES=1: {reason}")
+    pytest.skip(reason)
+
+
 @pytest.fixture
-def real_env(service_urls: tuple[str, str], tmp_path: Path) -> Iterator[dict[str, str]]:
-    """GIA_* variables for the real services, with schemas and queues of this test's own.
+def real_env(
+    service_urls: tuple[str, str], redis_url: str, tmp_path: Path
+) -> Iterator[dict[str, str]]:
+    """GIA_* variables for the real services, with schemas, queues and Redis keys of this
+    test's own.
 
     Whatever the test created under its tag is removed afterwards.
     """
-    env = isolated_env(*service_urls, tmp_path)
+    env = isolated_env(*service_urls, tmp_path, redis_url=redis_url)
     yield env
     remove(load_settings(env))
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+import redis
+
 from gia.registry import DATABASES, topology
 from shared.db import Database
 from shared.events.topology import broker_connection
@@ -16,11 +18,13 @@ from shared.settings import Settings
 
 
 def isolated_env(
-    database_url: str, broker_url: str, var_dir: Path, prefix: str = "t"
+    database_url: str, broker_url: str, var_dir: Path, prefix: str = "t", redis_url: str = ""
 ) -> dict[str, str]:
     tag = f"{prefix}{uuid.uuid4().hex[:10]}_"
     return {
         "GIA_VAR_DIR": str(var_dir),
+        "GIA_REDIS_URL": redis_url,
+        "GIA_REDIS_PREFIX": tag,
         "GIA_SECRET_KEY": "isolated-secret-key-" * 3,
         "GIA_DATABASE_URL": database_url,
         "GIA_DATABASE_SCHEMA_PREFIX": tag,
@@ -41,3 +45,7 @@ def remove(settings: Settings) -> None:
             queue.bind(channel).delete()
         for exchange in (declared.events, declared.dead):
             exchange.bind(channel).delete()
+    if settings.redis_url:
+        with redis.Redis.from_url(settings.redis_url) as client:
+            for key in client.scan_iter(f"{settings.redis_prefix}*"):
+                client.delete(key)

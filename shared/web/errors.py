@@ -10,7 +10,7 @@ from flask_smorest import Api
 from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from shared.problems import PROBLEM_JSON, Problem, problem_body
+from shared.problems import PROBLEM_JSON, Problem, TooManyRequests, problem_body
 
 
 def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
@@ -62,6 +62,7 @@ DUTCH_STATUS: dict[int, str] = {
     409: "Dat kan nu niet; de gegevens zijn intussen veranderd.",
     413: "Wat u stuurde is te groot. Maak het korter en probeer het opnieuw.",
     422: "Deze invoer klopt niet.",
+    429: "U probeerde dit te vaak achter elkaar. Wacht even en probeer het dan opnieuw.",
     500: "Er ging bij ons iets mis. Probeer het later nog eens.",
     503: "Deze dienst is even niet beschikbaar. Probeer het later nog eens.",
 }
@@ -117,6 +118,8 @@ class ProblemApi(Api):
 def handle_problem(error: Problem) -> Response:
     body = problem_body(error.status, error.title, error.detail, **error.extra)
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else {}
+    if isinstance(error, TooManyRequests):
+        headers["Retry-After"] = str(error.retry_after)
     return problem_response(body, headers)
 
 

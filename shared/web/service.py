@@ -24,6 +24,7 @@ from shared.manifest import Manifest, resolve
 from shared.municipalities import Register, load_register
 from shared.problems import problem_body
 from shared.settings import AUTH_DATABASE, Settings
+from shared.throttle import Throttle
 from shared.web.errors import ProblemApi, problem_response, register_error_handlers
 from shared.web.fields import refuse_nul
 from shared.web.logs import configure_logging
@@ -45,6 +46,7 @@ class ServiceContext:
     register: Register
     mailer: Mailer
     recorder: EventRecorder | None
+    throttle: Throttle
     clock: Clock = utcnow
 
 
@@ -137,6 +139,7 @@ def create_service_app(manifest: Manifest, settings: Settings, clock: Clock = ut
         register=load_register(settings.municipalities_file),
         mailer=Mailer(settings),
         recorder=EventRecorder(outbox_model, settings.event_source(name)) if outbox_model else None,
+        throttle=Throttle(settings.redis_url, settings.redis_prefix),
         clock=clock,
     )
 

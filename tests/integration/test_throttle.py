@@ -1,0 +1,44 @@
+"""The throttle counts in the real Redis, shared by every process that names it."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from shared.problems import TooManyRequests
+from shared.throttle import Throttle
+
+pytestmark = pytest.mark.services
+
+
+def test_two_processes_share_the_count_in_redis(redis_url: str) -> None:
+    prefix = f"t{uuid.uuid4().hex[:10]}_"
+    one, other = Throttle(redis_url, prefix), Throttle(redis_url, prefix)
+    assert [one.hit("3/minute", "login", "a@example.nl") for _ in range(3)] == [0, 0, 0]
+    wait = other.hit("3/minute", "login", "a@example.nl")
+    assert 0 < wait <= 60
+    assert one.wait("3/minute", "login", "a@example.nl") > 0
+    assert other.wait("3/minute", "login", "b@example.nl") == 0  # another key counts apart
+    one.clear("3/minute", "login", "a@example.nl")
+    assert other.wait("3/minute", "login", "a@example.nl") == 0
+
+
+def test_the_longer_window_makes_the_wait_grow() -> None:
+    throttle = Throttle()  # no Redis: this process's memory
+    rule = "2/minute;4/hour"
+    assert throttle.hit(rule, "k") == 0 and throttle.hit(rule, "k") == 0
+    assert 0 < throttle.hit(rule, "k") <= 60  # the minute's window refuses; the hour counts it
+    throttle.clear("2/minute", "k")
+    assert throttle.hit(rule, "k") == 0  # the fourth of the hour
+    assert 60 < throttle.wait(rule, "k") <= 3600  # now the hour's window decides
+
+
+def test_check_counts_nothing_and_spend_refuses_with_the_wait() -> None:
+    throttle = Throttle()
+    throttle.check("1/minute", "k", detail="too often")
+    throttle.spend("1/minute", "k", detail="too often")
+    with pytest.raises(TooManyRequests) as refused:
+        throttle.check("1/minute", "k", detail="too often")
+    assert refused.value.status == 429 and 0 < refused.value.retry_after <= 60
+    assert Throttle().wait("", "k") == 0  # an empty rule never refuses
