@@ -1,7 +1,8 @@
-"""An example contest, for a newcomer to try the essay pages: open from today for six
-weeks, results two weeks later, marked as an example like the example meetings. It is for
-council members only, so every municipality gets an example griffie address to confirm
-them: ``griffie@<name>.example``, a domain reserved for examples, where no mail arrives."""
+"""An example contest, for a newcomer to try the essay pages: open from the start of
+today (so it is open whenever it is seeded) for six weeks, results two weeks later, marked
+as an example like the example meetings. It is for council members only, so every
+municipality gets an example griffie address to confirm them: ``griffie@<name>.example``,
+a domain reserved for examples, where no mail arrives."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def seed(session: Session, today: date) -> bool:
     """Adds the example contest once; False when it is already there."""
     if session.scalar(select(Contest.id).where(Contest.title == TITLE)) is not None:
         return False
-    opens = datetime.combine(today, time(9, 0), AMSTERDAM)
+    opens = datetime.combine(today, time(0, 0), AMSTERDAM)
     closes = datetime.combine(today + timedelta(weeks=6), time(23, 59), AMSTERDAM)
     publishes = datetime.combine(today + timedelta(weeks=8), time(12, 0), AMSTERDAM)
     data = ContestIn().load(
