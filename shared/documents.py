@@ -4,8 +4,10 @@ The name a file was uploaded with proves nothing (an executable renamed .pdf
 is still an executable), so only PDF and office documents are taken, each
 recognised by its own bytes: PDF, Office Open XML and OpenDocument (both ZIP
 archives with a known inside) and the older Office formats. Documents with
-macros are refused. They are kept outside anything a web server serves, under
-their id, never under the name they came with.
+macros are refused, and so are ZIP archives that would unpack to far more than
+anyone reading them can hold (zip bombs), judged by what their central directory
+declares without unpacking them. Documents are kept outside anything a web
+server serves, under their id, never under the name they came with.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ def _zipped_type(content: bytes) -> str | None:
             if any(name.endswith("vbaProject.bin") for name in names):
                 return None
             # OpenDocument stores its media type first, uncompressed and short.
+            # zipfile unpacks no more than the size a member declares, should its header lie.
             if entries and names[0] == "mimetype" and entries[0].file_size <= 100:
                 kind = archive.read(entries[0]).decode("ascii", "replace").strip()
                 return kind if kind in EXTENSIONS else None
@@ -86,6 +89,18 @@ def _zipped_type(content: bytes) -> str | None:
     )
 
 
+def unpacked_size(content: bytes) -> int:
+    """What a ZIP archive's members say they unpack to (0 for anything else), read from its
+    central directory: nothing is unpacked."""
+    if not content.startswith(b"PK\x03\x04"):
+        return 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError):
+        return 0  # not an archive we read, so not a document we take either
+
+
 def display_name(uploaded: str | None, media_type: str) -> str:
     """A harmless name to offer the file under: no folders or control characters, and the
     extension of what the file is."""
@@ -95,16 +110,23 @@ def display_name(uploaded: str | None, media_type: str) -> str:
 
 
 class DocumentStore:
-    """A folder of documents named by their id, readable only by the service's user."""
+    """A folder of documents named by their id, readable only by the service's user.
 
-    def __init__(self, directory: Path, max_bytes: int) -> None:
+    An archive may unpack to at most ``max_unpacked_bytes`` and ``max_ratio`` times its own
+    size (``GIA_DOCUMENT_MAX_UNPACKED_BYTES``, ``GIA_DOCUMENT_MAX_RATIO``): office documents
+    are XML that packs about ten times smaller, a zip bomb a thousand times.
+    """
+
+    def __init__(self, directory: Path, max_bytes: int, settings: Settings) -> None:
         self.directory = directory
         self.max_bytes = max_bytes
+        self.max_unpacked_bytes = settings.document_max_unpacked_bytes
+        self.max_ratio = settings.document_max_ratio
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DocumentStore:
         """Where praktijkteam requests' attachments are kept (``GIA_ATTACHMENTS_DIR``)."""
-        return cls(settings.effective_attachments_dir, settings.attachment_max_bytes)
+        return cls(settings.effective_attachments_dir, settings.attachment_max_bytes, settings)
 
     def check(self, content: bytes) -> str:
         """The document's media type; a problem (413, 415, 422) when it cannot be taken."""
@@ -114,6 +136,18 @@ class DocumentStore:
             raise TooLarge(
                 f"The file is {len(content)} bytes; at most {self.max_bytes} bytes are taken."
             )
+        unpacked = unpacked_size(content)
+        if unpacked > self.max_unpacked_bytes:
+            raise TooLarge(
+                f"The document unpacks to {unpacked} bytes; "
+                f"at most {self.max_unpacked_bytes} bytes unpacked are taken."
+            )
+        if unpacked > self.max_ratio * len(content):
+            detail = (
+                f"The document unpacks to {unpacked // len(content)} times its size; "
+                f"at most {self.max_ratio} times is taken."
+            )
+            raise Invalid(detail, errors={"file": [detail]})
         kind = document_type(content)
         if kind is None:
             raise UnsupportedType(f"This file is not one we take: send {ACCEPTED}.")

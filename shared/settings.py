@@ -49,6 +49,9 @@ class Settings:
     # Where counts shared by every process live (throttles); empty: each process's memory.
     redis_url: str = ""
     redis_prefix: str = "gia:"
+    # An office document (a ZIP) may unpack to at most this much, and this many times its size.
+    document_max_unpacked_bytes: int = 100 * 1024 * 1024
+    document_max_ratio: int = 100
 
     @property
     def broker_dir(self) -> Path:
@@ -154,4 +157,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         session_hours=int(env.get("GIA_SESSION_HOURS", "12")),
         redis_url=env.get("GIA_REDIS_URL", ""),
         redis_prefix=env.get("GIA_REDIS_PREFIX", "gia:"),
+        document_max_unpacked_bytes=int(
+            env.get("GIA_DOCUMENT_MAX_UNPACKED_BYTES", Settings.document_max_unpacked_bytes)
+        ),
+        document_max_ratio=int(env.get("GIA_DOCUMENT_MAX_RATIO", Settings.document_max_ratio)),
     )

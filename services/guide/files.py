@@ -25,6 +25,7 @@ def guide_store(settings: Settings) -> DocumentStore:
     return DocumentStore(
         Path(directory).resolve() if directory else settings.var_dir / "guides",
         int(limit) if limit else MAX_BYTES,
+        settings,
     )
 
 

@@ -61,6 +61,15 @@ COMMON: tuple[tuple[str, str], ...] = (
     (r"Not a valid date", "Vul een datum in."),
     # What shared.documents refuses.
     (r"file is empty", "Het bestand is leeg."),
+    (
+        r"bytes unpacked are taken",
+        "Dit document is uitgepakt te groot. Verklein het of stuur het in delen.",
+    ),
+    (
+        r"times is taken",
+        "Dit document is zo sterk ingepakt dat wij het niet aannemen. Sla het opnieuw op in "
+        "Word, Excel, PowerPoint of OpenOffice en stuur het nog eens.",
+    ),
     (r"bytes are taken", "Het bestand is te groot. Verklein het of stuur het in delen."),
     (
         r"not one we take",
