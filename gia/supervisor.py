@@ -62,6 +62,7 @@ def serve(settings: Settings, service: Manifest, port: int | None) -> None:
 
 
 def relay(settings: Settings, service: Manifest) -> None:
+    settings = settings.for_service(service.name)
     db = Database.for_service(settings, service.name)
     outbox = resolve(service.outbox or "")
     Relay(db, outbox, lambda: broker_connection(settings), topology(settings)).run(
@@ -71,7 +72,7 @@ def relay(settings: Settings, service: Manifest) -> None:
 
 
 def consume(settings: Settings, service: Manifest) -> None:
-    consumer = resolve(service.consumer or "")(settings)
+    consumer = resolve(service.consumer or "")(settings.for_service(service.name))
     consumer.run(stop_on_signals())
     consumer.db.dispose()
 

@@ -6,4 +6,6 @@ from gia.registry import manifest
 from shared.manifest import resolve
 from shared.settings import load_settings
 
-app = resolve(manifest(os.environ["GIA_SERVICE"]).app)(load_settings())
+service = manifest(os.environ["GIA_SERVICE"])
+# Its broker user: readiness connects to the broker as the service's own processes do.
+app = resolve(service.app)(load_settings().for_service(service.name))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 AUTH_DATABASE = "auth"
@@ -88,6 +88,11 @@ class Settings:
         if url.startswith("postgresql") and not self.per_service(name, "DATABASE_URL"):
             return f"{self.schema_prefix}{name}"
         return None
+
+    def for_service(self, name: str) -> Settings:
+        """As one service's processes see them: on the broker as its own user, whose
+        permissions let it publish only its own events (``GIA_<NAME>_BROKER_URL``)."""
+        return replace(self, broker_url=self.per_service(name, "BROKER_URL") or self.broker_url)
 
     def event_source(self, service: str) -> str:
         """The CloudEvents ``source`` (NL GOV profile): a URN naming organisation and system."""

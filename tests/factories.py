@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -18,11 +19,19 @@ from flask import Flask
 from gia.migrations import upgrade
 from gia.registry import manifest
 from shared.auth.tokens import mint_token
+from shared.events.catalogue import PRODUCERS
 from shared.mail import sent_messages
 from shared.manifest import resolve
 from shared.settings import Settings
 
 T = TypeVar("T")
+_DEFAULTS = Settings(var_dir=Path("var"), secret_key="")
+
+
+def producer_source(event_type: str) -> str:
+    """The source the type's producer gives it (default OIN): the only one consumers trust."""
+    return _DEFAULTS.event_source(PRODUCERS[event_type])
+
 
 MEETING = {
     "kind": "gia",

@@ -9,6 +9,7 @@ import click
 from services.indicators import MANIFEST
 from services.indicators.rebuild import count_events, rebuild, verify
 from shared.db import Database
+from shared.events.trust import Trust
 from shared.migrations import upgrade_database
 from shared.municipalities import load_register
 from shared.settings import load_settings
@@ -28,7 +29,7 @@ def rebuild_command() -> None:
     try:
         total = count_events(db)
         with click.progressbar(length=total, label="events", show_pos=True) as bar:
-            rebuild(db, load_register(settings.municipalities_file), bar.update)
+            rebuild(db, Trust(settings, load_register(settings.municipalities_file)), bar.update)
     finally:
         db.dispose()
     click.echo(f"rebuilt from {total} events")
@@ -40,7 +41,7 @@ def verify_command() -> None:
     settings = load_settings()
     db = Database.for_service(settings, "indicators")
     try:
-        differences = verify(db, load_register(settings.municipalities_file))
+        differences = verify(db, Trust(settings, load_register(settings.municipalities_file)))
     finally:
         db.dispose()
     for line in differences[:50]:

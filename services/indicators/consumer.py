@@ -10,16 +10,19 @@ from services.indicators.models import ReceivedEvent
 from shared.db import Database
 from shared.events.consumer import EventConsumer
 from shared.events.topology import broker_connection, build_topology
+from shared.events.trust import Trust
 from shared.municipalities import load_register
 from shared.settings import Settings
 
 
 def build_consumer(settings: Settings, db: Database | None = None) -> EventConsumer:
+    register = load_register(settings.municipalities_file)
     return EventConsumer(
         db or Database.for_service(settings, "indicators"),
         ReceivedEvent,
-        Projector(load_register(settings.municipalities_file)),
+        Projector(register),
         lambda: broker_connection(settings),
         build_topology(settings, {MANIFEST.name: MANIFEST.consumes}),
         "indicators",
+        Trust(settings, register),
     )

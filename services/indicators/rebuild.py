@@ -5,7 +5,9 @@ event through the same projection the consumer uses. ``verify`` folds every
 stored event in memory, with no SQL merge and no increments, and lists each
 difference from what is stored: the evidence, each municipality's coverage and
 every tally. The figure history is a log of what the live figures were, so
-neither touches it.
+neither touches it. Both fold only the stored events the consumer would let
+through now (``shared.events.trust``): a forgery taken in before that check
+existed stays stored as it came, but counts no more.
 """
 
 from __future__ import annotations
@@ -21,17 +23,17 @@ from services.indicators.evidence import Folded, Projector, clear, tally_moves
 from services.indicators.models import Coverage, Evidence, ReceivedEvent, Tally
 from shared.db import Database
 from shared.events.envelope import Event
-from shared.municipalities import Register
+from shared.events.trust import Trust
 
 BATCH = 2000
 
 
-def stored_events(session: Session) -> Iterator[Event]:
-    """Every received event; the order does not matter, the fold is order-free."""
+def stored_events(session: Session, trust: Trust) -> Iterator[Event]:
+    """Every received event that may count; the order does not matter, the fold is order-free."""
     columns = (ReceivedEvent.id, ReceivedEvent.type, ReceivedEvent.source, ReceivedEvent.subject)
     query = select(*columns, ReceivedEvent.time, ReceivedEvent.data)
-    for row in session.execute(query.execution_options(yield_per=BATCH)):
-        yield Event(*row)
+    rows = session.execute(query.execution_options(yield_per=BATCH))
+    return trust.trusted(Event(*row) for row in rows)
 
 
 def count_events(db: Database) -> int:
@@ -39,13 +41,13 @@ def count_events(db: Database) -> int:
         return session.scalar(select(func.count()).select_from(ReceivedEvent)) or 0
 
 
-def rebuild(db: Database, register: Register, progress: Callable[[int], None]) -> None:
+def rebuild(db: Database, trust: Trust, progress: Callable[[int], None]) -> None:
     """One transaction: readers see the old figures until the new ones are complete."""
-    project = Projector(register, log_changes=False)
+    project = Projector(trust.register, log_changes=False)
     with db.transaction() as session:
         clear(session)
         batch: list[Event] = []
-        for event in stored_events(session):
+        for event in stored_events(session, trust):
             batch.append(event)
             if len(batch) == BATCH:
                 project(session, batch)
@@ -55,11 +57,11 @@ def rebuild(db: Database, register: Register, progress: Callable[[int], None]) -
         progress(len(batch))
 
 
-def verify(db: Database, register: Register) -> list[str]:
-    """Every difference between the stored state and a fold of all stored events."""
+def verify(db: Database, trust: Trust) -> list[str]:
+    """Every difference between the stored state and a fold of all stored events that may count."""
     folded = Folded()
     with db.transaction() as session:
-        for event in stored_events(session):
+        for event in stored_events(session, trust):
             folded.add(event)
         evidence = {
             (row.indicator, row.basis): (row.municipality_code, row.given_by, row.withdrawn_by)
@@ -90,7 +92,7 @@ def verify(db: Database, register: Register) -> list[str]:
     _compare("coverage", dict.fromkeys(holding, True), dict.fromkeys(covered, True), differences)
     changed = dict.fromkeys(holding, True)
     expected_tallies: dict[tuple[str, str, str, str], tuple[int, datetime | None]] = dict(
-        tally_moves(register, changed, folded.newest)
+        tally_moves(trust.register, changed, folded.newest)
     )
     _compare("tally", expected_tallies, tallies, differences)
     return differences

@@ -211,3 +211,37 @@ CATALOGUE: dict[str, type[Schema]] = {
     GUIDE_DOWNLOADED: GuideDownloaded,
     **dict.fromkeys(PRACTICETEAM_EVENTS.values(), PracticeteamRequest),
 }
+
+
+def _published_by(service: str, *event_types: str) -> dict[str, str]:
+    return dict.fromkeys(event_types, service)
+
+
+# The one service that publishes each type, whose ``Settings.event_source`` an event of that
+# type must carry; its broker user may publish only these routing keys (deploy/rabbitmq).
+PRODUCERS: dict[str, str] = {
+    **_published_by(
+        "registration",
+        MEETING_SCHEDULED,
+        MEETING_CHANGED,
+        MEETING_CANCELLED,
+        REGISTERED,
+        WAITLISTED,
+        PROMOTED,
+        REGISTRATION_CANCELLED,
+        ATTENDED,
+        ATTENDANCE_REVOKED,
+        SIGNAL_ANSWERED,
+    ),
+    **_published_by(
+        "essay_contest",
+        ESSAY_SIGNED_UP,
+        ESSAY_SUBMITTED,
+        ESSAY_WITHDRAWN,
+        ESSAY_WINNERS_ANNOUNCED,
+    ),
+    # Taken into the indicators' own inbox in the answer's transaction, never over the broker.
+    **_published_by("indicators", SURVEY_ANSWERED),
+    **_published_by("guide", GUIDE_DOWNLOADED),
+    **_published_by("practiceteam", *PRACTICETEAM_EVENTS.values()),
+}

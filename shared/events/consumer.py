@@ -4,9 +4,10 @@
   are acknowledged only after it committed, so a crash means redelivery, never
   loss.
 - The inbox makes that safe: an event whose id is already there is skipped.
-- A message that is not a valid event is parked on the dead-letter queue at
-  once; one whose handler keeps failing is parked after a few tries. Either way
-  the queue moves on.
+- A message that is not a valid event, or an event its producer could not have
+  sent (``shared.events.trust``), is parked on the dead-letter queue at once
+  with the reason in the header ``x-gia-error``; one whose handler keeps failing
+  is parked after a few tries. Either way the queue moves on.
 - When the database itself is unreachable nothing is parked: the batch waits
   and is tried again until the database is back.
 """
@@ -32,6 +33,7 @@ from shared.events.envelope import CONTENT_TYPE, Event, MalformedEvent, parse_ev
 from shared.events.inbox import InboxMixin
 from shared.events.publisher import ConfirmedPublisher, Outgoing
 from shared.events.topology import Topology
+from shared.events.trust import RefusedEvent, Trust
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,7 @@ class EventConsumer:
         connect: Callable[[], Connection],
         topology: Topology,
         queue: str,
+        trust: Trust,
         batch_size: int = 200,
         max_wait: float = 0.02,
         max_attempts: int = 3,
@@ -97,6 +100,7 @@ class EventConsumer:
         self.connect = connect
         self.topology = topology
         self.queue = topology.queues[queue]
+        self.trust = trust
         self.batch_size = batch_size
         self.max_wait = max_wait
         self.max_attempts = max_attempts
@@ -132,11 +136,14 @@ class EventConsumer:
         parsed: list[tuple[Message, Event]] = []
         for message in messages:
             try:
-                parsed.append((message, parse_event(message.body)))
-            except MalformedEvent as error:
-                log.warning("parking malformed message: %s", error)
+                event = parse_event(message.body)
+                self.trust.check_delivery(event, message.delivery_info.get("routing_key"))
+            except (MalformedEvent, RefusedEvent) as error:
+                log.warning("parking message %s: %s", message.properties.get("message_id"), error)
                 dead_letter(message, str(error))
                 message.ack()
+            else:
+                parsed.append((message, event))
         if not parsed:
             return
         try:
@@ -205,6 +212,7 @@ class EventConsumer:
             on_message=buffer.append,
             prefetch_count=self.batch_size * 2,
             no_ack=False,
+            auto_declare=False,  # declared above, as far as this user may
         )
         with consumer:
             first_at = 0.0

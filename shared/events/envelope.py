@@ -53,7 +53,8 @@ class Event:
 _SCHEMAS: dict[str, Schema] = {event_type: schema() for event_type, schema in CATALOGUE.items()}
 
 
-def _schema(event_type: str) -> Schema:
+def schema_for(event_type: str) -> Schema:
+    """The catalogue's schema of a type, built once; an unknown type is malformed."""
     schema = _SCHEMAS.get(event_type)
     if schema is None:
         raise MalformedEvent(f"unknown event type {event_type!r}")
@@ -62,7 +63,7 @@ def _schema(event_type: str) -> Schema:
 
 def _plain_data(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
     """Checked data in its JSON form (UUIDs and times as text), as it is stored and sent."""
-    schema = _schema(event_type)
+    schema = schema_for(event_type)
     try:
         return schema.dump(schema.load(data))
     except ValidationError as error:
@@ -71,7 +72,7 @@ def _plain_data(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
 
 def _received_data(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
     """Received data is JSON already; it only has to fit the schema."""
-    errors = _schema(event_type).validate(data)
+    errors = schema_for(event_type).validate(data)
     if errors:
         raise MalformedEvent(f"invalid data for {event_type}: {errors}")
     return data

@@ -39,7 +39,8 @@ class ConfirmedPublisher:
         self.connection = connection
         self.timeout = timeout
         channel = connection.channel()
-        self.producer = Producer(channel, exchange=exchange)
+        # The topology is declared at start, as far as this process's broker user may.
+        self.producer = Producer(channel, exchange=exchange, auto_declare=False)
         self.confirms = hasattr(channel, "confirm_select")
         self._sequence = 0
         self._unconfirmed: set[int] = set()

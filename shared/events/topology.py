@@ -19,6 +19,7 @@ from shared.settings import Settings
 # Deliveries of one message before RabbitMQ parks it, a backstop for a consumer
 # that keeps dying on it; the consumer's own bounded retries come first.
 DELIVERY_LIMIT = 20
+ACCESS_REFUSED = 403  # the AMQP reply code of a permission the broker user lacks
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,25 @@ class Topology:
     dead_queues: dict[str, Queue]
 
     def declare(self, connection: Connection) -> None:
-        channel = connection.default_channel
+        """Declare everything; what this broker user may not configure must exist already.
+
+        On RabbitMQ each service connects as its own user, which may not configure
+        the exchanges and queues (deploy/rabbitmq/definitions.json makes them): for
+        those it only checks, passively, that they are there.
+        """
         for entity in (self.events, self.dead, *self.queues.values(), *self.dead_queues.values()):
-            entity.bind(channel).declare()
+            try:
+                with connection.channel() as channel:
+                    entity.bind(channel).declare()
+            except connection.channel_errors as error:
+                if getattr(error, "code", None) != ACCESS_REFUSED:
+                    raise
+                # The refusal closed that channel.
+                with connection.channel() as channel:
+                    if isinstance(entity, Queue):
+                        entity.bind(channel).queue_declare(passive=True)
+                    else:
+                        entity.bind(channel).declare(passive=True)
 
     def all_queues(self) -> list[Queue]:
         return [*self.queues.values(), *self.dead_queues.values()]

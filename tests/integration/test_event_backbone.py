@@ -22,6 +22,7 @@ from shared.events.consumer import EventConsumer
 from shared.events.outbox import EventRecorder
 from shared.events.relay import Relay, wait_until_drained
 from shared.events.topology import broker_connection
+from shared.events.trust import Trust
 from shared.municipalities import load_register
 from shared.settings import Settings
 from tests.factories import attendance_data, wait_for
@@ -53,6 +54,7 @@ def backbone(real_settings: Settings) -> Iterator[Backbone]:
         lambda: broker_connection(settings),
         topology,
         "indicators",
+        Trust(settings, load_register(None)),
     )
     yield Backbone(
         settings,

@@ -38,7 +38,7 @@ from shared.events.envelope import Event, new_event
 from shared.events.topology import broker_connection
 from shared.municipalities import load_register
 from shared.settings import Settings, load_settings
-from tests.factories import attendance_data, staff_headers, wait_for
+from tests.factories import attendance_data, producer_source, staff_headers, wait_for
 
 ROTTERDAM, AMSTERDAM, MAASTRICHT = (
     "GM0599",
@@ -79,7 +79,7 @@ class Indicators:
         """
         last = new_event(
             REGISTERED,
-            source="urn:test",
+            source=producer_source(REGISTERED),
             subject="last",
             data={
                 "registration_id": str(uuid.uuid4()),
@@ -159,8 +159,9 @@ def at(minutes: int) -> datetime:
 
 def made(kind: str, minutes: int, data: dict[str, Any], subject: str = "s") -> Event:
     """An event at a chosen time, its data checked against the catalogue."""
-    data = new_event(kind, source="urn:test", subject=subject, data=data).data
-    return Event(str(uuid.uuid4()), kind, "urn:test", subject, at(minutes), data)
+    source = producer_source(kind)
+    data = new_event(kind, source=source, subject=subject, data=data).data
+    return Event(str(uuid.uuid4()), kind, source, subject, at(minutes), data)
 
 
 def attended(minutes: int, code: str, revoked: bool = False, **data: Any) -> Event:
@@ -337,7 +338,6 @@ def numbered(answer: Event, number: int, event_id: str) -> Event:
 @pytest.mark.services
 def test_of_two_survey_answers_of_one_time_the_later_numbered_counts(live: Indicators) -> None:
     """Each first answer has the larger event id, and the second arrives first."""
-    register = load_register(None)
     for code, first_uses, second_uses in (
         (ROTTERDAM, ("policy",), ()),
         (AMSTERDAM, (), ("policy",)),
@@ -349,9 +349,9 @@ def test_of_two_survey_answers_of_one_time_the_later_numbered_counts(live: Indic
         live.consumer.apply([first])
     assert standing(live.client, live.settings, ROTTERDAM)["use"] is False
     assert standing(live.client, live.settings, AMSTERDAM)["use"] is True
-    assert verify(live.consumer.db, register) == []
-    rebuild(live.consumer.db, register, lambda _: None)
-    assert verify(live.consumer.db, register) == []
+    assert verify(live.consumer.db, live.consumer.trust) == []
+    rebuild(live.consumer.db, live.consumer.trust, lambda _: None)
+    assert verify(live.consumer.db, live.consumer.trust) == []
     assert standing(live.client, live.settings, AMSTERDAM)["use"] is True
 
 
@@ -375,7 +375,7 @@ def test_answers_given_in_the_same_instant_are_numbered_and_the_last_given_count
     assert sorted((number, uses) for number, uses, _ in answers) == [(1, []), (2, ["policy"])]
     assert len({answered_at for *_, answered_at in answers}) == 1
     assert latest is not None and latest.number == 2
-    assert verify(live.consumer.db, load_register(None)) == []
+    assert verify(live.consumer.db, live.consumer.trust) == []
 
 
 @pytest.mark.services
@@ -476,7 +476,7 @@ def test_the_hand_worked_stream_gives_every_figure_exactly(
         "use": ["GM0001", "GM0002", "GM0003", "GM0004"],
         "participation": ["GM0002", "GM0003", "GM0004"],
     }
-    assert verify(small.consumer.db, load_register(small.settings.municipalities_file)) == []
+    assert verify(small.consumer.db, small.consumer.trust) == []
 
 
 # -- rebuild and verify -------------------------------------------------------------------------
@@ -510,13 +510,12 @@ def test_rebuild_then_verify_after_a_long_mixed_stream(live: Indicators) -> None
     for start_at in range(0, len(stream), 97):
         live.consumer.apply(stream[start_at : start_at + 97])
     live.consumer.apply(stream[:50])  # redelivered
-    register = load_register(None)
-    assert verify(live.consumer.db, register) == []
+    assert verify(live.consumer.db, live.consumer.trust) == []
     before = figures(live.client, scope="all", group_by="province")
     seen: list[int] = []
-    rebuild(live.consumer.db, register, seen.append)
+    rebuild(live.consumer.db, live.consumer.trust, seen.append)
     assert sum(seen) == len(stream)
-    assert verify(live.consumer.db, register) == []
+    assert verify(live.consumer.db, live.consumer.trust) == []
     assert figures(live.client, scope="all", group_by="province")["groups"] == before["groups"]
 
 
@@ -525,7 +524,7 @@ def test_verify_reports_a_tampered_tally(live: Indicators) -> None:
     live.consumer.apply([attended(0, ROTTERDAM)])
     with live.consumer.db.transaction() as session:
         session.execute(update(Tally).values(covered=Tally.covered + 1))
-    differences = verify(live.consumer.db, load_register(None))
+    differences = verify(live.consumer.db, live.consumer.trust)
     assert differences and all(line.startswith("tally") for line in differences)
 
 

@@ -472,7 +472,7 @@ def received(db: Database) -> int:
         return session.scalar(select(func.count()).select_from(ReceivedEvent)) or 0
 
 
-def test_an_answer_from_another_producer_or_an_unknown_municipality_is_not_shown(
+def test_an_answer_from_another_producer_or_an_unknown_municipality_is_parked(
     site: Site,
 ) -> None:
     settings = site.settings
@@ -501,10 +501,28 @@ def test_an_answer_from_another_producer_or_an_unknown_municipality_is_not_shown
     trusted = new_event(
         SIGNAL_ANSWERED, source=settings.event_source("registration"), subject="s", data=data
     )
+    topology = registry.topology(settings)
+    with broker_connection(settings) as connection:
+        topology.declare(connection)
+        producer = Producer(connection.default_channel, exchange=topology.events)
+        for event in (forged, unknown, trusted, trusted):
+            producer.publish(
+                event.to_json(),
+                routing_key=SIGNAL_ANSWERED,
+                delivery_mode=2,
+                content_type="application/cloudevents+json",
+            )
+    stop, thread = running(consumer.run)
     try:
-        assert consumer.apply([forged, unknown]) == 2  # kept in the inbox, for whoever looks
-        assert published_rows(consumer.db) == 0
-        assert consumer.apply([trusted, trusted]) == 1
-        assert published_rows(consumer.db) == 1
+        assert wait_for(lambda: published_rows(consumer.db) == 1)
+        with broker_connection(settings) as connection:
+            dead = topology.dead_queues["practiceteam"].bind(connection.default_channel)
+            assert wait_for(lambda: dead.queue_declare(passive=True).message_count == 2)
+            reasons = [dead.get(no_ack=True).headers["x-gia-error"] for _ in range(2)]
+        assert "not from " + settings.event_source("essay_contest") in reasons[0]
+        assert reasons[1] == "municipality codes not in the register: GM0001"
+        assert received(consumer.db) == 1  # only the trusted one, once
     finally:
+        stop.set()
+        thread.join(5)
         consumer.db.dispose()
