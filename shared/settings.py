@@ -49,6 +49,9 @@ class Settings:
     # Where counts shared by every process live (throttles); empty: each process's memory.
     redis_url: str = ""
     redis_prefix: str = "gia:"
+    # Public forms that send mail: per client address, and per target e-mail address.
+    mail_limit_address: str = "10/minute;50/hour"
+    mail_limit_recipient: str = "5/10 minutes;20/day"
     # An office document (a ZIP) may unpack to at most this much, and this many times its size.
     document_max_unpacked_bytes: int = 100 * 1024 * 1024
     document_max_ratio: int = 100
@@ -162,6 +165,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         session_hours=int(env.get("GIA_SESSION_HOURS", "12")),
         redis_url=env.get("GIA_REDIS_URL", ""),
         redis_prefix=env.get("GIA_REDIS_PREFIX", "gia:"),
+        mail_limit_address=env.get("GIA_MAIL_LIMIT_ADDRESS", Settings.mail_limit_address),
+        mail_limit_recipient=env.get("GIA_MAIL_LIMIT_RECIPIENT", Settings.mail_limit_recipient),
         document_max_unpacked_bytes=int(
             env.get("GIA_DOCUMENT_MAX_UNPACKED_BYTES", Settings.document_max_unpacked_bytes)
         ),

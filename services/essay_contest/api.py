@@ -50,9 +50,10 @@ from services.essay_contest.schemas import (
     StandingOut,
     TokenQuery,
 )
-from shared.problems import PROBLEM_JSON, problem_body
+from shared.problems import problem_body
 from shared.web.auth import bearer_principal, require_role
-from shared.web.errors import ProblemSchema, problem_response
+from shared.web.errors import problem_response
+from shared.web.mail_limits import REFUSED, mail_limited
 from shared.web.service import ApiBlueprint, now, service_context, transact
 
 api = ApiBlueprint(
@@ -112,20 +113,17 @@ def change_contest(data: dict[str, Any], contest_id: Any) -> Any:
 
 
 @api.post("/contests/<uuid:contest_id>/entrants")
+@mail_limited("email")
 @api.arguments(SignUpIn)
 @api.response(202, SignUpOut)
 @api.alt_response(409, description="The contest is not open, or the address signed up already")
 @api.alt_response(
     429,
-    schema=ProblemSchema,
-    content_type=PROBLEM_JSON,
-    description="A confirmation mail went to this address less than "
-    "GIA_ESSAY_CONFIRMATION_INTERVAL_MINUTES ago: the details are saved, no new mail is sent",
-    headers={
-        "Retry-After": {
-            "description": "Seconds until a new mail can go",
-            "schema": {"type": "integer"},
-        }
+    **{
+        **REFUSED,
+        "description": f"{REFUSED['description']}. Or a confirmation mail went to this address "
+        "less than GIA_ESSAY_CONFIRMATION_INTERVAL_MINUTES ago: then the details are saved, "
+        "and no new mail is sent",
     },
 )
 def sign_up(data: dict[str, Any], contest_id: Any) -> Any:
@@ -295,9 +293,11 @@ def withdraw_entry(query: dict[str, Any], entrant_id: Any) -> Any:
 
 
 @api.post("/entrants/<uuid:entrant_id>/entry/co-authors")
+@mail_limited("email")
 @api.arguments(TokenQuery, location="query")
 @api.arguments(CoAuthorIn)
 @api.response(201, EntryOut)
+@api.alt_response(429, **REFUSED)
 @api.doc(security=ENTRANT)
 def invite_co_author(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
     """Invite a council member who signed up; they confirm through their own link."""

@@ -25,6 +25,7 @@ from services.essay_contest.schemas import (
     InvitationTakenBack,
 )
 from shared.web.forms import Feedback, form_step, form_values, load_form, posted
+from shared.web.mail_limits import mail_limited
 from shared.web.service import now, service_context, transact
 
 
@@ -109,7 +110,11 @@ def withdraw_entry(entrant_id: UUID) -> ResponseReturnValue:
 def invite_co_author(entrant_id: UUID) -> ResponseReturnValue:
     own = _own(entrant_id)
     return form_step(
-        lambda: transact(co_authors.invite_co_author, own, load_form(CoAuthorIn())["email"], now()),
+        mail_limited("email")(
+            lambda: transact(
+                co_authors.invite_co_author, own, load_form(CoAuthorIn())["email"], now()
+            )
+        ),
         refused=lambda feedback: _own_page(own, feedback),
         feedback=PHRASEBOOK.feedback,
         then=own_url(own),

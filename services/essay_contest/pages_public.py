@@ -18,6 +18,7 @@ from services.essay_contest.models import Entrant
 from services.essay_contest.pages_entrant import own_url
 from services.essay_contest.schemas import ConfirmIn, CouncilAnswerIn, SignUpIn
 from shared.web.forms import Feedback, form_step, load_form
+from shared.web.mail_limits import mail_limited
 from shared.web.service import now, service_context, transact
 
 
@@ -47,7 +48,11 @@ def sign_up(contest_id: UUID) -> ResponseReturnValue:
     """Signing up sends the link to confirm the address; writing starts after that."""
     settings = service_context().settings
     return form_step(
-        lambda: transact(entrants.sign_up, settings, str(contest_id), load_form(SignUpIn()), now()),
+        mail_limited("email")(
+            lambda: transact(
+                entrants.sign_up, settings, str(contest_id), load_form(SignUpIn()), now()
+            )
+        ),
         refused=lambda feedback: _contest_page(str(contest_id), feedback),
         feedback=PHRASEBOOK.feedback,
         then=url_for(".show_contest", contest_id=contest_id),

@@ -28,6 +28,7 @@ from services.guide.schemas import (
 )
 from shared.spreadsheet import download as csv_download
 from shared.web.auth import bearer_principal, require_role
+from shared.web.mail_limits import REFUSED, mail_limited
 from shared.web.service import ApiBlueprint, now, service_context, transact
 from shared.web.uploads import takes_uploads
 
@@ -125,9 +126,11 @@ def _download(guide_id: Any, choice: Choice, downloader: dict[str, Any]) -> Resp
 
 
 @api.post("/guides/<uuid:guide_id>/downloads")
+@mail_limited("email")
 @api.arguments(DownloaderIn)
 @api.response(200, description=THE_FILE)
 @api.alt_response(409, description=NOT_YET)
+@api.alt_response(429, **REFUSED)
 def download_newest(downloader: dict[str, Any], guide_id: Any) -> Any:
     """The newest edition. Name your municipality (`municipality_code`: its CBS code or its
     name); role and e-mail address are optional. The download counts for the municipality,
@@ -136,18 +139,22 @@ def download_newest(downloader: dict[str, Any], guide_id: Any) -> Any:
 
 
 @api.post("/guides/<uuid:guide_id>/editions/<int:number>/downloads")
+@mail_limited("email")
 @api.arguments(DownloaderIn)
 @api.response(200, description=THE_FILE)
 @api.alt_response(409, description=NOT_YET)
+@api.alt_response(429, **REFUSED)
 def download_edition(downloader: dict[str, Any], guide_id: Any, number: int) -> Any:
     """One edition, by its number; as the newest."""
     return _download(guide_id, Choice(edition=number), downloader)
 
 
 @api.post("/guides/<uuid:guide_id>/toolbox-items/<uuid:item_id>/downloads")
+@mail_limited("email")
 @api.arguments(DownloaderIn)
 @api.response(200, description=THE_FILE)
 @api.alt_response(409, description=NOT_YET)
+@api.alt_response(429, **REFUSED)
 def download_toolbox_item(downloader: dict[str, Any], guide_id: Any, item_id: Any) -> Any:
     """One item of the guide's toolbox; as the newest edition."""
     return _download(guide_id, Choice(toolbox_item_id=str(item_id)), downloader)

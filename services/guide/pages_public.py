@@ -13,6 +13,7 @@ from services.guide.labels import PHRASEBOOK
 from services.guide.schemas import PageDownloadIn, ToolboxQuery
 from shared.problems import Problem
 from shared.web.forms import Feedback, load_form
+from shared.web.mail_limits import limit_mail
 from shared.web.service import now, service_context, transact
 
 
@@ -40,6 +41,7 @@ def download(slug: str) -> ResponseReturnValue:
     with what to fix, and nothing was kept."""
     guide = transact(guides.guide_at, slug)
     try:
+        limit_mail("email")  # the address is only for a notice of the next edition
         chosen = load_form(PageDownloadIn())
         choice = chosen.pop("document")
         served = transact(

@@ -48,6 +48,7 @@ from services.practiceteam.uploads import (
 )
 from shared.problems import Forbidden
 from shared.web.auth import bearer_principal, require_role
+from shared.web.mail_limits import REFUSED, mail_limited
 from shared.web.service import ApiBlueprint, now, service_context, transact
 from shared.web.uploads import takes_uploads
 
@@ -98,8 +99,10 @@ def _moved_by_caller(
 
 
 @api.post("/requests")
+@mail_limited("contact.email")
 @api.arguments(RequestIn)
 @api.response(201, RequestView)
+@api.alt_response(429, **REFUSED)
 def submit(data: dict[str, Any]) -> Any:
     """Ask for a praktijkteam; the answer carries the tracking link, which is also mailed."""
     context = service_context()

@@ -21,6 +21,7 @@ from services.practiceteam.uploads import FORM_FILES, document_store, download, 
 from shared.problems import Forbidden
 from shared.web.auth import session_principal
 from shared.web.forms import Feedback, form_step, load_form
+from shared.web.mail_limits import mail_limited
 from shared.web.service import service_context, transact
 from shared.web.uploads import chosen_file, read_upload, takes_uploads
 
@@ -36,6 +37,7 @@ def new_request() -> tuple[str, int]:
     return _new_page()
 
 
+@mail_limited("contact.email")
 def _sent() -> SupportRequest:
     """The request with the documents chosen beside it, sent in one transaction; file
     inputs left empty are no documents."""

@@ -38,6 +38,7 @@ from services.registration.timeline import Timeline
 from services.registration.waiting_list import Placed, in_line, newcomer_position
 from shared.problems import Forbidden
 from shared.web.auth import bearer_principal, require_role
+from shared.web.mail_limits import REFUSED, mail_limited
 from shared.web.service import ApiBlueprint, now, service_context, transact
 
 api = ApiBlueprint(
@@ -137,9 +138,11 @@ def erase_personal_data(meeting_id: Any) -> Any:
 
 
 @api.post("/meetings/<uuid:meeting_id>/registrations")
+@mail_limited("email")
 @api.arguments(RegistrationIn)
 @api.response(201, RegistrationOut)
 @api.alt_response(409, description="Closed, not for this role, or already registered")
+@api.alt_response(429, **REFUSED)
 def register(data: dict[str, Any], meeting_id: Any) -> Placed:
     registration = transact(
         registrations.register, service_context().recorder, str(meeting_id), data, now=now()

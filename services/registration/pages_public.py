@@ -14,6 +14,7 @@ from services.registration.meetings import get_meeting, upcoming_meetings
 from services.registration.pages_own import own_url
 from services.registration.schemas import MeetingQuery, RegistrationIn
 from shared.web.forms import Feedback, form_step, load_form
+from shared.web.mail_limits import mail_limited
 from shared.web.service import now, service_context, transact
 
 
@@ -49,12 +50,14 @@ def show_meeting(meeting_id: UUID) -> tuple[str, int]:
 def register(meeting_id: UUID) -> ResponseReturnValue:
     """On to the person's own page, the one their mail links to as well."""
     return form_step(
-        lambda: transact(
-            registrations.register,
-            service_context().recorder,
-            str(meeting_id),
-            load_form(RegistrationIn()),
-            now=now(),
+        mail_limited("email")(
+            lambda: transact(
+                registrations.register,
+                service_context().recorder,
+                str(meeting_id),
+                load_form(RegistrationIn()),
+                now=now(),
+            )
         ),
         refused=lambda feedback: _meeting_page(str(meeting_id), feedback),
         feedback=PHRASEBOOK.feedback,

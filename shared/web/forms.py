@@ -59,6 +59,16 @@ COMMON: tuple[tuple[str, str], ...] = (
     (r"between 2000 and 2099", "Vul een datum tussen 2000 en 2099 in."),
     (r"NUL character", "Deze tekst bevat een teken dat wij niet kunnen bewaren."),
     (r"Not a valid date", "Vul een datum in."),
+    # What shared.web.mail_limits refuses.
+    (
+        r"Too many forms that send mail came from your address",
+        "Vanaf uw adres zijn kort na elkaar te veel formulieren verstuurd. Wacht even en "
+        "probeer het dan opnieuw.",
+    ),
+    (
+        r"Too many mails went to this e-mail address",
+        "Naar dit e-mailadres is de laatste tijd te veel mail gestuurd. Probeer het later opnieuw.",
+    ),
     # What shared.documents refuses.
     (r"file is empty", "Het bestand is leeg."),
     (
