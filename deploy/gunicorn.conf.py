@@ -122,10 +122,16 @@ if find_spec("pythonjsonlogger") is not None:
     }
 
 
-# With several workers each has its own metrics. When PROMETHEUS_MULTIPROC_DIR is
-# set, prometheus_client writes them to files there and /metrics can add them up
-# (MultiProcessCollector); the directory must start empty and dead workers'
-# files must be marked, which these hooks do.
+# Metrics are served by the master on a port of their own, GIA_METRICS_PORT, on
+# the host the service is bound to; the public port has no /metrics. ``gia serve``
+# and ``gia run`` set it (the service's port + 4000 unless GIA_<SERVICE>_METRICS_PORT
+# says otherwise) and PROMETHEUS_MULTIPROC_DIR (var/metrics/<service> unless set),
+# where every worker writes its metrics for the master to add up
+# (MultiProcessCollector); the directory must start empty and dead workers' files
+# must be marked, which these hooks do. Without both: no metrics server.
+metrics_port = _int("GIA_METRICS_PORT", 0)
+
+
 def on_starting(server) -> None:  # type: ignore[no-untyped-def]
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:
@@ -139,3 +145,15 @@ def child_exit(server, worker) -> None:  # type: ignore[no-untyped-def]
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def when_ready(server) -> None:  # type: ignore[no-untyped-def]
+    if not (metrics_port and os.environ.get("PROMETHEUS_MULTIPROC_DIR")):
+        return
+    from shared.web.metrics import serve_metrics
+
+    host = bind[0].rpartition(":")[0].strip("[]")
+    try:
+        serve_metrics(host, metrics_port)
+    except OSError as error:  # the service itself still runs; the scrape will notice
+        server.log.error("metrics not served on %s:%s: %s", host, metrics_port, error)

@@ -57,8 +57,18 @@ def serve(settings: Settings, service: Manifest, port: int | None) -> None:
         os.environ["PORT"] = str(port)
     else:
         os.environ.setdefault("PORT", str(service.port_in(settings)))
+    for key, value in metrics_env(settings, service).items():
+        os.environ.setdefault(key, value)
     command = serve_command()
     os.execv(command[0], command)
+
+
+def metrics_env(settings: Settings, service: Manifest) -> dict[str, str]:
+    """Where gunicorn's master serves the metrics its workers write to their folder."""
+    return {
+        "GIA_METRICS_PORT": str(service.metrics_port_in(settings)),
+        "PROMETHEUS_MULTIPROC_DIR": str(settings.var_dir / "metrics" / service.name),
+    }
 
 
 def relay(settings: Settings, service: Manifest) -> None:
@@ -119,7 +129,7 @@ def _child(settings: Settings, process: Process) -> Child:
             "GIA_SERVICE": name,
             "GIA_BIND": f"127.0.0.1:{process.web.port_in(settings)}",
             "GIA_WEB_WORKERS": os.environ.get("GIA_WEB_WORKERS", "2"),
-            "PROMETHEUS_MULTIPROC_DIR": str(settings.var_dir / "metrics" / name),
+            **metrics_env(settings, process.web),
         },
     )
 

@@ -62,6 +62,11 @@ class Manifest:
     def port_in(self, settings: Settings) -> int:
         return int(settings.per_service(self.name, "PORT") or self.port)
 
+    def metrics_port_in(self, settings: Settings) -> int:
+        """Where its metrics are served, never on its public port: ``GIA_<NAME>_METRICS_PORT``,
+        else its port + 4000 (9001 for registration on 5001)."""
+        return int(settings.per_service(self.name, "METRICS_PORT") or self.port_in(settings) + 4000)
+
     def public_url(self, settings: Settings) -> str:
         """Where people reach it: ``GIA_<NAME>_URL``, else its local port."""
         configured = settings.per_service(self.name, "URL")

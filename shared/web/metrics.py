@@ -1,19 +1,16 @@
-"""Prometheus metrics per app; in gunicorn's multiprocess mode all workers are summed."""
+"""Prometheus metrics per app, counted in every worker and served on a port of their own.
+
+The public port has no ``/metrics``: what the service handles and how fast is not for
+everyone. Under gunicorn each worker writes its counts to PROMETHEUS_MULTIPROC_DIR and the
+master serves their sum (``serve_metrics``, from deploy/gunicorn.conf.py).
+"""
 
 from __future__ import annotations
 
-import os
 import time
 
 from flask import Flask, Response, g, request
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    Counter,
-    Histogram,
-    generate_latest,
-    multiprocess,
-)
+from prometheus_client import CollectorRegistry, Counter, Histogram, multiprocess, start_http_server
 
 
 def install_metrics(app: Flask, service: str) -> None:
@@ -44,11 +41,10 @@ def install_metrics(app: Flask, service: str) -> None:
             latency.labels(service, endpoint).observe(time.perf_counter() - started)
         return response
 
-    @app.get("/metrics")
-    def metrics() -> Response:
-        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-            scrape = CollectorRegistry()
-            multiprocess.MultiProcessCollector(scrape)
-        else:
-            scrape = registry
-        return Response(generate_latest(scrape), mimetype=CONTENT_TYPE_LATEST)
+
+def serve_metrics(host: str, port: int) -> None:
+    """Every worker's metrics, added up, at ``http://host:port/metrics`` from a thread of
+    this process (gunicorn's master, which outlives its workers)."""
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    start_http_server(port, addr=host, registry=registry)

@@ -12,6 +12,8 @@ import pytest
 import yaml
 
 from gia.registry import MANIFESTS, processes
+from shared.manifest import Manifest
+from shared.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
@@ -113,3 +115,17 @@ def test_kubernetes_runs_every_process_of_the_registry_a_job_looping_or_as_a_cro
         for command in gia_commands([container["command"] for container in containers])
     )
     assert deployed == expected
+
+
+@pytest.mark.parametrize("manifest", MANIFESTS, ids=lambda found: found.name)
+def test_prometheus_scrapes_each_web_service_on_its_metrics_port_not_its_public_one(
+    manifest: Manifest,
+) -> None:
+    name = manifest.name.replace("_", "-")
+    pod = by_name(f"{name}.yaml", "Deployment")[name]["spec"]["template"]
+    ports = {port["name"]: port["containerPort"] for port in pod["spec"]["containers"][0]["ports"]}
+    expected = manifest.metrics_port_in(load_settings({"GIA_SECRET_KEY": "k"}))
+    assert ports["metrics"] == expected != ports["http"]
+    annotations = pod["metadata"]["annotations"]
+    assert annotations["prometheus.io/port"] == str(expected)
+    assert annotations["prometheus.io/path"] == "/metrics"
