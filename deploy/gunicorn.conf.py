@@ -70,9 +70,13 @@ control_socket_disable = True
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
 
-# Only these proxies may set X-Forwarded-For/-Proto. The default trusts nobody
-# but localhost; set it to the ingress controller's addresses (or "*" when only
-# the proxy can reach the pods) so client addresses and https are seen.
+# Who the client is and whether it came over HTTPS is read by the app alone, from
+# the GIA_PROXY_HOPS proxies in front (werkzeug's ProxyFix, shared/web/headers.py).
+# gunicorn would otherwise take X-Forwarded-Proto from any peer in
+# forwarded_allow_ips as well, and the two could disagree (with hops 0 the app
+# trusts no proxy; with "*" here gunicorn trusts every peer): it reads no scheme
+# header. forwarded_allow_ips now only gates gunicorn's other forwarded headers.
+secure_scheme_headers: dict[str, str] = {}
 forwarded_allow_ips = os.environ.get("GIA_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # Tight limits on the request head; bodies are limited by the app (GIA_MAX_BODY_BYTES).

@@ -49,6 +49,10 @@ class Settings:
     # Where counts shared by every process live (throttles); empty: each process's memory.
     redis_url: str = ""
     redis_prefix: str = "gia:"
+    # Proxies in front that set X-Forwarded-For and -Proto (0: the client talks to us).
+    proxy_hops: int = 0
+    # "auto": the session cookie is Secure when the request came over HTTPS; "always".
+    secure_cookies: str = "auto"
     # Public forms that send mail: per client address, and per target e-mail address.
     mail_limit_address: str = "10/minute;50/hour"
     mail_limit_recipient: str = "5/10 minutes;20/day"
@@ -104,6 +108,15 @@ class Settings:
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _choice(value: str, allowed: tuple[str, ...]) -> str:
+    """A setting that takes one of a few words; a typo stops the start instead of being
+    taken for the default."""
+    word = value.strip().lower()
+    if word not in allowed:
+        raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+    return word
 
 
 def _secret_key(var_dir: Path, env: Mapping[str, str]) -> str:
@@ -165,6 +178,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         session_hours=int(env.get("GIA_SESSION_HOURS", "12")),
         redis_url=env.get("GIA_REDIS_URL", ""),
         redis_prefix=env.get("GIA_REDIS_PREFIX", "gia:"),
+        proxy_hops=int(env.get("GIA_PROXY_HOPS", Settings.proxy_hops)),
+        secure_cookies=_choice(env.get("GIA_SECURE_COOKIES", "auto"), ("auto", "always")),
         mail_limit_address=env.get("GIA_MAIL_LIMIT_ADDRESS", Settings.mail_limit_address),
         mail_limit_recipient=env.get("GIA_MAIL_LIMIT_RECIPIENT", Settings.mail_limit_recipient),
         document_max_unpacked_bytes=int(

@@ -43,7 +43,13 @@ def _page_context() -> dict[str, Any]:
     }
 
 
-pages = Blueprint("registration_pages", __name__, template_folder="templates")
+pages = Blueprint(
+    "registration_pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/registration",
+)
 dutch_error_pages(pages, PHRASEBOOK)
 pages.context_processor(_page_context)
 

@@ -27,6 +27,7 @@ from shared.settings import AUTH_DATABASE, Settings
 from shared.throttle import Throttle
 from shared.web.errors import ProblemApi, problem_response, register_error_handlers
 from shared.web.fields import refuse_nul
+from shared.web.headers import secure_edges
 from shared.web.logs import configure_logging
 from shared.web.metrics import install_metrics
 
@@ -104,7 +105,8 @@ def _health_blueprint(uses_broker: bool) -> Blueprint:
 
 def create_service_app(manifest: Manifest, settings: Settings, clock: Clock = utcnow) -> Flask:
     """A service's app from its manifest: its API and pages on the base every service shares
-    (settings, problem+json errors, CSRF, logs, metrics, health, login)."""
+    (settings, security headers and cookies, problem+json errors, CSRF, logs, metrics, health,
+    login)."""
     name = manifest.name
     outbox_model = resolve(manifest.outbox) if manifest.outbox else None
     configure_logging(name, settings.log_level)
@@ -113,8 +115,6 @@ def create_service_app(manifest: Manifest, settings: Settings, clock: Clock = ut
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         SESSION_COOKIE_NAME="gia_session",
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
         JSON_SORT_KEYS=False,
         API_TITLE=manifest.title,
@@ -152,6 +152,7 @@ def create_service_app(manifest: Manifest, settings: Settings, clock: Clock = ut
         response.headers["X-Request-ID"] = g.get("request_id", "")
         return response
 
+    secure_edges(app, settings)
     csrf.init_app(app)
     api = ProblemApi(app)
     register_error_handlers(app)
