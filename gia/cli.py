@@ -3,31 +3,73 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 
 import click
+from sqlalchemy.orm import Session
 
 from gia import supervisor
 from gia.migrations import upgrade
 from gia.registry import MANIFESTS, processes
-from shared.auth.accounts import add_account
-from shared.auth.tokens import ROLES, mint_token
-from shared.clock import amsterdam_today, utcnow
+from shared.auth.accounts import (
+    UnknownAccount,
+    add_account,
+    end_sessions,
+    list_accounts,
+    normalise_email,
+    remove_account,
+    set_role,
+)
+from shared.auth.revocations import revoke_token
+from shared.auth.tokens import LONGEST_TTL, ROLES, InvalidToken, mint_token, verify_token
+from shared.clock import amsterdam, amsterdam_today, utcnow
 from shared.db import Database
 from shared.manifest import Job, Manifest, resolve
 from shared.municipalities import check_file
-from shared.settings import AUTH_DATABASE, load_settings
+from shared.settings import AUTH_DATABASE, Settings, load_settings
 
 
-@click.command()
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.group(invoke_without_command=True)
+@click.option("--role", type=click.Choice(ROLES), help="Required to mint a token.")
 @click.option("--subject", default="cli", help="Who the token is for (shown in logs).")
-@click.option("--hours", default=12, show_default=True, type=click.IntRange(1, 24 * 30))
-def token(role: str, subject: str, hours: int) -> None:
-    """Print a bearer token for ROLE, signed with the shared secret key."""
+@click.option(
+    "--hours",
+    default=12,
+    show_default=True,
+    type=click.IntRange(1, int(LONGEST_TTL.total_seconds()) // 3600),
+)
+@click.pass_context
+def token(context: click.Context, role: str | None, subject: str, hours: int) -> None:
+    """Print a bearer token for ROLE, signed with the shared secret key; its id (jti), for
+    ``gia token revoke``, goes to stderr."""
+    if context.invoked_subcommand:
+        return
+    if role is None:
+        raise click.UsageError("Missing option '--role'.")
     settings = load_settings()
-    click.echo(mint_token(settings.secret_key, role, subject, timedelta(hours=hours)))
+    minted = mint_token(settings.secret_key, role, subject, timedelta(hours=hours))
+    click.echo(minted)
+    click.echo(f"token id (jti): {verify_token(settings.secret_key, minted).token_id}", err=True)
+
+
+@token.command("revoke")
+@click.argument("token_or_id")
+def token_revoke(token_or_id: str) -> None:
+    """Refuse a token from now on, in every service: TOKEN_OR_ID is its id (jti) or the token."""
+    settings = load_settings()
+    expires_at = None
+    token_id = token_or_id.strip()
+    if "." in token_id:  # a token itself: header.claims.signature
+        try:
+            principal = verify_token(settings.secret_key, token_id)
+        except InvalidToken as error:
+            raise click.ClickException(f"{error}; nothing to revoke") from error
+        token_id, expires_at = principal.token_id or "", principal.expires_at
+    with _accounts(settings) as session:
+        revoke_token(session, token_id, expires_at)
+    click.echo(f"revoked token {token_id}")
 
 
 @click.group()
@@ -53,23 +95,66 @@ def staff() -> None:
     """Accounts of ministry staff and jury members."""
 
 
+@contextmanager
+def _accounts(settings: Settings) -> Iterator[Session]:
+    """A transaction on the auth database, brought up to date first; an unknown account, role
+    or token id ends the command with its message and exit status 1."""
+    upgrade(settings, (AUTH_DATABASE,))
+    db = Database.for_service(settings, AUTH_DATABASE)
+    try:
+        with db.transaction() as session:
+            yield session
+    except (UnknownAccount, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        db.dispose()
+
+
 @staff.command("add")
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.password_option(help="At least 12 characters; asked for when not given.")
 def staff_add(email: str, role: str, password: str) -> None:
-    """Create an account for EMAIL, or reset its role and password."""
-    settings = load_settings()
-    upgrade(settings, (AUTH_DATABASE,))
-    db = Database.for_service(settings, AUTH_DATABASE)
-    try:
-        with db.transaction() as session:
-            account = add_account(session, email, role, password)
-    except ValueError as error:
-        raise click.BadParameter(str(error)) from error
-    finally:
-        db.dispose()
+    """Create an account for EMAIL, or reset its role and password (ending its sessions)."""
+    with _accounts(load_settings()) as session:
+        account = add_account(session, email, role, password)
     click.echo(f"{account.email} can log in as {account.role}")
+
+
+@staff.command("list")
+def staff_list() -> None:
+    """Every account: e-mail, role and when it was made (Amsterdam time)."""
+    with _accounts(load_settings()) as session:
+        for account in list_accounts(session):
+            click.echo(f"{account.email}\t{account.role}\t{amsterdam(account.created_at)}")
+
+
+@staff.command("remove")
+@click.argument("email")
+def staff_remove(email: str) -> None:
+    """Remove the account of EMAIL; its sessions end at once."""
+    with _accounts(load_settings()) as session:
+        remove_account(session, email)
+    click.echo(f"{normalise_email(email)} removed")
+
+
+@staff.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+def staff_set_role(email: str, role: str) -> None:
+    """Give the account of EMAIL another ROLE; its sessions end at once."""
+    with _accounts(load_settings()) as session:
+        account = set_role(session, email, role)
+    click.echo(f"{account.email} is now {account.role}; logged out everywhere")
+
+
+@staff.command("logout-everywhere")
+@click.argument("email")
+def staff_logout_everywhere(email: str) -> None:
+    """End every session of the account of EMAIL, on every device."""
+    with _accounts(load_settings()) as session:
+        account = end_sessions(session, email)
+    click.echo(f"{account.email} logged out everywhere")
 
 
 def build_cli(manifests: Sequence[Manifest] = MANIFESTS) -> click.Group:

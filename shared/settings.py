@@ -49,13 +49,17 @@ class Settings:
     # Where counts shared by every process live (throttles); empty: each process's memory.
     redis_url: str = ""
     redis_prefix: str = "gia:"
+    # Public forms that send mail: per client address, and per target e-mail address.
+    mail_limit_address: str = "10/minute;50/hour"
+    mail_limit_recipient: str = "5/10 minutes;20/day"
+    # Failed logins allowed per account (its e-mail) and per client address, in the windows
+    # of the ``limits`` notation; a key over any window may not log in until it has room.
+    login_limit_account: str = "5/minute;10/15 minutes;20/day"
+    login_limit_address: str = "20/minute;100/hour"
     # Proxies in front that set X-Forwarded-For and -Proto (0: the client talks to us).
     proxy_hops: int = 0
     # "auto": the session cookie is Secure when the request came over HTTPS; "always".
     secure_cookies: str = "auto"
-    # Public forms that send mail: per client address, and per target e-mail address.
-    mail_limit_address: str = "10/minute;50/hour"
-    mail_limit_recipient: str = "5/10 minutes;20/day"
     # An office document (a ZIP) may unpack to at most this much, and this many times its size.
     document_max_unpacked_bytes: int = 100 * 1024 * 1024
     document_max_ratio: int = 100
@@ -178,10 +182,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         session_hours=int(env.get("GIA_SESSION_HOURS", "12")),
         redis_url=env.get("GIA_REDIS_URL", ""),
         redis_prefix=env.get("GIA_REDIS_PREFIX", "gia:"),
-        proxy_hops=int(env.get("GIA_PROXY_HOPS", Settings.proxy_hops)),
-        secure_cookies=_choice(env.get("GIA_SECURE_COOKIES", "auto"), ("auto", "always")),
         mail_limit_address=env.get("GIA_MAIL_LIMIT_ADDRESS", Settings.mail_limit_address),
         mail_limit_recipient=env.get("GIA_MAIL_LIMIT_RECIPIENT", Settings.mail_limit_recipient),
+        login_limit_account=env.get("GIA_LOGIN_LIMIT_ACCOUNT", "5/minute;10/15 minutes;20/day"),
+        login_limit_address=env.get("GIA_LOGIN_LIMIT_ADDRESS", "20/minute;100/hour"),
+        proxy_hops=int(env.get("GIA_PROXY_HOPS", Settings.proxy_hops)),
+        secure_cookies=_choice(env.get("GIA_SECURE_COOKIES", "auto"), ("auto", "always")),
         document_max_unpacked_bytes=int(
             env.get("GIA_DOCUMENT_MAX_UNPACKED_BYTES", Settings.document_max_unpacked_bytes)
         ),

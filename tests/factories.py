@@ -15,14 +15,17 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from gia.migrations import upgrade
 from gia.registry import manifest
+from shared.auth.accounts import Account, add_account
 from shared.auth.tokens import mint_token
 from shared.events.catalogue import PRODUCERS
 from shared.mail import sent_messages
 from shared.manifest import resolve
-from shared.settings import Settings
+from shared.settings import AUTH_DATABASE, Settings
+from shared.web.auth import SESSION_KEY, session_record
 
 T = TypeVar("T")
 _DEFAULTS = Settings(var_dir=Path("var"), secret_key="")
@@ -95,8 +98,25 @@ def attendance_data(**overrides: object) -> dict[str, object]:
 
 
 def staff_headers(settings: Settings, role: str = "staff") -> dict[str, str]:
+    """A bearer token's header; every service checks tokens against the auth database's
+    revoked ones, so that database is migrated first."""
+    upgrade(settings, (AUTH_DATABASE,))
     token = mint_token(settings.secret_key, role, "test", timedelta(minutes=10))
     return {"Authorization": f"Bearer {token}"}
+
+
+def signed_in(client: FlaskClient, email: str, role: str = "staff") -> FlaskClient:
+    """The client with the session a login gives, for an account of ``role`` that is made in
+    the app's auth database (migrated first) unless it is there already."""
+    context = client.application.extensions["gia"]
+    upgrade(context.settings, (AUTH_DATABASE,))
+    with context.auth_db.transaction() as session:
+        account = session.get(Account, email)
+        if account is None or account.role != role:
+            account = add_account(session, email, role, "een wachtwoord voor de tests")
+    with client.session_transaction() as stored:
+        stored[SESSION_KEY] = session_record(account)
+    return client
 
 
 def path_of(url: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -10,11 +11,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from shared.auth.accounts import authenticate
+from shared.auth.accounts import Account, authenticate, end_sessions, normalise_email
 from shared.clock import amsterdam
 from shared.municipalities import REGIONS
+from shared.problems import TooManyRequests
 from shared.themes import THEME_LABELS
-from shared.web.auth import remember, safe_next, session_principal
+from shared.web.auth import forget, remember, safe_next, session_principal
 from shared.web.forms import Feedback, posted
 
 pages = Blueprint(
@@ -63,24 +65,65 @@ def _page_context() -> dict[str, Any]:
 
 @pages.route("/login", methods=["GET", "POST"])
 def login() -> Any:
-    from shared.web.service import service_context
-
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
-        with service_context().auth_db.transaction() as session:
-            principal = authenticate(session, form.email.data or "", form.password.data or "")
-        if principal is not None:
-            remember(principal)
+        try:
+            account = _log_in(form.email.data or "", form.password.data or "")
+        except TooManyRequests as refused:
+            page = render_template("gia/login.html", form=form, wait=_minutes(refused.retry_after))
+            return page, 429, {"Retry-After": str(refused.retry_after)}
+        if account is not None:
             return redirect(safe_next(request.args.get("next")))
         failed = True
     status = 401 if failed else 400 if form.errors else 200
     return render_template("gia/login.html", form=form, failed=failed), status
 
 
+def _log_in(email: str, password: str) -> Account | None:
+    """The account, logged in, if the password is right and neither the account nor the
+    client's address has failed too often lately; while either has, not even the right
+    password is checked. Only failures count."""
+    from shared.web.service import service_context
+
+    context = service_context()
+    settings = context.settings
+    keys = [
+        (settings.login_limit_account, "login-account", normalise_email(email)),
+        (settings.login_limit_address, "login-address", request.remote_addr or "unknown"),
+    ]
+    throttle = context.throttle
+    if wait := max(throttle.wait(rule, *key) for rule, *key in keys):
+        raise TooManyRequests("Too many failed logins.", retry_after=wait)
+    with context.auth_db.transaction() as session:
+        account = authenticate(session, email, password)
+    if account is not None:
+        remember(account)
+        return account
+    if wait := max(throttle.hit(rule, *key) for rule, *key in keys):
+        raise TooManyRequests("Too many failed logins.", retry_after=wait)
+    return None
+
+
+def _minutes(seconds: int) -> str:
+    minutes = math.ceil(seconds / 60)
+    return "1 minuut" if minutes == 1 else f"{minutes} minuten"
+
+
 @pages.post("/logout")
 def logout() -> Any:
-    from flask import session
+    forget()
+    return redirect(url_for("gia.login"))
 
-    session.clear()
+
+@pages.post("/logout/everywhere")
+def logout_everywhere() -> Any:
+    """Ends every session of the logged-in account, on every device, this one too."""
+    from shared.web.service import service_context
+
+    principal = session_principal()
+    if principal is not None:
+        with service_context().auth_db.transaction() as session:
+            end_sessions(session, principal.subject)
+    forget()
     return redirect(url_for("gia.login"))

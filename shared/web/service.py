@@ -25,6 +25,7 @@ from shared.municipalities import Register, load_register
 from shared.problems import problem_body
 from shared.settings import AUTH_DATABASE, Settings
 from shared.throttle import Throttle
+from shared.web.auth import install_authentication
 from shared.web.errors import ProblemApi, problem_response, register_error_handlers
 from shared.web.fields import refuse_nul
 from shared.web.headers import secure_edges
@@ -156,6 +157,7 @@ def create_service_app(manifest: Manifest, settings: Settings, clock: Clock = ut
     csrf.init_app(app)
     api = ProblemApi(app)
     register_error_handlers(app)
+    install_authentication(app)
     install_metrics(app, name)
     app.register_blueprint(_health_blueprint(uses_broker=bool(manifest.consumer)))
     from shared.web.pages import pages

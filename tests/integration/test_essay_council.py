@@ -17,7 +17,7 @@ from sqlalchemy import select
 from services.essay_contest.domain import COUNCIL_LINK_VALID
 from services.essay_contest.models import Entrant, Griffie, Outbox
 from shared.db import Database
-from tests.factories import all_at_once, path_of, staff_headers
+from tests.factories import all_at_once, path_of, signed_in, staff_headers
 from tests.integration.test_essay_contest_api import (
     ANNA,
     BRAM,
@@ -38,8 +38,7 @@ class Council(Contestants):
 
     def as_staff(self) -> FlaskClient:
         client = self.client.application.test_client()
-        with client.session_transaction() as session:
-            session["principal"] = {"subject": "beheer@minbzk.nl", "role": "staff"}
+        signed_in(client, "beheer@minbzk.nl", "staff")
         return client
 
     def set_griffie(self, municipality: str, email: str) -> Any:
@@ -371,8 +370,7 @@ def test_the_setting_is_off_for_api_clients_and_on_for_a_new_contest_on_the_page
         "answered_at": None,
     }
     staff = contest.client.application.test_client()
-    with staff.session_transaction() as session:
-        session["principal"] = {"subject": "beheer@minbzk.nl", "role": "staff"}
+    signed_in(staff, "beheer@minbzk.nl", "staff")
     form = text(staff.get("/beheer"))
     setting = "requires_council_confirmation"
     assert f'type="checkbox" id="{setting}" name="{setting}" checked' in form

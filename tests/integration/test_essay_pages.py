@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from services.essay_contest.domain import jury_handle
 from services.essay_contest.models import Contest, Entrant, Entry, EntryAuthor, ScoreSheet
-from tests.factories import path_of, staff_headers
+from tests.factories import path_of, signed_in, staff_headers
 from tests.integration.test_essay_contest_api import (
     ANNA,
     BRAM,
@@ -63,8 +63,7 @@ class Site(Contestants):
 
     def as_role(self, role: str, subject: str) -> FlaskClient:
         client = self.app.test_client()
-        with client.session_transaction() as session:
-            session["principal"] = {"subject": subject, "role": role}
+        signed_in(client, subject, role)
         return client
 
     def join(self, person: dict[str, Any]) -> str:

@@ -23,7 +23,7 @@ from shared.events.catalogue import GUIDE_DOWNLOADED
 from shared.events.relay import Relay, wait_until_drained
 from shared.events.topology import broker_connection
 from shared.settings import Settings
-from tests.factories import serving, staff_headers, wait_for
+from tests.factories import serving, signed_in, staff_headers, wait_for
 from tests.integration.test_guide_api import GUIDE, OFFICIAL, ROTTERDAM, edition, publish
 
 pytestmark = pytest.mark.services
@@ -100,8 +100,7 @@ def test_a_download_by_rotterdam_makes_it_count_for_knowing_the_new_guide(
         awareness = next(item for item in figures if item["indicator"] == "awareness")
         assert awareness["numerator"] == 1 and awareness["target"] == 0.85
 
-        with client.session_transaction() as session:
-            session["principal"] = {"subject": "staf@minbzk.nl", "role": "staff"}
+        signed_in(client, "staf@minbzk.nl", "staff")
         page = client.get(f"/gemeenten/{ROTTERDAM}").get_data(as_text=True)
         assert f'href="/api/v1/events/{received.id}">{GUIDE_DOWNLOADED}</a>' in page
         assert f"guide:{guide_id}:{ROTTERDAM}" in page

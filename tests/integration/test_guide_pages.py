@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 
 from services.guide.app import create_app
 from shared.settings import Settings, load_settings
-from tests.factories import serving
+from tests.factories import serving, signed_in
 from tests.integration.test_guide_api import EXECUTABLE, MAX_BYTES, PDF, downloaded_events, rows
 
 STAFF = {"subject": "redactie@minbzk.nl", "role": "staff"}
@@ -58,8 +58,7 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def staff(app: Flask) -> FlaskClient:
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["principal"] = STAFF
+    signed_in(client, STAFF["subject"], STAFF["role"])
     return client
 
 
@@ -222,8 +221,7 @@ def test_staff_pages_send_others_to_the_login(app: Flask, client: FlaskClient) -
         response = client.get(path)
         assert response.status_code == 302 and response.location.startswith("/login?next=")
     jury = app.test_client()
-    with jury.session_transaction() as session:
-        session["principal"] = {"subject": "jurylid@example.nl", "role": "jury"}
+    signed_in(jury, "jurylid@example.nl", "jury")
     assert jury.get("/beheer").status_code == 403
     assert client.post("/beheer/handreikingen", data=GUIDE_FORM).status_code == 302
     assert rows(app)["guides"] == 0
@@ -243,8 +241,7 @@ def test_a_large_guide_file_passes_the_form_check(settings: Settings) -> None:
     assert len(content) > large.max_body_bytes
     with serving(create_app, large, "auth", "guide") as app:
         staff = app.test_client()
-        with staff.session_transaction() as session:
-            session["principal"] = STAFF
+        signed_in(staff, STAFF["subject"], STAFF["role"])
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', staff.get("/beheer").text)
         assert csrf
         staff.post("/beheer/handreikingen", data={**GUIDE_FORM, "csrf_token": csrf[1]})

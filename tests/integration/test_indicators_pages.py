@@ -20,7 +20,7 @@ from services.indicators.consumer import build_consumer
 from services.indicators.models import FeedToken
 from shared.municipalities import load_register
 from shared.settings import Settings, load_settings
-from tests.factories import staff_headers
+from tests.factories import signed_in, staff_headers
 from tests.integration.test_indicators import REGISTER, ROTTERDAM, attended
 
 pytestmark = pytest.mark.services
@@ -41,8 +41,7 @@ def app(real_settings: Settings) -> Iterator[Flask]:
 
 def logged_in(app: Flask, role: str) -> FlaskClient:
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["principal"] = {"subject": f"{role}@minbzk.nl", "role": role}
+    signed_in(client, f"{role}@minbzk.nl", role)
     return client
 
 

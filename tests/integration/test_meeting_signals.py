@@ -39,6 +39,7 @@ from tests.factories import (
     PERSON,
     all_at_once,
     delivered_mails,
+    signed_in,
     staff_headers,
     wait_for,
 )
@@ -298,8 +299,7 @@ def test_a_wrong_answer_is_refused_and_leaves_the_signal_unanswered(site: Site) 
 
 
 def as_staff(site: Site) -> FlaskClient:
-    with site.client.session_transaction() as session:
-        session["principal"] = {"subject": "signalen@minbzk.nl", "role": "staff"}
+    signed_in(site.client, "signalen@minbzk.nl", "staff")
     return site.client
 
 
@@ -394,8 +394,7 @@ def test_the_signal_pages_are_for_staff_only(site: Site) -> None:
     meeting_id = held_meeting(site)
     path = f"/beheer/bijeenkomsten/{meeting_id}/signalen"
     assert site.client.get(path).status_code == 302  # to the login page
-    with site.client.session_transaction() as session:
-        session["principal"] = {"subject": "jurylid@example.nl", "role": "jury"}
+    signed_in(site.client, "jurylid@example.nl", "jury")
     assert site.client.get(path).status_code == 403
 
 

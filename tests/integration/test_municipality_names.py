@@ -21,7 +21,14 @@ from services.practiceteam.models import RequestMunicipality, SupportRequest
 from services.registration.models import Registration
 from shared.problems import PROBLEM_JSON
 from shared.settings import Settings
-from tests.factories import ESSAY_CONTEST, MEETING, PRACTICETEAM_REQUEST, serving, staff_headers
+from tests.factories import (
+    ESSAY_CONTEST,
+    MEETING,
+    PRACTICETEAM_REQUEST,
+    serving,
+    signed_in,
+    staff_headers,
+)
 from tests.integration.test_practiceteam_pages import FORM as REQUEST_FORM
 
 pytestmark = pytest.mark.services
@@ -299,8 +306,7 @@ def test_survey_invitations_name_their_municipality(serve: Serve, staff: dict[st
 
 def test_the_invitation_list_names_a_wrong_line_with_suggestions(serve: Serve) -> None:
     client = serve("indicators").test_client()
-    with client.session_transaction() as session:
-        session["principal"] = {"subject": "staff@minbzk.nl", "role": "staff"}
+    signed_in(client, "staff@minbzk.nl", "staff")
     lines = "Den Haag;a@example.nl\nGoudaa;b@example.nl\nBergen (L.);c@example.nl\n"
     checked = client.post("/uitnodigingen", data={"lines": lines})
     page = checked.get_data(as_text=True)

@@ -31,7 +31,7 @@ from services.practiceteam.models import (
 from shared.db import Database
 from shared.documents import DocumentStore
 from shared.settings import Settings
-from tests.factories import PRACTICETEAM_REQUEST, serving, staff_headers
+from tests.factories import PRACTICETEAM_REQUEST, serving, signed_in, staff_headers
 from tests.integration.test_practiceteam_api import (
     CONTACT,
     PDF,
@@ -304,8 +304,7 @@ def test_the_api_erases_final_requests_for_staff_only(
 
 def staff_client(app: Flask) -> FlaskClient:
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["principal"] = {"subject": "team@minbzk.nl", "role": "staff"}
+    signed_in(client, "team@minbzk.nl", "staff")
     return client
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from services.practiceteam.app import create_app
 from services.practiceteam.models import Attachment, Note, SupportRequest
 from shared.settings import Settings, load_settings
-from tests.factories import PRACTICETEAM_REQUEST, delivered_mails, path_of, serving
+from tests.factories import PRACTICETEAM_REQUEST, delivered_mails, path_of, serving, signed_in
 
 CONTACT = PRACTICETEAM_REQUEST["contact"]
 # The form as a browser sends it: five municipality inputs, the contact's inputs with dots.
@@ -53,8 +53,7 @@ def client(app: Flask) -> FlaskClient:
 
 def staff_client(app: Flask) -> FlaskClient:
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["principal"] = {"subject": "team@minbzk.nl", "role": "staff"}
+    signed_in(client, "team@minbzk.nl", "staff")
     return client
 
 
@@ -264,8 +263,7 @@ def test_staff_pages_send_others_to_the_login(client: FlaskClient) -> None:
     for path in ("/beheer", "/beheer/capaciteit"):
         response = client.get(path)
         assert response.status_code == 302 and response.location.startswith("/login?next=")
-    with client.session_transaction() as session:
-        session["principal"] = {"subject": "jurylid@example.nl", "role": "jury"}
+    signed_in(client, "jurylid@example.nl", "jury")
     assert client.get("/beheer").status_code == 403
 
 

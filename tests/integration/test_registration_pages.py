@@ -19,7 +19,7 @@ from services.registration.app import create_app
 from services.registration.models import Meeting, Registration
 from services.registration.schemas import MeetingIn
 from shared.settings import Settings, load_settings
-from tests.factories import MEETING, PERSON, delivered_mails
+from tests.factories import MEETING, PERSON, delivered_mails, signed_in
 
 # The form as a browser sends it: every field, empty ones as empty strings.
 FORM = {**PERSON, "organisation": ""}
@@ -62,8 +62,7 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def staff(client: FlaskClient) -> FlaskClient:
-    with client.session_transaction() as session:
-        session["principal"] = {"subject": "deur@minbzk.nl", "role": "staff"}
+    signed_in(client, "deur@minbzk.nl", "staff")
     return client
 
 

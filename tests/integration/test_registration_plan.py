@@ -28,7 +28,7 @@ from shared.db import Database
 from shared.events.outbox import EventRecorder
 from shared.municipalities import load_register
 from shared.settings import Settings
-from tests.factories import MEETING, PERSON, serving, staff_headers
+from tests.factories import MEETING, PERSON, serving, signed_in, staff_headers
 from tests.integration.test_registration_pages import MEETING_FORM
 
 pytestmark = pytest.mark.services
@@ -309,8 +309,7 @@ def test_the_plan_and_timeline_are_in_the_openapi_document(client: FlaskClient) 
 def staff_pages(app: Flask) -> FlaskClient:
     app.config["WTF_CSRF_ENABLED"] = False
     pages = app.test_client()
-    with pages.session_transaction() as session:
-        session["principal"] = {"subject": "planning@minbzk.nl", "role": "staff"}
+    signed_in(pages, "planning@minbzk.nl", "staff")
     return pages
 
 

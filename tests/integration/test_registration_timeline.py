@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from services.registration.app import create_app
 from shared.clock import SetClock
 from shared.settings import Settings
-from tests.factories import MEETING, PERSON, serving, staff_headers
+from tests.factories import MEETING, PERSON, serving, signed_in, staff_headers
 
 pytestmark = pytest.mark.services
 
@@ -218,8 +218,7 @@ def test_the_timeline_is_for_staff_and_known_meetings(
 @pytest.fixture
 def staff_pages(app: Flask) -> FlaskClient:
     pages = app.test_client()
-    with pages.session_transaction() as session:
-        session["principal"] = {"subject": "planning@minbzk.nl", "role": "staff"}
+    signed_in(pages, "planning@minbzk.nl", "staff")
     return pages
 
 
