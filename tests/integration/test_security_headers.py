@@ -4,6 +4,7 @@ metrics on the public port."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,3 +125,16 @@ def test_the_door_page_takes_its_script_from_the_service_itself(app: Flask) -> N
     script = app.test_client().get("/static/registration/door.js")
     assert script.status_code == 200 and "data-zoek" in script.get_data(as_text=True)
     assert script.mimetype in ("text/javascript", "application/javascript")
+
+
+def test_no_template_needs_inline_script_or_style() -> None:
+    """What the policy would block: script or style written into a page itself."""
+    root = Path(__file__).resolve().parents[2]
+    inline = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=", re.I)
+    found = [
+        f"{path.relative_to(root)}: {match.group(0)}"
+        for folder in ("services", "shared")
+        for path in (root / folder).rglob("templates/**/*.html")
+        for match in inline.finditer(path.read_text())
+    ]
+    assert found == []
