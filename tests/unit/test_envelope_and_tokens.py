@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import jwt
 import pytest
 
 from shared.auth.tokens import InvalidToken, mint_token, verify_token
@@ -49,3 +50,16 @@ def test_token_carries_role_and_expires() -> None:
         verify_token(SECRET, mint_token(SECRET, "staff", "a", timedelta(seconds=-1)))
     with pytest.raises(InvalidToken):
         verify_token("another key " * 4, mint_token(SECRET, "jury", "a", timedelta(hours=1)))
+
+
+def test_token_has_an_id_of_its_own_and_lives_at_most_thirty_days() -> None:
+    first, second = (
+        verify_token(SECRET, mint_token(SECRET, "staff", "a", timedelta(hours=1))) for _ in "12"
+    )
+    assert first.token_id and uuid.UUID(first.token_id) and first.token_id != second.token_id
+    with pytest.raises(ValueError, match="30 days"):
+        mint_token(SECRET, "staff", "a", timedelta(days=31))
+    now = datetime.now(UTC)
+    claims = {"iss": "gia", "sub": "a", "role": "jury", "iat": now, "exp": now + timedelta(hours=1)}
+    with pytest.raises(InvalidToken):  # an id is what revoking a token needs
+        verify_token(SECRET, jwt.encode(claims, SECRET, algorithm="HS256"))
