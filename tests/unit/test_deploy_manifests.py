@@ -4,6 +4,7 @@ every other GIA pod."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from gia.registry import MANIFESTS, processes
+from gia import registry
+from gia.registry import MANIFESTS, SERVICES, manifest, processes
+from shared.events.catalogue import PRODUCERS
 from shared.manifest import Manifest
 from shared.settings import load_settings
 
@@ -129,3 +132,164 @@ def test_prometheus_scrapes_each_web_service_on_its_metrics_port_not_its_public_
     annotations = pod["metadata"]["annotations"]
     assert annotations["prometheus.io/port"] == str(expected)
     assert annotations["prometheus.io/path"] == "/metrics"
+
+
+# -- who may send what on RabbitMQ ----------------------------------------------------------
+
+DEFINITIONS = json.loads((ROOT / "deploy" / "rabbitmq" / "definitions.json").read_text())
+USERS = {f"gia-{name.replace('_', '-')}": name for name in SERVICES}
+
+
+def permissions_of(user: str) -> dict[str, str]:
+    (found,) = (p for p in DEFINITIONS["permissions"] if p["user"] == user)
+    return found
+
+
+def topic_write(user: str) -> str:
+    """The routing keys the user may publish on gia.events; none without a topic permission."""
+    found = [
+        t["write"]
+        for t in DEFINITIONS["topic_permissions"]
+        if t["user"] == user and t["exchange"] == "gia.events"
+    ]
+    return found[0] if found else "^$"
+
+
+def test_every_service_has_a_user_that_configures_nothing() -> None:
+    assert USERS.keys() <= {user["name"] for user in DEFINITIONS["users"]}
+    for user in USERS:
+        assert permissions_of(user)["configure"] == "^$"
+
+
+@pytest.mark.parametrize("event_type", sorted(PRODUCERS))
+def test_only_the_producer_may_publish_a_type_and_only_a_relay_publishes_at_all(
+    event_type: str,
+) -> None:
+    producer = PRODUCERS[event_type]
+    may = {
+        service
+        for user, service in USERS.items()
+        if re.search(permissions_of(user)["write"], "gia.events")
+        and re.search(topic_write(user), event_type)
+    }
+    relayed = manifest(producer).outbox is not None
+    assert may == ({producer} if relayed else set())
+
+
+def test_each_consumer_may_read_its_own_queue_alone_and_park_on_the_dead_exchange() -> None:
+    queues = [queue["name"] for queue in DEFINITIONS["queues"]]
+    for user, service in USERS.items():
+        permissions = permissions_of(user)
+        readable = {queue for queue in queues if re.search(permissions["read"], queue)}
+        consumes = manifest(service).consumer is not None
+        assert readable == ({f"{service}.events"} if consumes else set())
+        assert bool(re.search(permissions["write"], "gia.dead")) is consumes
+
+
+def test_the_definitions_declare_the_topology_the_application_declares() -> None:
+    topology = registry.topology(
+        load_settings({"GIA_BROKER_URL": "amqp://", "GIA_SECRET_KEY": "k"})
+    )
+    exchanges = {(e["name"], e["type"], e["durable"]) for e in DEFINITIONS["exchanges"]}
+    assert exchanges == {(e.name, e.type, e.durable) for e in (topology.events, topology.dead)}
+    queues = {q["name"]: q["arguments"] for q in DEFINITIONS["queues"]}
+    assert queues == {q.name: q.queue_arguments or {} for q in topology.all_queues()}
+    bindings = {(b["source"], b["destination"], b["routing_key"]) for b in DEFINITIONS["bindings"]}
+    assert bindings == {
+        (b.exchange.name, queue.name, b.routing_key)
+        for queue in topology.queues.values()
+        for b in queue.bindings
+    } | {(topology.dead.name, queue.name, "#") for queue in topology.dead_queues.values()}
+
+
+def test_kubernetes_makes_the_same_users_permissions_and_topology() -> None:
+    made: dict[str, list[dict[str, Any]]] = {}
+    for doc in documents("rabbitmq.yaml"):
+        made.setdefault(doc["kind"], []).append(doc["spec"])
+    assert {user["importCredentialsSecret"]["name"] for user in made["User"]} == {
+        user.replace("gia-", "gia-broker-") for user in USERS
+    }
+    assert {
+        (p["userReference"]["name"], *p["permissions"].values()) for p in made["Permission"]
+    } == {
+        (p["user"], p["configure"], p["write"], p["read"])
+        for p in DEFINITIONS["permissions"]
+        if p["user"] in USERS
+    }
+    assert {
+        (p["userReference"]["name"], *p["permissions"].values()) for p in made["TopicPermission"]
+    } == {
+        (t["user"], t["exchange"], t["write"], t["read"]) for t in DEFINITIONS["topic_permissions"]
+    }
+    assert {q["name"]: q.get("arguments", {}) for q in made["Queue"]} == {
+        q["name"]: {k: v for k, v in q["arguments"].items() if k != "x-queue-type"}
+        for q in DEFINITIONS["queues"]
+    }
+    assert {(b["source"], b["destination"], b["routingKey"]) for b in made["Binding"]} == {
+        (b["source"], b["destination"], b["routing_key"]) for b in DEFINITIONS["bindings"]
+    }
+
+
+def broker_urls(environment: dict[str, Any]) -> set[str]:
+    return {name for name in environment if name.endswith("BROKER_URL")}
+
+
+def own_broker_url(command: list[str]) -> set[str]:
+    """Relays, consumers and the web servers whose readiness asks the broker connect to it,
+    each as its service's user; nothing else does."""
+    verb, service = [*command[1:3], "", ""][:2]
+    if verb in ("relay", "consume") or (verb == "serve" and manifest(service).consumer):
+        return {f"GIA_{service.upper()}_BROKER_URL"}
+    return set()
+
+
+def test_compose_connects_each_process_as_its_services_user_and_never_as_guest() -> None:
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert "guest" not in text
+    for name, service in yaml.safe_load(text)["services"].items():
+        environment = service.get("environment") or {}
+        own = own_broker_url(service.get("command", []))
+        assert broker_urls(environment) == own, name
+        for variable in own:
+            user = environment[variable].split("//")[1].split(":")[0]
+            assert USERS[user] == service["command"][2], name
+
+
+def test_kubernetes_gives_each_pod_only_its_own_broker_user() -> None:
+    assert "guest" not in "".join(file.read_text() for file in K8S.rglob("*.yaml"))
+    assert not broker_urls(documents("secret.example.yaml")[0]["stringData"])
+    for file in K8S.glob("*.yaml"):
+        for doc in documents(file.name):
+            if doc.get("kind") != "Deployment":
+                continue
+            (container,) = doc["spec"]["template"]["spec"]["containers"]
+            secrets = {
+                env["name"]: env["valueFrom"]["secretKeyRef"]["name"]
+                for env in container.get("env", [])
+                if "valueFrom" in env
+            }
+            assert broker_urls(secrets) == own_broker_url(container["command"]), file.name
+            for variable in broker_urls(secrets):
+                service = container["command"][2].replace("_", "-")
+                assert secrets[variable] == f"gia-broker-{service}"
+
+
+def test_redis_and_the_proxy_settings_run_in_compose_and_kubernetes() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert compose["redis"]["image"].startswith("redis:") and compose["redis"]["healthcheck"]
+    for service in compose.values():
+        if service.get("command", [])[:2] == ["gia", "serve"]:
+            environment = service["environment"]
+            assert environment["GIA_REDIS_URL"] == "redis://redis:6379/0"
+            assert "always" in environment["GIA_SECURE_COOKIES"]
+            assert "1" in environment["GIA_PROXY_HOPS"]
+    (config,) = documents("configmap.yaml")
+    assert config["data"]["GIA_REDIS_URL"] == "redis://redis:6379/0"
+    assert (config["data"]["GIA_SECURE_COOKIES"], config["data"]["GIA_PROXY_HOPS"]) == (
+        "always",
+        "1",
+    )
+    kinds = {(doc["kind"], doc["metadata"]["name"]) for doc in documents("redis.yaml")}
+    assert {("StatefulSet", "redis"), ("Service", "redis")} <= kinds
+    (kustomization,) = documents("kustomization.yaml")
+    assert {"redis.yaml", "rabbitmq.yaml"} <= set(kustomization["resources"])
