@@ -42,3 +42,13 @@ def test_check_counts_nothing_and_spend_refuses_with_the_wait() -> None:
         throttle.check("1/minute", "k", detail="too often")
     assert refused.value.status == 429 and 0 < refused.value.retry_after <= 60
     assert Throttle().wait("", "k") == 0  # an empty rule never refuses
+
+
+def test_without_redis_the_throttle_counts_in_memory_instead_of_failing() -> None:
+    """A Redis that does not answer (nothing listens on port 1) must not turn a login or a
+    form into a server error: the process keeps counting on its own."""
+    throttle = Throttle("redis://127.0.0.1:1/0", "down_")
+    assert throttle.hit("1/minute", "k") == 0
+    assert 0 < throttle.hit("1/minute", "k") <= 60
+    with pytest.raises(TooManyRequests):
+        throttle.check("1/minute", "k", detail="too often")
