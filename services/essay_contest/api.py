@@ -51,7 +51,7 @@ from services.essay_contest.schemas import (
     TokenQuery,
 )
 from shared.problems import problem_body
-from shared.web.auth import bearer_principal, require_role
+from shared.web.auth import bearer_principal, granted, link_token, require_access, require_role
 from shared.web.errors import problem_response
 from shared.web.mail_limits import REFUSED, mail_limited
 from shared.web.service import ApiBlueprint, now, service_context, transact
@@ -158,32 +158,36 @@ def confirm(data: dict[str, Any]) -> Any:
     )
 
 
-def _own(entrant_id: Any, token: str | None) -> str:
-    access.check_entrant(service_context().settings, str(entrant_id), token)
+def _own(entrant_id: Any, **_: Any) -> str:
+    """The entrant whose personal link this is; any other caller is refused (403)."""
+    access.check_entrant(service_context().settings, str(entrant_id), link_token())
     return str(entrant_id)
 
 
 @api.get("/entrants/<uuid:entrant_id>")
+@require_access(_own)
 @api.arguments(TokenQuery, location="query")
 @api.response(200, EntrantOut)
 @api.doc(security=ENTRANT)
-def get_entrant(query: dict[str, Any], entrant_id: Any) -> Any:
+def get_entrant(_query: dict[str, Any], entrant_id: Any) -> Any:
     """The entrant's own page: their details, their entry (drafts included) and where the
     griffie's confirmation of their council membership stands."""
-    return transact(entrants.own_page, _own(entrant_id, query["token"]), now())
+    return transact(entrants.own_page, granted(_own), now())
 
 
 @api.patch("/entrants/<uuid:entrant_id>")
+@require_access(_own)
 @api.arguments(TokenQuery, location="query")
 @api.arguments(EntrantChange)
 @api.response(200, EntrantOut)
 @api.doc(security=ENTRANT)
-def change_entrant(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
+def change_entrant(_query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
     """Consent to publication of the essay, and the party."""
-    return transact(entrants.change_entrant, _own(entrant_id, query["token"]), data, now())
+    return transact(entrants.change_entrant, granted(_own), data, now())
 
 
 @api.post("/entrants/<uuid:entrant_id>/council-confirmation")
+@require_access(_own)
 @api.arguments(TokenQuery, location="query")
 @api.response(202, EntrantOut)
 @api.alt_response(
@@ -192,10 +196,10 @@ def change_entrant(query: dict[str, Any], data: dict[str, Any], entrant_id: Any)
     "known for the municipality, the griffie's last link still valid, or answered already",
 )
 @api.doc(security=ENTRANT)
-def ask_griffie(query: dict[str, Any], entrant_id: Any) -> Any:
+def ask_griffie(_query: dict[str, Any], entrant_id: Any) -> Any:
     """Ask the griffie of one's municipality (again) to confirm one sits on its council: when
     its link expired unanswered, or the contest began to require it after one signed up."""
-    return transact(entrants.ask_griffie, _own(entrant_id, query["token"]), now())
+    return transact(entrants.ask_griffie, granted(_own), now())
 
 
 # -- the griffie ----------------------------------------------------------------------------------
@@ -249,80 +253,87 @@ def remove_griffie(municipality: str) -> Any:
 
 
 @api.post("/entrants/<uuid:entrant_id>/entry")
+@require_access(_own)
 @api.arguments(TokenQuery, location="query")
 @api.arguments(EntryIn)
 @api.response(201, EntryOut)
 @api.alt_response(409, description="Writing is closed, or the entrant has an entry already")
 @api.doc(security=ENTRANT)
-def start_entry(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
-    return transact(entries.start_entry, _own(entrant_id, query["token"]), data, now())
+def start_entry(_query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
+    return transact(entries.start_entry, granted(_own), data, now())
 
 
 @api.put("/entrants/<uuid:entrant_id>/entry")
+@require_access(_own)
 @api.arguments(TokenQuery, location="query")
 @api.arguments(EntryIn)
 @api.response(200, EntryOut)
 @api.alt_response(409, description="Past the deadline (the deadline is in the message)")
 @api.alt_response(422, description="A submitted entry revised outside the word limits")
 @api.doc(security=ENTRANT)
-def save_entry(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
+def save_entry(_query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
     """Save the draft; a submitted entry is revised and received again, with a new receipt."""
-    own = _own(entrant_id, query["token"])
+    own = granted(_own)
     return transact(entries.save_entry, service_context().recorder, own, data, now())
 
 
 @api.post("/entrants/<uuid:entrant_id>/entry/submit")
+@require_access(_own)
 @api.arguments(TokenQuery, location="query")
 @api.response(200, EntryOut)
 @api.alt_response(409, description="Past the deadline, or a co-author has not confirmed")
 @api.alt_response(422, description="Outside the word limits (the count is in the answer)")
 @api.doc(security=ENTRANT)
-def submit_entry(query: dict[str, Any], entrant_id: Any) -> Any:
+def submit_entry(_query: dict[str, Any], entrant_id: Any) -> Any:
     """Submit; every author gets a receipt with the SHA-256 fingerprint of the text."""
-    own = _own(entrant_id, query["token"])
+    own = granted(_own)
     return transact(entries.submit_entry, service_context().recorder, own, now())
 
 
 @api.post("/entrants/<uuid:entrant_id>/entry/withdraw")
+@require_access(_own)
 @api.arguments(TokenQuery, location="query")
 @api.response(200, EntryOut)
 @api.doc(security=ENTRANT)
-def withdraw_entry(query: dict[str, Any], entrant_id: Any) -> Any:
-    own = _own(entrant_id, query["token"])
+def withdraw_entry(_query: dict[str, Any], entrant_id: Any) -> Any:
+    own = granted(_own)
     return transact(entries.withdraw_entry, service_context().recorder, own, now())
 
 
 @api.post("/entrants/<uuid:entrant_id>/entry/co-authors")
+@require_access(_own)
 @mail_limited("email")
 @api.arguments(TokenQuery, location="query")
 @api.arguments(CoAuthorIn)
 @api.response(201, EntryOut)
 @api.alt_response(429, **REFUSED)
 @api.doc(security=ENTRANT)
-def invite_co_author(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
+def invite_co_author(_query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
     """Invite a council member who signed up; they confirm through their own link."""
-    own = _own(entrant_id, query["token"])
+    own = granted(_own)
     return transact(co_authors.invite_co_author, own, data["email"], now())
 
 
 @api.delete("/entrants/<uuid:entrant_id>/entry/co-authors/<uuid:author_id>")
+@require_access(_own)
 @api.arguments(TokenQuery, location="query")
 @api.response(200, EntryOut)
 @api.doc(security=ENTRANT)
-def take_back_invitation(query: dict[str, Any], entrant_id: Any, author_id: Any) -> Any:
+def take_back_invitation(_query: dict[str, Any], entrant_id: Any, author_id: Any) -> Any:
     """Take back an invitation the co-author has not answered."""
-    own = _own(entrant_id, query["token"])
+    own = granted(_own)
     return transact(co_authors.take_back_invitation, own, str(author_id), now())
 
 
 @api.post("/entrants/<uuid:entrant_id>/invitation")
+@require_access(_own)
 @api.arguments(TokenQuery, location="query")
 @api.arguments(InvitationAnswer)
 @api.response(200, EntrantOut)
 @api.doc(security=ENTRANT)
-def answer_invitation(query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
+def answer_invitation(_query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
     """Confirm (accept) or decline co-authorship of the entry one was invited to."""
-    own = _own(entrant_id, query["token"])
+    own = granted(_own)
     return transact(co_authors.answer_invitation, own, data["accept"], now())
 
 

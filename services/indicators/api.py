@@ -38,7 +38,7 @@ from services.indicators.schemas import (
     TokenQuery,
 )
 from shared.problems import Forbidden
-from shared.web.auth import bearer_principal, require_role
+from shared.web.auth import bearer_principal, link_token, require_access, require_role
 from shared.web.service import ApiBlueprint, now, service_context, transact
 
 api = ApiBlueprint("indicators_api", __name__, url_prefix="/api/v1", description="The 2012 figures")
@@ -90,20 +90,25 @@ def event(event_id: uuid.UUID) -> Any:
     return transact(explanations.event_of, str(event_id))
 
 
+def _municipality_or_staff(code: str) -> None:
+    """The municipality's own survey link opens its survey; anyone else needs a staff token."""
+    opened = survey_links(service_context().settings.secret_key).opens(code, link_token())
+    if not opened and bearer_principal().role != "staff":
+        raise Forbidden("Only the municipality, through its own link, or staff may answer.")
+
+
 @api.post("/municipalities/<string:code>/survey")
 @api.arguments(TokenQuery, location="query")
 @api.arguments(SurveyIn)
 @api.response(201, SurveyOut)
 @api.doc(security=[{}, *STAFF])
-def answer_survey(query: dict[str, Any], answer: dict[str, Any], code: str) -> Any:
+@require_access(_municipality_or_staff, roles=("staff",))
+def answer_survey(_query: dict[str, Any], answer: dict[str, Any], code: str) -> Any:
     """Answer the monitor survey, with the municipality's personal link token or as staff.
 
     The latest answer counts; each answer is an event of its own.
     """
     context = service_context()
-    opened = survey_links(context.settings.secret_key).opens(code, query["token"])
-    if not opened and bearer_principal().role != "staff":
-        raise Forbidden("Only the municipality, through its own link, or staff may answer.")
     source = context.settings.event_source("indicators")
     return transact(answers.answer_survey, context.register, source, code, answer)
 

@@ -47,7 +47,13 @@ from services.practiceteam.uploads import (
     room_for_attachments,
 )
 from shared.problems import Forbidden
-from shared.web.auth import bearer_principal, require_role
+from shared.web.auth import (
+    bearer_principal,
+    granted,
+    link_token,
+    require_access,
+    require_role,
+)
 from shared.web.mail_limits import REFUSED, mail_limited
 from shared.web.service import ApiBlueprint, now, service_context, transact
 from shared.web.uploads import takes_uploads
@@ -68,9 +74,9 @@ def _staff() -> Actor:
     return staff(bearer_principal().subject)
 
 
-def _caller(request_id: Any, token: str | None) -> Actor:
+def _caller(request_id: Any, **_: Any) -> Actor:
     """The municipality through its tracking link; anyone else must be staff (401/403)."""
-    if opens(service_context().settings, str(request_id), token):
+    if opens(service_context().settings, str(request_id), link_token()):
         return MUNICIPALITY
     principal = bearer_principal()
     if principal.role != "staff":
@@ -88,10 +94,10 @@ def _as_seen_by(found: SupportRequest, by: Actor) -> SupportRequest | Response:
 
 
 def _moved_by_caller(
-    request_id: Any, token: str | None, move: Callable[..., SupportRequest]
+    request_id: Any, move: Callable[..., SupportRequest]
 ) -> SupportRequest | Response:
     """A move the municipality makes through its link (staff may make it for them)."""
-    by = _caller(request_id, token)
+    by = granted(_caller)
     return _as_seen_by(transact(move, service_context().recorder, str(request_id), by), by)
 
 
@@ -123,8 +129,9 @@ def queue(query: dict[str, Any]) -> Any:
 @api.arguments(AccessQuery, location="query")
 @api.response(200, StaffRequestView, description=AS_THE_CALLER_MAY_SEE)
 @api.doc(security=STAFF_OR_LINK)
-def get_request(query: dict[str, Any], request_id: Any) -> Any:
-    by = _caller(request_id, query["token"])
+@require_access(_caller, roles=("staff",))
+def get_request(_query: dict[str, Any], request_id: Any) -> Any:
+    by = granted(_caller)
     return _as_seen_by(transact(requests.get_request, str(request_id)), by)
 
 
@@ -148,9 +155,10 @@ def transition(data: dict[str, Any], request_id: Any) -> Any:
 @api.response(200, StaffRequestView, description=AS_THE_CALLER_MAY_SEE)
 @api.alt_response(409, description="The team has started, or the request is final")
 @api.doc(security=STAFF_OR_LINK)
-def withdraw(data: dict[str, Any], query: dict[str, Any], request_id: Any) -> Any:
+@require_access(_caller, roles=("staff",))
+def withdraw(data: dict[str, Any], _query: dict[str, Any], request_id: Any) -> Any:
     """The municipality takes its request back, until the team has started."""
-    return _moved_by_caller(request_id, query["token"], partial(moves.withdraw, **data))
+    return _moved_by_caller(request_id, partial(moves.withdraw, **data))
 
 
 @api.post("/requests/<uuid:request_id>/evaluation")
@@ -159,9 +167,10 @@ def withdraw(data: dict[str, Any], query: dict[str, Any], request_id: Any) -> An
 @api.response(200, StaffRequestView, description=AS_THE_CALLER_MAY_SEE)
 @api.alt_response(409, description="The request is not completed")
 @api.doc(security=STAFF_OR_LINK)
-def evaluate(data: dict[str, Any], query: dict[str, Any], request_id: Any) -> Any:
+@require_access(_caller, roles=("staff",))
+def evaluate(data: dict[str, Any], _query: dict[str, Any], request_id: Any) -> Any:
     """The municipality's evaluation (1-5 and a comment); it closes the request."""
-    return _moved_by_caller(request_id, query["token"], partial(moves.evaluate, **data))
+    return _moved_by_caller(request_id, partial(moves.evaluate, **data))
 
 
 # -- working on a request -----------------------------------------------------------------------
@@ -172,11 +181,11 @@ def evaluate(data: dict[str, Any], query: dict[str, Any], request_id: Any) -> An
 @api.arguments(AccessQuery, location="query")
 @api.response(201, MessageView)
 @api.doc(security=STAFF_OR_LINK)
-def add_message(data: dict[str, Any], query: dict[str, Any], request_id: Any) -> Any:
+@require_access(_caller, roles=("staff",))
+def add_message(data: dict[str, Any], _query: dict[str, Any], request_id: Any) -> Any:
     """Staff ask a question (mailed to the contact person); through the tracking link the
     municipality answers one (`in_reply_to`) or adds information."""
-    by = _caller(request_id, query["token"])
-    return transact(contributions.add_message, str(request_id), by, **data)
+    return transact(contributions.add_message, str(request_id), granted(_caller), **data)
 
 
 @api.post("/requests/<uuid:request_id>/notes")
@@ -224,17 +233,18 @@ def record_signal(data: dict[str, Any], request_id: Any) -> Any:
 @api.alt_response(413, description="Larger than the limit (GIA_ATTACHMENT_MAX_BYTES)")
 @api.alt_response(415, description="Not a PDF or office document, judged by its content")
 @api.doc(security=STAFF_OR_LINK)
-def add_attachment(files: dict[str, Any], query: dict[str, Any], request_id: Any) -> Any:
+@require_access(_caller, roles=("staff",))
+def add_attachment(files: dict[str, Any], _query: dict[str, Any], request_id: Any) -> Any:
     """A PDF or office document (multipart field `file`)."""
-    return keep_upload(str(request_id), _caller(request_id, query["token"]), files["file"])
+    return keep_upload(str(request_id), granted(_caller), files["file"])
 
 
 @api.get("/requests/<uuid:request_id>/attachments/<uuid:attachment_id>")
 @api.arguments(AccessQuery, location="query")
 @api.response(200, description="The document, as a download")
 @api.doc(security=STAFF_OR_LINK)
-def download_attachment(query: dict[str, Any], request_id: Any, attachment_id: Any) -> Any:
-    _caller(request_id, query["token"])
+@require_access(_caller, roles=("staff",))
+def download_attachment(_query: dict[str, Any], request_id: Any, attachment_id: Any) -> Any:
     return download(transact(contributions.get_attachment, str(request_id), str(attachment_id)))
 
 

@@ -37,7 +37,7 @@ from services.registration.schemas import (
 from services.registration.timeline import Timeline
 from services.registration.waiting_list import Placed, in_line, newcomer_position
 from shared.problems import Forbidden
-from shared.web.auth import bearer_principal, require_role
+from shared.web.auth import bearer_principal, link_token, require_access, require_role
 from shared.web.mail_limits import REFUSED, mail_limited
 from shared.web.service import ApiBlueprint, now, service_context, transact
 
@@ -47,9 +47,9 @@ api = ApiBlueprint(
 STAFF = [{"bearer": []}]
 
 
-def _staff_or_owner(registration_id: str, token: str | None) -> None:
+def _staff_or_owner(registration_id: Any) -> None:
     """The person's own link opens their registration; anyone else needs a staff token."""
-    if opens(service_context().settings.secret_key, registration_id, token):
+    if opens(service_context().settings.secret_key, str(registration_id), link_token()):
         return
     if bearer_principal().role != "staff":
         raise Forbidden("Only staff, or the person through their own link, may do this.")
@@ -164,9 +164,9 @@ def walk_in(data: dict[str, Any], meeting_id: Any) -> Placed:
 @api.arguments(AccessQuery, location="query")
 @api.response(200, RegistrationOut)
 @api.doc(security=[*STAFF, {}])
-def get_registration(query: dict[str, Any], registration_id: Any) -> Placed:
+@require_access(_staff_or_owner, roles=("staff",))
+def get_registration(_query: dict[str, Any], registration_id: Any) -> Placed:
     """For staff, or for the person through the token in their own link."""
-    _staff_or_owner(str(registration_id), query["token"])
     return transact(registrations.placed, str(registration_id))
 
 
@@ -174,9 +174,9 @@ def get_registration(query: dict[str, Any], registration_id: Any) -> Placed:
 @api.arguments(AccessQuery, location="query")
 @api.response(200, RegistrationOut)
 @api.doc(security=[*STAFF, {}])
-def cancel_registration(query: dict[str, Any], registration_id: Any) -> Placed:
+@require_access(_staff_or_owner, roles=("staff",))
+def cancel_registration(_query: dict[str, Any], registration_id: Any) -> Placed:
     """Cancel (the ``links.cancel`` address); the first person waiting gets the seat."""
-    _staff_or_owner(str(registration_id), query["token"])
     return Placed(
         transact(
             registrations.cancel_registration,

@@ -3,14 +3,15 @@
 The API takes only bearer tokens, so a browser's cookie can never be used against it from
 another site; pages take the session cookie and CSRF tokens. A session names an account, its
 role and the account's version, and counts only while all three are still so; a token counts
-until it expires unless its id was revoked.
+until it expires unless its id was revoked. A personal link (``?token=``) opens an API
+operation by its service's own rule instead (``require_access``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from copy import deepcopy
-from functools import wraps
+from functools import partial, wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -23,11 +24,14 @@ from shared.db import Database
 from shared.problems import Forbidden, Unauthorized
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 SESSION_KEY = "principal"
 # The roles an API view is for, on the view (see ``require_role``).
 REQUIRED_ROLES = "required_roles"
 # Where the OpenAPI document names them.
 ROLES_EXTENSION = "x-roles"
+# The access rule of an API view a personal link opens, on the view (see ``require_access``).
+ACCESS_CHECK = "access_check"
 
 
 def _accounts() -> Database:
@@ -106,6 +110,18 @@ def _document_roles(view: Any, roles: tuple[str, ...]) -> None:
     view._apidoc = documented
 
 
+def _guarded(view: F, guard: Callable[[], object]) -> F:
+    """The view, running ``guard`` first: so it is checked even in an app without the hook
+    of ``install_authentication``."""
+
+    @wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        guard()
+        return view(*args, **kwargs)
+
+    return checked  # type: ignore[return-value]
+
+
 def require_role(*roles: str) -> Callable[[F], F]:
     """API endpoints only for these roles: 401 without a valid token, 403 for another role.
 
@@ -114,14 +130,44 @@ def require_role(*roles: str) -> Callable[[F], F]:
     """
 
     def decorate(view: F) -> F:
-        @wraps(view)
-        def checked(*args: Any, **kwargs: Any) -> Any:
-            _authorise(roles)
-            return view(*args, **kwargs)
-
+        checked = _guarded(view, partial(_authorise, roles))
         setattr(checked, REQUIRED_ROLES, roles)
         _document_roles(checked, roles)
-        return checked  # type: ignore[return-value]
+        return checked
+
+    return decorate
+
+
+def link_token() -> str | None:
+    """The token of the caller's personal link: the ``token`` query argument."""
+    return request.args.get("token")
+
+
+def granted(check: Callable[..., T]) -> T:
+    """What the access rule ``check`` answered for this request, e.g. who the caller is:
+    it runs once, with the view's URL arguments, and its answer is kept for the view."""
+    answers: dict[Callable[..., Any], Any] = g.setdefault("access_granted", {})
+    if check not in answers:
+        answers[check] = check(**(request.view_args or {}))
+    return answers[check]
+
+
+def require_access(check: Callable[..., object], roles: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """API endpoints a personal link opens, by the service's own rule ``check``: called with
+    the view's URL arguments, it reads ``link_token()`` and raises Unauthorized or Forbidden.
+
+    Like ``require_role``'s roles, the rule stays on the view, so ``install_authentication``
+    applies it before anything reads the body; ``granted(check)`` gives the view its answer.
+    ``roles`` are those whose bearer token ``check`` lets in without the link, documented
+    as ``x-roles``.
+    """
+
+    def decorate(view: F) -> F:
+        checked = _guarded(view, partial(granted, check))
+        setattr(checked, ACCESS_CHECK, check)
+        if roles:
+            _document_roles(checked, roles)
+        return checked
 
     return decorate
 
@@ -135,6 +181,8 @@ def install_authentication(app: Flask) -> None:
         view = app.view_functions.get(request.endpoint or "")
         if roles := getattr(view, REQUIRED_ROLES, None):
             _authorise(roles)
+        if check := getattr(view, ACCESS_CHECK, None):
+            granted(check)
 
 
 def page_for(*roles: str) -> Callable[[F], F]:

@@ -147,7 +147,8 @@ def test_text_with_a_nul_character_is_422_and_stores_nothing(
     assert body["errors"] == {"title": ["Text may not contain the NUL character (U+0000)."]}
     assert client.get("/api/v1/meetings").json == []
     path = f"/api/v1/registrations/{uuid.uuid4()}?token=a%00b"
-    assert "token" in problem(client.get(path), 422)["errors"]  # type: ignore[operator]
+    # Staff get past the link check, which comes first, to the query's own check.
+    assert "token" in problem(client.get(path, headers=staff), 422)["errors"]  # type: ignore[operator]
 
 
 def test_a_request_answers_as_its_document_says(serve: Serve, staff: dict[str, str]) -> None:
