@@ -69,10 +69,8 @@ def vhost(service_urls: tuple[str, str]) -> Iterator[Vhost]:
             service = permission["user"].removeprefix("gia-").replace("-", "_")
             if service not in registry.SERVICES:
                 continue  # the console's administrator, for local development only
-            user, password = (
-                f"{tag}-{permission['user']}",
-                secrets.token_hex(16),
-            )  # no leading "-" for the CLI to take as an option
+            # Hex: a password starting with "-" would be taken by the CLI as an option.
+            user, password = f"{tag}-{permission['user']}", secrets.token_hex(16)
             rabbitmqctl("add_user", user, password)
             users.append(user)
             rabbitmqctl(
