@@ -10,6 +10,7 @@ is down must not take the logins and forms down with it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import time
@@ -45,12 +46,14 @@ class Throttle:
 
     def wait(self, rule: str, *key: str) -> int:
         """Seconds until ``rule`` allows another attempt for ``key`` (0: now); counts none."""
+        key = _hashed(key)
         return self._counted(
             lambda limiter: max((_wait(limiter, item, key) for item in _items(rule)), default=0)
         )
 
     def hit(self, rule: str, *key: str) -> int:
         """Counts an attempt; the seconds to wait when it was one too many (0: allowed)."""
+        key = _hashed(key)
 
         def hit_each(limiter: MovingWindowRateLimiter) -> int:
             refused = [item for item in _items(rule) if not limiter.hit(item, *key)]
@@ -69,6 +72,8 @@ class Throttle:
             raise TooManyRequests(detail, retry_after=wait)
 
     def clear(self, rule: str, *key: str) -> None:
+        key = _hashed(key)
+
         def clear_each(limiter: MovingWindowRateLimiter) -> None:
             for item in _items(rule):
                 limiter.clear(item, *key)
@@ -90,6 +95,11 @@ def _wait(limiter: MovingWindowRateLimiter, item: RateLimitItem, key: tuple[str,
         return 0
     reset = limiter.get_window_stats(item, *key).reset_time
     return max(1, math.ceil(reset - time.time()))
+
+
+def _hashed(key: tuple[str, ...]) -> tuple[str, ...]:
+    """Keys name accounts, client addresses and e-mail addresses: Redis keeps only a hash."""
+    return (hashlib.sha256("\x1f".join(key).encode()).hexdigest(),)
 
 
 def _items(rule: str) -> list[RateLimitItem]:

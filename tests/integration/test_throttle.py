@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+import redis
 
 from shared.problems import TooManyRequests
 from shared.throttle import Throttle
@@ -52,3 +53,15 @@ def test_without_redis_the_throttle_counts_in_memory_instead_of_failing() -> Non
     assert 0 < throttle.hit("1/minute", "k") <= 60
     with pytest.raises(TooManyRequests):
         throttle.check("1/minute", "k", detail="too often")
+
+
+def test_redis_keeps_no_address_of_whom_it_counts(redis_url: str) -> None:
+    prefix = f"t{uuid.uuid4().hex[:10]}_"
+    Throttle(redis_url, prefix).hit("3/minute", "login", "an@example.nl", "192.0.2.7")
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = client.keys(f"{prefix}*")
+        assert keys and not any(b"example" in key or b"192.0.2" in key for key in keys)
+    finally:
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
