@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run test browser lint clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -16,8 +16,19 @@ run: $(STAMP)
 	$(BIN)/gia seed
 	$(BIN)/gia run
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/pytest -q
+
+# Debian's Chromium for the browser tests (tests/browser): Playwright's own browser download
+# is not used. Nothing to do where it is installed; without it those tests are skipped.
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    { apt-get update -qq && apt-get install -y -qq chromium; } \
+	      || echo "could not install chromium: the browser tests will be skipped"; \
+	  else \
+	    echo "the browser tests need chromium: sudo apt-get install chromium"; \
+	  fi; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -63,6 +63,10 @@ class Settings:
     # An office document (a ZIP) may unpack to at most this much, and this many times its size.
     document_max_unpacked_bytes: int = 100 * 1024 * 1024
     document_max_ratio: int = 100
+    # Where the pages' footer sends questions: privacy (the ministry's privacy officer) and
+    # everything else about the platform.
+    privacy_contact: str = "privacy@minbzk.nl"
+    contact_email: str = "gia@minbzk.nl"
 
     @property
     def broker_dir(self) -> Path:
@@ -192,4 +196,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             env.get("GIA_DOCUMENT_MAX_UNPACKED_BYTES", Settings.document_max_unpacked_bytes)
         ),
         document_max_ratio=int(env.get("GIA_DOCUMENT_MAX_RATIO", Settings.document_max_ratio)),
+        privacy_contact=env.get("GIA_PRIVACY_CONTACT", Settings.privacy_contact),
+        contact_email=env.get("GIA_CONTACT_EMAIL", Settings.contact_email),
     )

@@ -7,8 +7,10 @@ are kept as they were received.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +18,8 @@ from sqlalchemy.orm import Session
 from services.indicators.answers import latest_answer
 from services.indicators.models import Evidence, ReceivedEvent, SurveyAnswer
 from services.indicators.rules import ACTIVITY, INDICATORS
+from services.indicators.wording import describe
+from shared.events.catalogue import ATTENDANCE_REVOKED, ATTENDED, MEETING_CHANGED, MEETING_SCHEDULED
 from shared.municipalities import Municipality, Register
 from shared.problems import NotFound
 
@@ -36,6 +40,8 @@ class Explained:
     withdrawn_at: datetime | None
     withdrawn_by: str | None
     withdrawn_type: str | None
+    # What it rests on in words (``wording.describe``), for the pages.
+    described: str = ""
 
     @property
     def links(self) -> dict[str, str]:
@@ -66,27 +72,63 @@ def explain(session: Session, register: Register, code: str) -> Explanation:
         .order_by(Evidence.indicator, Evidence.basis)
     ).all()
     ids = {row.given_by for row in rows} | {row.withdrawn_by for row in rows}
-    events = select(ReceivedEvent.id, ReceivedEvent.type).where(ReceivedEvent.id.in_(ids - {None}))
-    types = {event_id: kind for event_id, kind in session.execute(events)}
-    evidence = [
-        Explained(
+    events = {
+        event.id: event
+        for event in session.scalars(
+            select(ReceivedEvent).where(ReceivedEvent.id.in_(ids - {None}))
+        )
+    }
+    attended = (ATTENDED, ATTENDANCE_REVOKED)
+    meetings = _meetings(
+        session, {e.data["meeting_id"] for e in events.values() if e.type in attended}
+    )
+    names = {municipality.code: municipality.name for municipality in register}
+
+    def explained(row: Evidence) -> Explained:
+        given, withdrawn = events.get(row.given_by or ""), events.get(row.withdrawn_by or "")
+        behind = given or withdrawn
+        data = behind.data if behind else {}
+        words = describe(
+            row.basis,
+            behind.type if behind else None,
+            data,
+            behind.time if behind else None,
+            names,
+            meetings.get(str(data.get("meeting_id"))),
+        )
+        return Explained(
             row.indicator,
             row.basis,
             row.counts,
             row.given_at,
             row.given_by,
-            types.get(row.given_by or ""),
+            given.type if given else None,
             row.withdrawn_at,
             row.withdrawn_by,
-            types.get(row.withdrawn_by or ""),
+            withdrawn.type if withdrawn else None,
+            words,
         )
-        for row in rows
-    ]
+
+    evidence = [explained(row) for row in rows]
     standing = {
         indicator: any(item.holds for item in evidence if item.indicator == indicator)
         for indicator in (*INDICATORS, ACTIVITY)
     }
     return Explanation(found, standing, evidence, latest_answer(session, found.code))
+
+
+def _meetings(session: Session, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Each meeting's data as its latest scheduled or changed event gave it: what an
+    attendance was at. Few meetings are held a year, so all their events are read."""
+    wanted, found = set(ids), {}
+    for event in session.scalars(
+        select(ReceivedEvent)
+        .where(ReceivedEvent.type.in_((MEETING_SCHEDULED, MEETING_CHANGED)))
+        .order_by(ReceivedEvent.time)
+    ):
+        if event.data.get("meeting_id") in wanted:
+            found[event.data["meeting_id"]] = event.data
+    return found
 
 
 def event_of(session: Session, event_id: str) -> ReceivedEvent:

@@ -8,7 +8,8 @@ from services.indicators.appreciation import QUESTIONS
 from services.indicators.evaluation import TOTAL, evaluation
 from shared.web.forms import Phrasebook
 
-NAMES = {**feeds.NAMES, "activity": "Activiteit"}
+# Activity counts praktijkteam requests and essays submitted (``rules``), apart from the figures.
+NAMES = {**feeds.NAMES, "activity": "Activiteit (praktijkteamaanvragen en essays)"}
 USES = {
     "discussed": (
         "De handreiking en/of de uitkomsten van de bijeenkomsten zijn binnen de gemeente besproken"

@@ -26,6 +26,7 @@ from services.indicators.labels import (
     group_name,
 )
 from services.indicators.rules import INDICATORS
+from services.indicators.wording import EVENTS
 from shared.web.pages import add_rules
 
 pages = Blueprint("indicators_pages", __name__, template_folder="templates")
@@ -44,6 +45,7 @@ def _page_context() -> dict[str, Any]:
         "NO_ANSWER": NO_ANSWER,
         "GROUPINGS": GROUPINGS,
         "group_name": group_name,
+        "EVENTS": EVENTS,
     }
 
 
@@ -52,6 +54,7 @@ add_rules(
     [
         # Staff: the figures and why.
         ("/", staff.dashboard, "GET"),
+        ("/beheer", staff.dashboard, "GET"),  # where staff land after logging in, as elsewhere
         ("/gemeenten/<string:code>", staff.municipality, "GET"),
         ("/ontbrekend", staff.missing, "GET"),
         ("/rapport", staff.report, "GET"),

@@ -22,7 +22,7 @@ from services.indicators import (
     progress,
 )
 from services.indicators.access import feed_links
-from services.indicators.history import Series
+from services.indicators.chart import draw
 from services.indicators.labels import PHRASEBOOK
 from services.indicators.rules import EXPLAINED
 from services.indicators.schemas import AppreciationQuery, InvitationChoices, InvitationListForm
@@ -31,21 +31,6 @@ from shared.problems import Invalid, Problem
 from shared.web.auth import page_for, session_principal
 from shared.web.forms import Feedback, first_message, form_step, load_form
 from shared.web.service import now, service_context, transact
-
-CHART = (640, 240)  # width, height of the trend chart in SVG units
-
-
-def chart_lines(series: Series) -> dict[str, str]:
-    """SVG polyline points per indicator: days along, share up (0 to 100%)."""
-    width, height = CHART
-    lines = {}
-    for indicator, points in series.items():
-        step = width / max(1, len(points) - 1)
-        lines[indicator] = " ".join(
-            f"{index * step:.1f},{height - value * height:.1f}"
-            for index, (_, value) in enumerate(points)
-        )
-    return lines
 
 
 def _subject() -> str:
@@ -65,10 +50,9 @@ def dashboard() -> str:
         "indicators/dashboard.html",
         overview=found.overview,
         series=found.series,
-        lines=chart_lines(found.series),
-        regional={name: (series, chart_lines(series)) for name, series in found.regional.items()},
+        chart=draw(found.series),
+        regional={name: (series, draw(series)) for name, series in found.regional.items()},
         comparison=found.comparison,
-        chart=CHART,
         missing=found.missing,
         recent=found.recent,
         tokens=found.tokens,
@@ -104,8 +88,7 @@ def report() -> str:
         everyone=found.everyone,
         comparison=found.comparison,
         series=found.series,
-        lines=chart_lines(found.series),
-        chart=CHART,
+        chart=draw(found.series),
         rules=EXPLAINED,
         today=today,
     )

@@ -57,6 +57,7 @@ def _page_context() -> dict[str, Any]:
         "SCORES": SCORE_LABELS,
         "FIELDS": FIELD_LABELS,
         "FORM_FILES": FORM_FILES,
+        "RETENTION_DAYS": service_context().settings.practiceteam_retention_days,
         "DATE_ROWS": DATE_ROWS,
         "municipality_name": _municipality_name,
     }

@@ -1,4 +1,5 @@
-"""The pages every service has: the shared layout, login and logout."""
+"""The pages every service has: the shared layout, login and logout, the statements (privacy,
+accessibility, contact) and the favicon; and the filters that write numbers and dates in Dutch."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, send_from_directory, url_for
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
@@ -17,6 +18,7 @@ from shared.municipalities import REGIONS
 from shared.problems import TooManyRequests
 from shared.themes import THEME_LABELS
 from shared.web.auth import forget, remember, safe_next, session_principal
+from shared.web.formats import long_date, number, percentage
 from shared.web.forms import Feedback, posted
 
 pages = Blueprint(
@@ -52,15 +54,48 @@ def _page_context() -> dict[str, Any]:
     """
     from shared.web.service import service_context
 
+    context = service_context()
     return {
         "principal": session_principal(),
         "THEMES": THEME_LABELS,
         "REGIONS": {region: region for region in REGIONS},
-        "municipalities": service_context().register,
+        "municipalities": context.register,
         "amsterdam": amsterdam,
         "values": posted(),
         "feedback": Feedback(),
+        "contact_email": context.settings.contact_email,
+        "privacy_contact": context.settings.privacy_contact,
     }
+
+
+for _filter in (number, percentage, long_date):
+    pages.add_app_template_filter(_filter)
+
+
+@pages.get("/privacy")
+def privacy() -> str:
+    """What each service keeps, why and how long, and the rights of whom it is about."""
+    from shared.web.service import service_context
+
+    settings = service_context().settings
+    guide_days = settings.per_service("guide", "RETENTION_DAYS") or "365"
+    return render_template("gia/privacy.html", settings=settings, guide_days=guide_days)
+
+
+@pages.get("/toegankelijkheid")
+def accessibility() -> str:
+    return render_template("gia/accessibility.html")
+
+
+@pages.get("/contact")
+def contact() -> str:
+    return render_template("gia/contact.html")
+
+
+@pages.get("/favicon.ico")
+def favicon() -> Any:
+    """Browsers ask every site for this path, whatever the page links; answer it."""
+    return send_from_directory(pages.static_folder or "", "favicon.ico")
 
 
 @pages.route("/login", methods=["GET", "POST"])

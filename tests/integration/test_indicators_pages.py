@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -18,10 +19,11 @@ from services.indicators.access import survey_links
 from services.indicators.app import create_app
 from services.indicators.consumer import build_consumer
 from services.indicators.models import FeedToken
+from shared.clock import SetClock
 from shared.municipalities import load_register
 from shared.settings import Settings, load_settings
 from tests.factories import signed_in, staff_headers
-from tests.integration.test_indicators import REGISTER, ROTTERDAM, attended
+from tests.integration.test_indicators import REGISTER, ROTTERDAM, attended, practiceteam
 
 pytestmark = pytest.mark.services
 STAFF_PAGES = ["/", "/gemeenten/GM0599", "/ontbrekend", "/rapport"]
@@ -59,7 +61,8 @@ def test_staff_pages_refuse_anyone_without_a_staff_session(app: Flask) -> None:
     assert dashboard.count('role="img"') == 1 + len(regions)
     assert "Verloop in Zuid-Holland" in dashboard
     explained = staff.get("/gemeenten/GM0599").get_data(as_text=True)
-    assert "nl.gia.registration.attended" in explained
+    assert "Aanwezig bij een bijeenkomst op 1 september 2012" in explained
+    assert "nl.gia.registration.attended" not in explained
     assert staff.get("/gemeenten/GM9999").status_code == 404
 
 
@@ -197,3 +200,47 @@ def test_the_atom_and_json_feeds_are_valid_and_mark_a_reached_target_apart(
         "target": 0.45,
     }
     assert items[0]["content_text"] == "2 van 4 gemeenten in de doelgroep; doel 45%."
+
+
+# Eight in the target group, one of them at 17.5% non-western: one taking part is 12.5%.
+EIGHT = "code,name,province,non_western_pct\n" + "".join(
+    f"GM000{n},Plaats {n},Zuid-Holland,{17.5 if n == 1 else 20.0}\n" for n in range(1, 9)
+)
+
+
+def test_pages_write_dutch_numbers_an_axed_chart_and_the_evidence_in_words(
+    real_env: dict[str, str], tmp_path: Path
+) -> None:
+    path = tmp_path / "register.csv"
+    path.write_text(EIGHT)
+    settings = load_settings({**real_env, "GIA_MUNICIPALITIES_FILE": str(path)})
+    upgrade(settings, ("indicators",))
+    consumer = build_consumer(settings)
+    request_id = str(uuid.uuid4())
+    consumer.apply(
+        [attended(0, "GM0001"), practiceteam(1, "submitted", request_id, "GM0001", "GM0002")]
+    )
+    consumer.db.dispose()
+    app = create_app(settings, SetClock(datetime(2012, 10, 15, 12, tzinfo=UTC)))
+    staff = logged_in(app, "staff")
+    dashboard, report, place = (
+        staff.get(path).get_data(as_text=True) for path in ("/", "/rapport", "/gemeenten/GM0001")
+    )
+    app.extensions["gia"].db.dispose()
+
+    assert "1 van 8" in dashboard and "12,5%" in dashboard and "12,5%" in report
+    assert "17,5% niet-westerse migranten" in place
+    for page in (dashboard, report, place):
+        assert not re.search(r"\d\.\d+ ?%", page)
+    # Gridlines at every quarter, and the months from the programme's start to today.
+    chart = report[report.index("<svg") : report.index("</svg>")]
+    for label in ("0%", "25%", "50%", "75%", "100%", "jul 2012", "aug", "sep", "okt"):
+        assert f">{label}</text>" in chart, label
+    assert "Activiteit (praktijkteamaanvragen en essays): 2 gemeenten" in dashboard
+    # Evidence in words, each linking to the event it came from.
+    assert "Praktijkteamaanvraag van Plaats 1 en Plaats 2, ingediend op 1 september 2012" in place
+    assert "Aanwezig bij een bijeenkomst op 1 september 2012" in place
+    assert f"practiceteam:{request_id}" not in place
+    assert re.search(
+        r'<a href="/api/v1/events/[0-9a-f-]{36}">Praktijkteamaanvraag ingediend</a>', place
+    )

@@ -1,0 +1,72 @@
+"""The trend chart in SVG units: a line per indicator, gridlines at every quarter and dates
+along the time axis, so a printed chart can be read without its table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from services.indicators.history import Series
+from shared.web.formats import percentage, short_month
+
+WIDTH, HEIGHT = 640, 240
+GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
+# At most this many dates fit along the axis without their labels running into each other.
+MOST_TICKS = 8
+# Months between two dates on the axis, from which the first that fits is taken.
+MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Per indicator its polyline's points, the gridlines (y, label) and the dates (x, label)."""
+
+    lines: dict[str, str]
+    grid: list[tuple[float, str]]
+    ticks: list[tuple[float, str]]
+    width: int = WIDTH
+    height: int = HEIGHT
+
+    @staticmethod
+    def up(share: float) -> float:
+        """Where a share (0 to 1) stands: SVG counts down from the top."""
+        return round(HEIGHT - share * HEIGHT, 1)
+
+
+def draw(series: Series) -> Chart:
+    """Days at equal steps along, the share of the target group up."""
+    days = [day for day, _ in next(iter(series.values()), [])]
+    step = WIDTH / max(1, len(days) - 1)
+    return Chart(
+        lines={
+            indicator: " ".join(
+                f"{index * step:.1f},{Chart.up(value)}" for index, (_, value) in enumerate(points)
+            )
+            for indicator, points in series.items()
+        },
+        grid=[(Chart.up(share), percentage(share, 0)) for share in GRID],
+        ticks=[(round((day - days[0]).days * step, 1), label) for day, label in time_ticks(days)],
+    )
+
+
+def time_ticks(days: list[date]) -> list[tuple[date, str]]:
+    """The dates to mark along the axis: every week over two months or less ("7 jun"),
+    otherwise the first of every month, or of every few months as the span needs ("jul 2012",
+    the year written on the first and in January)."""
+    if not days:
+        return []
+    first, last = days[0], days[-1]
+    if (last - first).days <= 62:
+        return [(day, f"{day.day} {short_month(day)}") for day in days[::7]]
+    months = [
+        date(year, month, 1)
+        for year in range(first.year, last.year + 1)
+        for month in range(1, 13)
+        if first <= date(year, month, 1) <= last
+    ]
+    every = next((n for n in MONTH_STEPS if len(months) / n <= MOST_TICKS), MONTH_STEPS[-1])
+    chosen = [day for day in months if (day.year * 12 + day.month - 1) % every == 0]
+    return [
+        (day, short_month(day) + (f" {day.year}" if index == 0 or day.month == 1 else ""))
+        for index, day in enumerate(chosen)
+    ]
