@@ -44,5 +44,7 @@ PHRASEBOOK = Phrasebook(
         (r"has no edition yet", "Van deze handreiking is nog geen editie verschenen."),
         (r"has no (edition|toolbox item)", "Dit document bestaat niet (meer)."),
         (r"is not available; please try again", "Dit bestand is even niet beschikbaar."),
-    )
+    ),
+    choices={"role": "rol"},
+    groups={"themes": "thema"},
 )

@@ -141,7 +141,9 @@ PHRASEBOOK = Phrasebook(
             r"link does not open",
             "Deze link is niet geldig. Gebruik de link uit de e-mail die u van ons kreeg.",
         ),
-    )
+    ),
+    choices={"to": "nieuwe status", "score": "oordeel", "role": "rol"},
+    groups={"themes": "thema"},
 )
 
 

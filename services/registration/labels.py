@@ -145,5 +145,7 @@ PHRASEBOOK = Phrasebook(
             r"link does not open",
             "Deze link is niet geldig. Gebruik de link uit de e-mail die u van ons kreeg.",
         ),
-    )
+    ),
+    choices={"role": "rol", "kind": "soort bijeenkomst", "region": "regio"},
+    groups={"themes": "thema"},
 )
