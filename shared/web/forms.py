@@ -2,7 +2,9 @@
 
 Use cases and schemas speak English (their messages also answer the API). A
 service's ``Phrasebook`` turns them into Dutch for the people reading its
-pages: the common messages of marshmallow and the shared schemas, and its own.
+pages: the common messages of marshmallow and the shared schemas, and its own,
+worded for what the field is on the page (a list to choose from, boxes to tick,
+or text to type).
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from typing import Any, TypeVar
 
 from flask import Blueprint, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -89,6 +92,35 @@ COMMON: tuple[tuple[str, str], ...] = (
 )
 
 
+# What marshmallow says when nothing was chosen, or too few or too many items.
+_NOTHING = re.compile(r"Missing data for required field|may not be null")
+_COUNT = re.compile(
+    r"Length must be between (?P<low>\d+) and (?P<high>\d+)"
+    r"|Shorter than minimum length (?P<least>\d+)|Longer than maximum length (?P<most>\d+)"
+)
+
+
+class Kind(Enum):
+    """What a field is on the page, which decides how its messages are worded."""
+
+    TEXT = "text"
+    CHOICE = "choice"  # one of a list: a select or radio buttons
+    GROUP = "group"  # boxes to tick, any number of a list
+    LIST = "list"  # a row of inputs to type in
+
+
+class FormRefusal(ValidationError):
+    """A posted form's errors with what each field is and how many items each list got, so
+    that "Kies ten minste één thema." is said where "Vul 1 tot 16 tekens in." would mislead."""
+
+    def __init__(
+        self, error: ValidationError, kinds: Mapping[str, Kind], counts: Mapping[str, int]
+    ) -> None:
+        super().__init__(error.messages, data=error.data, valid_data=error.valid_data)
+        self.kinds = kinds
+        self.counts = counts
+
+
 @dataclass(frozen=True)
 class Feedback:
     """What a refused form tells the person: a Dutch message per field and/or in general."""
@@ -97,12 +129,34 @@ class Feedback:
     errors: dict[str, str] = field(default_factory=dict)
     message: str | None = None
 
+    def in_page_order(self, page: str) -> list[tuple[str, str]]:
+        """The errors in the order the page shows their fields (``page`` is its HTML), so the
+        summary reads like the form; one whose field the page lacks comes last."""
+        found = {name: page.find(f'id="{name}"') for name in self.errors}
+        return sorted(
+            self.errors.items(),
+            key=lambda item: found[item[0]] if found[item[0]] >= 0 else len(page),
+        )
+
 
 class Phrasebook:
-    """English messages to Dutch; the first pattern that matches wins, a service's own first."""
+    """English messages to Dutch; the first pattern that matches wins, a service's own first.
 
-    def __init__(self, own: Iterable[tuple[str, str]]) -> None:
+    ``choices`` names the fields chosen from a list (selects and radio buttons; a field with
+    ``OneOf`` is one anyway) and ``groups`` the boxes to tick, each with the noun its message
+    uses ("rol": "Kies een rol."; "thema": "Kies ten minste één thema.").
+    """
+
+    def __init__(
+        self,
+        own: Iterable[tuple[str, str]],
+        *,
+        choices: Mapping[str, str] | None = None,
+        groups: Mapping[str, str] | None = None,
+    ) -> None:
         self.entries = tuple((re.compile(pattern), text) for pattern, text in (*own, *COMMON))
+        self.choices = dict(choices or {})
+        self.groups = dict(groups or {})
 
     def dutch(self, english: str, status: int) -> str:
         """An unforeseen message falls back to what its status says."""
@@ -113,7 +167,10 @@ class Phrasebook:
 
     def feedback(self, error: ValidationError | Problem) -> Feedback:
         if isinstance(error, ValidationError):
-            return Feedback(422, self._per_field(error.normalized_messages(), 422))
+            kinds, counts = (
+                (error.kinds, error.counts) if isinstance(error, FormRefusal) else ({}, {})
+            )
+            return Feedback(422, self._per_field(error.normalized_messages(), 422, kinds, counts))
         errors = error.extra.get("errors") or {}
         return Feedback(
             error.status,
@@ -121,11 +178,52 @@ class Phrasebook:
             None if errors else self.dutch(error.detail, error.status),
         )
 
-    def _per_field(self, messages: Mapping[str, Any], status: int) -> dict[str, str]:
-        return {
-            name: self.dutch(first_message(found), status)
-            for name, found in _by_field(messages).items()
-        }
+    def _per_field(
+        self,
+        messages: Mapping[str, Any],
+        status: int,
+        kinds: Mapping[str, Kind] | None = None,
+        counts: Mapping[str, int] | None = None,
+    ) -> dict[str, str]:
+        said = {}
+        for name, found in _by_field(messages).items():
+            english = first_message(found)
+            # Items' complaints (keyed by number) are about one item, worded as for text.
+            fitting = (
+                None
+                if isinstance(found, Mapping)
+                else self._fitting(name, english, kinds or {}, counts or {})
+            )
+            said[name] = fitting or self.dutch(english, status)
+        return said
+
+    def _fitting(
+        self, name: str, english: str, kinds: Mapping[str, Kind], counts: Mapping[str, int]
+    ) -> str | None:
+        """Nothing chosen, or too few or too many items of a list, worded for the kind of
+        field; None where the phrasebook's message fits."""
+        if name in self.choices:
+            kind = Kind.CHOICE
+        else:
+            kind = Kind.GROUP if name in self.groups else kinds.get(name, Kind.TEXT)
+        nothing = _NOTHING.search(english)
+        if kind is Kind.CHOICE and nothing:
+            noun = self.choices.get(name)
+            return f"Kies een {noun}." if noun else "Kies een van de mogelijkheden."
+        count = nothing or _COUNT.search(english)
+        if kind not in (Kind.GROUP, Kind.LIST) or count is None:
+            return None
+        bounds = count.groupdict()
+        high = bounds.get("most") or bounds.get("high")
+        least = int(bounds.get("least") or bounds.get("low") or 1)
+        verb, end = ("Kies", "") if kind is Kind.GROUP else ("Vul", " in")
+        if bounds.get("most") or (high and counts.get(name, 0) > int(high)):
+            return f"{verb} er hoogstens {high}{end}."
+        if least > 1:
+            return f"{verb} er ten minste {least}{end}."
+        if kind is Kind.GROUP:
+            return f"Kies ten minste één {self.groups.get(name, 'mogelijkheid')}."
+        return "Vul er ten minste één in."
 
 
 def _by_field(messages: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -201,12 +299,39 @@ def posted() -> MultiDict[str, str]:
 
 
 def load_form(schema: Schema) -> dict[str, Any]:
-    """The POSTed form through one of the API's schemas; raises ValidationError.
+    """The POSTed form through one of the API's schemas; raises FormRefusal.
 
     Forms send empty strings, leave unticked boxes out and hold Amsterdam wall-clock
     times; the schemas want absent or None, False, and times with an offset.
     """
-    return schema.load(refuse_nul(_from_form(schema, request.form)))
+    data = _from_form(schema, request.form)
+    try:
+        return schema.load(refuse_nul(data))
+    except ValidationError as error:
+        kinds = field_kinds(schema)
+        counts = {
+            name: len(found) for name, found in _by_field(data).items() if isinstance(found, list)
+        }
+        raise FormRefusal(error, kinds, counts) from error
+
+
+def field_kinds(schema: Schema, prefix: str = "") -> dict[str, Kind]:
+    """What each input of a schema's form is (dotted names, as ``_from_form`` reads them),
+    as far as the schema tells: a choice has ``OneOf``, a group is a list of choices."""
+    kinds: dict[str, Kind] = {}
+    for name, spec in schema.fields.items():
+        key = prefix + name
+        if isinstance(spec, fields.Nested) and isinstance(spec.schema, Schema):
+            kinds.update(field_kinds(spec.schema, f"{key}."))
+        elif isinstance(spec, fields.List):
+            kinds[key] = Kind.GROUP if _chosen(spec.inner) else Kind.LIST
+        elif _chosen(spec):
+            kinds[key] = Kind.CHOICE
+    return kinds
+
+
+def _chosen(spec: fields.Field) -> bool:
+    return any(isinstance(check, validate.OneOf) for check in spec.validators)
 
 
 def _from_form(schema: Schema, form: MultiDict[str, str], prefix: str = "") -> dict[str, Any]:
