@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +18,25 @@ from services.registration.registrations import register
 from shared.events.catalogue import ATTENDANCE_REVOKED, ATTENDED
 from shared.events.outbox import EventRecorder
 from shared.problems import Conflict, NotFound
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """What the door counts: of those who registered, how many are in, and who came in without
+    registering, apart, so the first figure tells how many are still to come."""
+
+    arrived: int
+    expected: int
+    walk_ins: int
+
+
+def arrivals(confirmed: Sequence[Registration]) -> Arrivals:
+    registered = [r for r in confirmed if not r.walk_in]
+    return Arrivals(
+        arrived=sum(r.checked_in_at is not None for r in registered),
+        expected=len(registered),
+        walk_ins=sum(r.walk_in for r in confirmed),
+    )
 
 
 def _attendance_event(

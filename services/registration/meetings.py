@@ -7,7 +7,7 @@ behind registrations in progress and everyone registered is told what holds.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,9 +48,17 @@ def upcoming_meetings(
     return [meeting for meeting in meetings if not theme or theme in meeting.themes]
 
 
-def all_meetings(session: Session) -> list[Meeting]:
-    """The newest first, past ones too: their attendance lists are still wanted."""
-    return list(session.scalars(select(Meeting).order_by(Meeting.starts_at.desc())))
+class Agenda(NamedTuple):
+    """The meetings staff manage: the next one first, as that is the one they work on; past
+    ones after, the latest first, as their attendance lists are still wanted."""
+
+    upcoming: list[Meeting]
+    past: list[Meeting]
+
+
+def staff_agenda(session: Session, now: datetime) -> Agenda:
+    past = select(Meeting).where(Meeting.ends_at <= now).order_by(Meeting.starts_at.desc())
+    return Agenda(upcoming_meetings(session, now), list(session.scalars(past)))
 
 
 def _meeting_data(meeting: Meeting) -> dict[str, Any]:

@@ -42,13 +42,13 @@ def _everyone_told(what: str) -> str:
 
 
 def _overview(feedback: Feedback | None = None) -> tuple[str, int]:
-    everything = transact(meetings.all_meetings)
     at = now()
+    agenda = transact(meetings.staff_agenda, at)
     feedback = feedback or Feedback()
     return render_template(
         "registration/staff/overview.html",
-        meetings=everything,
-        erasable={m.id for m in everything if programme_year_over(m.starts_at, at)},
+        agenda=agenda,
+        erasable={m.id for m in agenda.past if programme_year_over(m.starts_at, at)},
         feedback=feedback,
         values=posted() if request.method == "POST" else MultiDict(NEW_MEETING),
     ), feedback.status
@@ -128,7 +128,7 @@ def _searchable(registration: Registration) -> str:
 
 
 def _door_page(meeting_id: str, feedback: Feedback | None = None) -> tuple[str, int]:
-    search = request.args.get("q", "").strip().casefold()
+    search = request.args.get("q", "").strip()
     roll = transact(roll_of, meeting_id)
     confirmed = sorted(
         (r for r in roll.everyone if r.status == Status.CONFIRMED),
@@ -138,9 +138,9 @@ def _door_page(meeting_id: str, feedback: Feedback | None = None) -> tuple[str, 
     return render_template(
         "registration/staff/door.html",
         meeting=roll.meeting,
-        people=[r for r in confirmed if search in _searchable(r)],
-        present=sum(r.checked_in_at is not None for r in confirmed),
-        total=len(confirmed),
+        search=search,
+        people=[r for r in confirmed if search.casefold() in _searchable(r)],
+        arrivals=at_door.arrivals(confirmed),
         searchable=_searchable,
         feedback=feedback,
     ), feedback.status
@@ -169,9 +169,17 @@ def walk_in(meeting_id: UUID) -> ResponseReturnValue:
 
 
 def _next_at_door(registration: Registration, done: str) -> Response:
-    """One tap at the door, then back to the list for the next person."""
+    """One tap at the door, then back to the list for the next person: with the search that
+    was typed, at the row just tapped (the form posts the search along)."""
     flash(done)
-    return redirect(url_for(".door", meeting_id=registration.meeting_id))
+    return redirect(
+        url_for(
+            ".door",
+            meeting_id=registration.meeting_id,
+            q=request.form.get("q", "").strip() or None,
+            _anchor=f"person-{registration.id}",
+        )
+    )
 
 
 @page_for("staff")

@@ -203,11 +203,12 @@ def page_for(*roles: str) -> Callable[[F], F]:
     return decorate
 
 
-def safe_next(target: str | None) -> str:
-    """Only a local path, so the login page cannot send people to another site."""
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only a local path, so the login page cannot send people to another site; ``default``
+    without one."""
     if not target:
-        return "/"
+        return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
+        return default
     return target

@@ -109,7 +109,7 @@ def login() -> Any:
             page = render_template("gia/login.html", form=form, wait=_minutes(refused.retry_after))
             return page, 429, {"Retry-After": str(refused.retry_after)}
         if account is not None:
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), default=_home(account)))
         failed = True
     status = 401 if failed else 400 if form.errors else 200
     return render_template("gia/login.html", form=form, failed=failed), status
@@ -138,6 +138,12 @@ def _log_in(email: str, password: str) -> Account | None:
     if wait := max(throttle.hit(rule, *key) for rule, *key in keys):
         raise TooManyRequests("Too many failed logins.", retry_after=wait)
     return None
+
+
+def _home(account: Account) -> str:
+    """Where someone who opened the login page itself starts: staff at their work, ``/beheer``
+    in every service; others on the service's first page, as before."""
+    return "/beheer" if account.role == "staff" else "/"
 
 
 def _minutes(seconds: int) -> str:
