@@ -20,6 +20,7 @@ from services.registration.plan import PlanView
 from services.registration.schemas import (
     AccessQuery,
     AnswerIn,
+    LinkRequestIn,
     MeetingChange,
     MeetingIn,
     MeetingOut,
@@ -45,6 +46,9 @@ api = ApiBlueprint(
     "registration_api", __name__, url_prefix="/api/v1", description="Meetings and registrations"
 )
 STAFF = [{"bearer": []}]
+LINK_AGAIN_SENT = (
+    "If this address registered for this meeting, its personal link is on its way there."
+)
 
 
 def _staff_or_owner(registration_id: Any) -> None:
@@ -148,6 +152,18 @@ def register(data: dict[str, Any], meeting_id: Any) -> Placed:
         registrations.register, service_context().recorder, str(meeting_id), data, now=now()
     )
     return Placed(registration, newcomer_position(registration))
+
+
+@api.post("/meetings/<uuid:meeting_id>/link-requests")
+@mail_limited("email")
+@api.arguments(LinkRequestIn)
+@api.response(202, description="Taken; the same answer whether the address registered or not")
+@api.alt_response(429, **REFUSED)
+def send_link_again(data: dict[str, Any], meeting_id: Any) -> dict[str, str]:
+    """Mail the personal link again to the address that registered for this meeting (and
+    to no other); the answer never says whether it did."""
+    transact(registrations.send_link_again, str(meeting_id), data["email"])
+    return {"detail": LINK_AGAIN_SENT}
 
 
 @api.post("/meetings/<uuid:meeting_id>/walk-ins")

@@ -23,6 +23,8 @@ class Notice(StrEnum):
     MEETING_CHANGED = "meeting_changed"
     MEETING_CANCELLED = "meeting_cancelled"
     REMINDER = "reminder"
+    CANCELLED = "registration_cancelled"
+    LINK_AGAIN = "link_again"
 
 
 class Status(StrEnum):

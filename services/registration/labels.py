@@ -101,7 +101,15 @@ PHRASEBOOK = Phrasebook(
             "ambtenaar of namens een andere organisatie bent u van harte welkom op een "
             "regionale GIA-bijeenkomst.",
         ),
-        (r"(?P<email>\S+) is already registered", "{email} is al aangemeld voor deze bijeenkomst."),
+        (
+            r"(?P<email>\S+) is already registered",
+            "{email} is al aangemeld voor deze bijeenkomst. De mail met uw link kwijt? "
+            "Onderaan deze pagina vraagt u hem opnieuw aan.",
+        ),
+        (
+            r"check-in code does not",
+            "Deze QR-code hoort niet bij deze aanmelding. Zoek de persoon op de deurlijst.",
+        ),
         (
             r"meeting is full; raise its capacity",
             "De bijeenkomst is vol. Verhoog eerst het aantal plaatsen om iemand binnen te laten.",

@@ -1,7 +1,8 @@
 """The mails registration sends, in Dutch like the pages people use.
 
 Each one that concerns a seat carries the meeting as an iCalendar file and the
-person's own link to view or cancel the registration.
+person's own link to view or cancel the registration; one with a seat also the QR
+code to check in with at the door.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from email.message import EmailMessage
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from services.registration import MANIFEST
-from services.registration.access import personal_links
+from services.registration import MANIFEST, qr
+from services.registration.access import check_in_link, personal_links
 from services.registration.domain import Status
 from services.registration.models import Meeting, Registration, SignalRecipient
 from shared.clock import AMSTERDAM
@@ -22,6 +23,12 @@ from shared.municipalities import Register
 from shared.settings import Settings
 from shared.themes import THEME_LABELS
 
+QR_FILE = "inchecken.png"
+CHECK_IN = (
+    f"Bij de ingang: laat de QR-code in de bijlage ({QR_FILE}) zien, op uw telefoon of "
+    "geprint, dan meldt de medewerker u met één tik binnen. Zonder de code kan het ook: noem "
+    "dan uw naam."
+)
 SIGNATURE = [
     "",
     "Met vriendelijke groet,",
@@ -39,13 +46,21 @@ def where(meeting: Meeting) -> str:
     return ", ".join(part for part in (meeting.venue, meeting.address) if part)
 
 
-def calendar_file(meeting: Meeting, *, cancelled: bool = False) -> bytes:
+def calendar_file(
+    meeting: Meeting, registration: Registration, *, cancelled: bool = False
+) -> bytes:
+    """The person's calendar entry of the meeting: one UID per registration, so a cancelled
+    registration's entry goes and a new registration gets one of its own; SEQUENCE counts the
+    meeting's versions, so a calendar replaces the entry it has. Cancelling only this
+    registration (the meeting itself still on) is one version past the meeting's own."""
     calendar = Calendar()
     calendar.add("prodid", "-//BZK//GIA 2012//NL")
     calendar.add("version", "2.0")
     calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     event = CalendarEvent()
-    event.add("uid", f"{meeting.id}@gia.minbzk.nl")
+    event.add("uid", f"{registration.id}@gia.minbzk.nl")
+    only_this_one = cancelled and meeting.cancelled_at is None
+    event.add("sequence", meeting.sequence + 1 if only_this_one else meeting.sequence)
     event.add("dtstamp", meeting.created_at)
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
@@ -76,14 +91,21 @@ def _message(
         f"Waar:        {where(meeting)}",
         f"Kenmerk:     {registration.id}",
     ]
+    attachments = []
+    if calendar:
+        ics = calendar_file(meeting, registration, cancelled=cancelled)
+        attachments.append(("bijeenkomst.ics", "text/calendar", ics))
     if link:
-        page = personal_links(MANIFEST.public_url(settings), settings.secret_key, registration.id)[
-            "self"
-        ]
-        lines += ["", "Uw aanmelding bekijken of annuleren:", page]
-    ics = [("bijeenkomst.ics", "text/calendar", calendar_file(meeting, cancelled=cancelled))]
+        base = MANIFEST.public_url(settings)
+        links = personal_links(base, settings.secret_key, registration.id)
+        lines += ["", "Uw aanmelding bekijken:", links["self"]]
+        lines += ["", "Afmelden:", links["cancel_page"]]
+        if registration.status == Status.CONFIRMED and not meeting.cancelled_at:
+            lines += ["", CHECK_IN]
+            code = qr.png(check_in_link(base, settings.secret_key, registration.id))
+            attachments.append((QR_FILE, "image/png", code))
     text = "\n".join(lines + SIGNATURE)
-    return compose(settings, registration.email or "", subject, text, ics if calendar else [])
+    return compose(settings, registration.email or "", subject, text, attachments)
 
 
 def registration_received(
@@ -145,6 +167,7 @@ class Tells:
     text: str
     link: bool = True
     cancelled: bool = False
+    calendar: bool = True
 
     def compose(
         self, settings: Settings, meeting: Meeting, registration: Registration
@@ -157,6 +180,7 @@ class Tells:
             [self.text],
             link=self.link,
             cancelled=self.cancelled,
+            calendar=self.calendar,
         )
 
 
@@ -173,6 +197,19 @@ MEETING_CANCELLED = Tells(
     "Deze bijeenkomst gaat helaas niet door. Uw aanmelding vervalt daarmee.",
     link=False,
     cancelled=True,
+)
+REGISTRATION_CANCELLED = Tells(
+    "Afgemeld",
+    "U bent afgemeld voor deze bijeenkomst; uw plaats gaat naar wie op de wachtlijst staat. "
+    "Wilt u toch komen? Meld u dan opnieuw aan op de pagina van de bijeenkomst.",
+    link=False,
+    cancelled=True,
+)
+LINK_AGAIN = Tells(
+    "Uw persoonlijke link",
+    "U vroeg om de link naar uw aanmelding voor deze bijeenkomst. Daarmee bekijkt u uw "
+    "aanmelding of meldt u zich af. Vroeg u hier niet om? Dan kunt u deze mail negeren.",
+    calendar=False,
 )
 REMINDER = Tells(
     "Herinnering: morgen",

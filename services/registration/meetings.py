@@ -75,7 +75,7 @@ def _meeting_data(meeting: Meeting) -> dict[str, Any]:
 
 
 def create_meeting(session: Session, recorder: EventRecorder, data: dict[str, Any]) -> Meeting:
-    meeting = Meeting(**data, arrivals=0, confirmed=0, waiting=0)
+    meeting = Meeting(**data, arrivals=0, confirmed=0, waiting=0, sequence=0)
     session.add(meeting)
     session.flush()
     recorder.record(
@@ -99,6 +99,7 @@ def change_meeting(
     wrong = why_times_wrong(meeting.starts_at, meeting.ends_at, meeting.registration_deadline)
     if wrong:
         raise Invalid("The meeting's times are out of order.", errors={wrong[0]: [wrong[1]]})
+    meeting.sequence += 1
     session.flush()
     promoted = promote(session, recorder, meeting)
     recorder.record(
@@ -119,6 +120,7 @@ def cancel_meeting(
     if meeting.cancelled_at is not None:
         return meeting  # cancelling twice tells nobody anything new
     meeting.cancelled_at = now
+    meeting.sequence += 1
     recorder.record(
         session,
         MEETING_CANCELLED,

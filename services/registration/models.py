@@ -66,6 +66,9 @@ class Meeting(Base):
     host_municipality_code: Mapped[str | None] = mapped_column(String(6))
     # A Raad voor Raad meeting is for council members; staff may let aldermen in too.
     admits_aldermen: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Its version: up by one with every change people are told of, the SEQUENCE of the
+    # calendar entries mailed about it, so calendars replace what they have.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def seats_left(self) -> int:

@@ -55,6 +55,8 @@ def composers(settings: Settings) -> dict[str, Composer]:
             mails.MEETING_CANCELLED, Status.CONFIRMED, Status.WAITLISTED
         ),
         Notice.REMINDER: about(mails.REMINDER, Status.CONFIRMED),
+        Notice.CANCELLED: about(mails.REGISTRATION_CANCELLED, Status.CANCELLED),
+        Notice.LINK_AGAIN: about(mails.LINK_AGAIN, Status.CONFIRMED, Status.WAITLISTED),
         ANSWER_MAIL: signal_answered,
     }
 

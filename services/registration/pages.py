@@ -1,9 +1,10 @@
 """The registration service's Dutch pages: the one blueprint, and every URL it answers.
 
 The views are in ``pages_public`` (the meetings, and registering for one),
-``pages_own`` (the person's own registration, behind the link in their mail) and
-``pages_staff`` (meetings, the door on the day, the lists, and the signals raised at a
-meeting with the ministry's answers, for staff logged in); ``pages_staff_plan`` holds the
+``pages_own`` (the person's own registration, behind the link in their mail),
+``pages_check_in`` (staff checking someone in by their QR code) and ``pages_staff``
+(meetings, the door on the day, the lists, and the signals raised at a meeting with the
+ministry's answers, for staff logged in); ``pages_staff_plan`` holds the
 staff pages about the programme as a whole: the meetings against the plan and registrations
 over time.
 """
@@ -15,6 +16,7 @@ from typing import Any
 from flask import Blueprint
 
 from services.registration import mails
+from services.registration import pages_check_in as scanning
 from services.registration import pages_own as own
 from services.registration import pages_public as public
 from services.registration import pages_staff as staff
@@ -61,9 +63,13 @@ add_rules(
         ("/bijeenkomsten", public.meetings, "GET"),
         ("/bijeenkomsten/<uuid:meeting_id>", public.show_meeting, "GET"),
         ("/bijeenkomsten/<uuid:meeting_id>", public.register, "POST"),
+        ("/bijeenkomsten/<uuid:meeting_id>/link", public.link_form, "GET"),
+        ("/bijeenkomsten/<uuid:meeting_id>/link", public.send_link_again, "POST"),
         # the person: their own registration, through the link in their mail
         ("/inschrijving/<uuid:registration_id>", own.own_page, "GET"),
+        ("/inschrijving/<uuid:registration_id>/afmelden", own.confirm_cancel, "GET"),
         ("/inschrijving/<uuid:registration_id>/afmelden", own.cancel_registration, "POST"),
+        ("/inschrijving/<uuid:registration_id>/inchecken.svg", own.check_in_code, "GET"),
         # staff: meetings
         ("/beheer", staff.overview, "GET"),
         ("/beheer/bijeenkomsten", staff.create_meeting, "POST"),
@@ -78,6 +84,14 @@ add_rules(
         (
             "/beheer/inschrijvingen/<uuid:registration_id>/niet-binnen",
             staff.undo_check_in,
+            "POST",
+        ),
+        # staff: checking someone in by the QR code in their mail or on their page
+        ("/beheer/inchecken/<uuid:registration_id>", scanning.scanned, "GET"),
+        ("/beheer/inchecken/<uuid:registration_id>", scanning.check_in_scanned, "POST"),
+        (
+            "/beheer/inchecken/<uuid:registration_id>/ongedaan",
+            scanning.undo_scanned_check_in,
             "POST",
         ),
         # staff: who registered and who came

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.interfaces import ORMOption
@@ -144,5 +144,22 @@ def cancel_registration(
     registration.cancelled_at = now
     session.flush()
     status_event(session, recorder, REGISTRATION_CANCELLED, registration)
+    tell(session, Notice.CANCELLED, [registration])
     promote(session, recorder, meeting)
     return registration
+
+
+def send_link_again(session: Session, meeting_id: str, email: str) -> None:
+    """Mail the personal link again, only to the address that registered, and say nothing
+    of whether it did: the caller answers the same either way, so the form tells nobody
+    who registered."""
+    get_meeting(session, meeting_id)
+    registration = session.scalar(
+        select(Registration).where(
+            Registration.meeting_id == meeting_id,
+            func.lower(Registration.email) == email.strip().lower(),
+            Registration.status != Status.CANCELLED,
+        )
+    )
+    if registration is not None:
+        tell(session, Notice.LINK_AGAIN, [registration])

@@ -95,6 +95,12 @@ class RegistrationIn(Schema):
             )
 
 
+class LinkRequestIn(Schema):
+    """Who asks for their personal link again: the address they registered with."""
+
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
 class Links(Schema):
     """The person's own links, made from their registration."""
 

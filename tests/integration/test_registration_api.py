@@ -238,9 +238,11 @@ def test_registrants_get_a_mail_saying_whether_they_have_a_seat(
     text = mails[0].get_body(("plain",)).get_content()
     assert "10-10-2030 van 10:00 tot 13:00 uur" in text
     assert "/inschrijving/" in text and "token=" in text
-    (calendar,) = [part for part in mails[0].iter_attachments()]
+    calendar, code = mails[0].iter_attachments()
     assert calendar.get_content_type() == "text/calendar"
     assert "DTSTART:20301010T080000Z" in calendar.get_content()
+    assert code.get_content_type() == "image/png"  # the check-in QR code: only with a seat
+    assert [p.get_content_type() for p in mails[1].iter_attachments()] == ["text/calendar"]
 
 
 def test_mail_waits_in_the_queue_while_the_mail_server_is_down(
