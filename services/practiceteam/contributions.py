@@ -103,6 +103,7 @@ def assign(
     )
     request.team.append(member)
     session.flush()
+    queue_mail(session, MailQueue, Notice.ASSIGNED, member.id)
     return member
 
 

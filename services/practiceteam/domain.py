@@ -74,6 +74,7 @@ class Notice(StrEnum):
 
     STATUS_CHANGED = "status_changed"  # about a Transition
     QUESTION = "question_asked"  # about a Message from the ministry
+    ASSIGNED = "team_assigned"  # about an Assignment: to the team member, not the contact
 
 
 class Party(StrEnum):

@@ -84,7 +84,7 @@ def _forget(session: Session, store: DocumentStore, request: SupportRequest, now
     for document in request.attachments:
         document.filename = ERASED
         document.erased_at = now
-    about = [step.id for step in request.history] + [message.id for message in request.messages]
+    about = [row.id for row in (*request.history, *request.messages, *request.team)]
     forget_mail(session, MailQueue, about)
     request.erased_at = now
     session.flush()

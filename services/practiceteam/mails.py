@@ -10,17 +10,19 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from typing import Any
 
+from services.practiceteam import MANIFEST
 from services.practiceteam.access import tracking_links
 from services.practiceteam.domain import Party, Status
-from services.practiceteam.labels import STATUS_LABELS, STEP_LABELS
-from services.practiceteam.models import Message, SupportRequest, Transition
+from services.practiceteam.labels import ROLE_LABELS, STATUS_LABELS, STEP_LABELS
+from services.practiceteam.models import Assignment, Message, SupportRequest, Transition
 from shared.clock import amsterdam
 from shared.mail import compose
 from shared.municipalities import Register
 from shared.settings import Settings
 
-# A notice about one row (a move or a message) of a request.
-Compose = Callable[[Settings, Register, SupportRequest, Any], EmailMessage]
+# A notice about one row (a move, a message, a team member) of a request; None when there is
+# nobody to tell any more.
+Compose = Callable[[Settings, Register, SupportRequest, Any], EmailMessage | None]
 
 # Per status the mail's subject and what it tells.
 TELLS: dict[str, tuple[str, str]] = {
@@ -90,6 +92,12 @@ def _details(request: SupportRequest, status: str) -> list[str]:
     return []
 
 
+def _municipalities(register: Register, request: SupportRequest) -> str:
+    return ", ".join(
+        found.name if (found := register.get(code)) else code for code in request.municipality_codes
+    )
+
+
 def _message(
     settings: Settings,
     register: Register,
@@ -97,11 +105,8 @@ def _message(
     subject: str,
     paragraphs: list[str],
 ) -> EmailMessage:
-    names = [
-        found.name if (found := register.get(code)) else code for code in request.municipality_codes
-    ]
     facts = [
-        f"Gemeente(n): {', '.join(names)}",
+        f"Gemeente(n): {_municipalities(register, request)}",
         f"Status:      {STATUS_LABELS[request.status]}",
         f"Kenmerk:     {request.id}",
     ]
@@ -151,3 +156,37 @@ def question(
             "U kunt de vraag beantwoorden via de link hieronder.",
         ],
     )
+
+
+def assigned(
+    settings: Settings, register: Register, request: SupportRequest, member: Assignment
+) -> EmailMessage | None:
+    """To the team member, so they hear of it from us and not first from the municipality:
+    the question, who asks it and where staff keep the request."""
+    if member.email is None:
+        return None  # erased with the request's personal data
+    contact = ", ".join(
+        part
+        for part in (request.contact_name, request.contact_function, request.contact_email)
+        if part
+    )
+    text = "\n\n".join(
+        [
+            f"Beste {member.name},",
+            f"U bent ingedeeld in het praktijkteam voor de aanvraag van "
+            f"{_municipalities(register, request)}, als {ROLE_LABELS[member.role]}.",
+            f"De vraag:\n{request.question}",
+            "\n".join(
+                [
+                    f"Contactpersoon: {contact}",
+                    f"Gewenste periode: {request.desired_period or 'niet opgegeven'}",
+                    f"Kenmerk:        {request.id}",
+                ]
+            ),
+            "De aanvraag met haar geschiedenis, de data en de documenten (na inloggen):\n"
+            f"{MANIFEST.public_url(settings)}/beheer/aanvragen/{request.id}",
+            SIGNATURE,
+        ]
+    )
+    subject = f"Ingedeeld in het praktijkteam: {_municipalities(register, request)}"
+    return compose(settings, member.email, subject, text)

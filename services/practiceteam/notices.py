@@ -8,7 +8,13 @@ from sqlalchemy.orm import Session
 
 from services.practiceteam import mails
 from services.practiceteam.domain import Notice
-from services.practiceteam.models import MailQueue, Message, SupportRequest, Transition
+from services.practiceteam.models import (
+    Assignment,
+    MailQueue,
+    Message,
+    SupportRequest,
+    Transition,
+)
 from shared.db import Database
 from shared.mail_queue import Composer, MailWorker
 from shared.municipalities import load_register
@@ -18,8 +24,10 @@ from shared.settings import Settings
 def composers(settings: Settings) -> dict[str, Composer]:
     register = load_register(settings.municipalities_file)
 
-    def about(model: type[Transition] | type[Message], compose: mails.Compose) -> Composer:
-        """A notice about one row (a move or a message) of a request."""
+    def about(
+        model: type[Transition] | type[Message] | type[Assignment], compose: mails.Compose
+    ) -> Composer:
+        """A notice about one row (a move, a message, a team member) of a request."""
 
         def composer(session: Session, row_id: str) -> EmailMessage | None:
             row = session.get(model, row_id)
@@ -31,6 +39,7 @@ def composers(settings: Settings) -> dict[str, Composer]:
     return {
         Notice.STATUS_CHANGED: about(Transition, mails.status_changed),
         Notice.QUESTION: about(Message, mails.question),
+        Notice.ASSIGNED: about(Assignment, mails.assigned),
     }
 
 

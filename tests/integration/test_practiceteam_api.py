@@ -201,14 +201,38 @@ def test_a_request_goes_from_submitted_to_closed(
         dead = registry.topology(settings).dead_queues["indicators"]
         assert dead.bind(connection.default_channel).queue_declare(passive=True).message_count == 0
 
-    mails = delivered_mails(settings, "practiceteam")
+    everything = delivered_mails(settings, "practiceteam")
+    mails = [mail for mail in everything if mail["To"] == CONTACT["email"]]
     assert [mail["Subject"] for mail in mails] == [TELLS[status][0] for status in LIFECYCLE]
-    assert {mail["To"] for mail in mails} == {CONTACT["email"]}
+    assert [mail["To"] for mail in everything if mail not in mails] == ["k.jansen@example.nl"]
     for mail in mails:
         assert f"/aanvraag/{request_id}?token={token}" in mail.get_content()
     planned_mail = mails[LIFECYCLE.index("planned")].get_content()
     assert "Kees Jansen" in planned_mail and "05-11-2012: Startgesprek" in planned_mail
     assert "Rotterdam, Schiedam" in planned_mail
+
+
+def test_a_team_member_is_mailed_when_assigned_unless_taken_off_before_it_went(
+    client: FlaskClient, staff: dict[str, str], settings: Settings, db: Database
+) -> None:
+    request_id = submit(client)["id"]
+    move(client, staff, request_id, "intake")
+    move(client, staff, request_id, "accepted")
+    assert assign(client, staff, request_id).status_code == 201
+    other = {"name": "Els Smit", "email": "els@example.nl", "role": "member"}
+    added = client.post(f"/api/v1/requests/{request_id}/assignments", json=other, headers=staff)
+    client.delete(f"/api/v1/requests/{request_id}/assignments/{added.json['id']}", headers=staff)
+
+    to_team = [
+        mail for mail in delivered_mails(settings, "practiceteam") if mail["To"] != CONTACT["email"]
+    ]
+    assert [mail["To"] for mail in to_team] == ["k.jansen@example.nl"]  # Els was taken off
+    (mail,) = to_team
+    assert mail["Subject"] == "Ingedeeld in het praktijkteam: Rotterdam, Schiedam"
+    text = mail.get_content()
+    assert "Beste Kees Jansen," in text and "als trekker" in text
+    assert PRACTICETEAM_REQUEST["question"] in text and CONTACT["email"] in text
+    assert f"/beheer/aanvragen/{request_id}" in text and "token=" not in text
 
 
 def received(indicators: Database) -> list[ReceivedEvent]:
