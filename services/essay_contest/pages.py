@@ -74,6 +74,7 @@ add_rules(
         # the entrant, through their personal link
         ("/deelnemer/<uuid:entrant_id>", entrant.own_page, "GET"),
         ("/deelnemer/<uuid:entrant_id>/essay", entrant.save_entry, "POST"),
+        ("/deelnemer/<uuid:entrant_id>/intrekken", entrant.confirm_withdraw, "GET"),
         ("/deelnemer/<uuid:entrant_id>/intrekken", entrant.withdraw_entry, "POST"),
         ("/deelnemer/<uuid:entrant_id>/mede-auteurs", entrant.invite_co_author, "POST"),
         (

@@ -93,6 +93,23 @@ def _written(entry: Entry) -> str:
     return f"Uw concept ({entry.word_count} woorden) is opgeslagen."
 
 
+def confirm_withdraw(entrant_id: UUID) -> str:
+    """Asks first: opening the address (a bookmark, a link checker) withdraws nothing."""
+    own = _own(entrant_id)
+    return render_template(
+        "gia/confirm.html",
+        heading="Essay intrekken?",
+        explanation=[
+            "Een ingetrokken essay wordt niet beoordeeld. Tot de deadline kunt u het opnieuw "
+            "indienen.",
+        ],
+        action=url_for(".withdraw_entry", entrant_id=own),
+        token=request.values.get("token"),
+        button="Ja, intrekken",
+        back=own_url(own),
+    )
+
+
 def withdraw_entry(entrant_id: UUID) -> ResponseReturnValue:
     own = _own(entrant_id)
     return form_step(

@@ -218,6 +218,22 @@ def test_write_save_submit_revise_withdraw_and_frozen_after_the_deadline(site: S
     assert site.rows(Entry)[0].title == "Samen verder"
 
 
+def test_withdrawing_asks_first_and_opening_the_question_withdraws_nothing(site: Site) -> None:
+    own = site.join(ANNA)
+    site.write(own, title="Samen verder", text=WORDS, indienen="ja")
+    path, token = own.split("?token=")
+    shown = page(site.client.get(own))
+    assert f'<form method="get" action="{path}/intrekken">' in shown
+
+    asked = site.client.get(f"{path}/intrekken?token={token}")
+    assert asked.status_code == 200 and "Ja, intrekken" in page(asked)
+    assert site.rows(Entry)[0].status == "submitted"
+    assert site.client.get(f"{path}/intrekken?token=wrong").status_code == 403
+
+    site.write(own, "intrekken")
+    assert site.rows(Entry)[0].status == "withdrawn"
+
+
 def test_co_authors_are_invited_and_must_confirm_before_submission(site: Site) -> None:
     anna, bram = site.join(ANNA), site.join(BRAM)
     site.write(anna, title="Samen verder", text=WORDS)
