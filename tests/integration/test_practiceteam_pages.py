@@ -18,6 +18,7 @@ from services.practiceteam.app import create_app
 from services.practiceteam.models import Attachment, Note, SupportRequest
 from shared.settings import Settings, load_settings
 from tests.factories import PRACTICETEAM_REQUEST, delivered_mails, path_of, serving, signed_in
+from tests.refusals import summary_links
 
 CONTACT = PRACTICETEAM_REQUEST["contact"]
 # The form as a browser sends it: five municipality inputs, the contact's inputs with dots.
@@ -98,7 +99,7 @@ def test_a_request_sent_through_the_form_leads_to_its_tracking_page_and_a_mail(
         ({"question": "   "}, "question", "Vul dit veld in."),
         ({"contact.email": "geen adres"}, "contact.email", "Vul een geldig e-mailadres in"),
         ({"lead_municipality_code": ""}, "lead_municipality_code", "trekkende gemeente"),
-        ({"themes": []}, "themes", "Vul"),
+        ({"themes": []}, "themes", "Kies ten minste één thema."),
     ],
 )
 def test_wrong_input_is_named_in_dutch_beside_its_field_and_nothing_is_stored(
@@ -312,3 +313,18 @@ def test_a_refused_move_names_the_moves_still_possible(app: Flask, client: Flask
     again = client.post(f"/aanvraag/{request_id}/intrekken", data=withdrawn)
     assert again.status_code == 409
     assert "De aanvraag is ingetrokken; er is geen volgende stap meer." in again.text
+
+
+def test_a_refused_request_names_its_boxes_and_buttons_as_things_to_choose(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Never "Vul 1 tot 16 tekens in." for boxes to tick, nor "Vul dit veld in." for buttons."""
+    refused = client.post("/aanvragen", data={**FORM, "themes": [], "question": ""})
+    assert summary_links(refused.text) == [
+        ("question", "Vul dit veld in."),
+        ("themes", "Kies ten minste één thema."),
+    ]
+    request_id = re.match(r"/aanvraag/([^?]+)\?", submitted(client))[1]
+    staff = staff_client(app)
+    unmoved = staff.post(f"/beheer/aanvragen/{request_id}/status", data={"to": ""})
+    assert summary_links(unmoved.text) == [("to", "Kies een nieuwe status.")]

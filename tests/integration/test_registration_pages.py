@@ -20,6 +20,7 @@ from services.registration.models import Meeting, Registration
 from services.registration.schemas import MeetingIn
 from shared.settings import Settings, load_settings
 from tests.factories import MEETING, PERSON, delivered_mails, signed_in
+from tests.refusals import summary_links
 
 # The form as a browser sends it: every field, empty ones as empty strings.
 FORM = {**PERSON, "organisation": ""}
@@ -429,3 +430,22 @@ def test_browsers_get_dutch_error_pages_and_programs_problem_json(app: Flask) ->
     program = client.get("/api/v1/bestaat-niet", headers=browser)
     assert program.status_code == 404 and program.mimetype == "application/problem+json"
     assert client.get("/bestaat-niet").mimetype == "application/problem+json"
+
+
+def test_a_refused_form_opens_with_its_summary_in_the_order_of_the_fields(
+    app: Flask, client: FlaskClient, staff: FlaskClient
+) -> None:
+    """The schema reads capacity before the deadline; the form shows the deadline first."""
+    refused = staff.post(
+        "/beheer/bijeenkomsten",
+        data={**MEETING_FORM, "kind": "", "registration_deadline": "", "capacity": ""},
+    )
+    assert refused.status_code == 422
+    assert summary_links(text(refused)) == [
+        ("kind", "Kies een soort bijeenkomst."),
+        ("registration_deadline", "Vul dit veld in."),
+        ("capacity", "Vul dit veld in."),
+    ]
+    meeting_id = new_meeting(app)
+    without_role = client.post(f"/bijeenkomsten/{meeting_id}", data={**FORM, "role": ""})
+    assert summary_links(text(without_role)) == [("role", "Kies een rol.")]
