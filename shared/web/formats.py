@@ -7,6 +7,7 @@ the APIs, feeds and CSV files keep plain numbers for the programs that read them
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 
 MONTHS = (
     "januari",
@@ -26,9 +27,11 @@ MONTHS = (
 _DUTCH_MARKS = str.maketrans(",.", ".,")
 
 
-def number(value: float, decimals: int = 0) -> str:
-    """Thousands grouped with a dot and decimals after a comma: 1.234,5."""
-    return f"{value:,.{decimals}f}".translate(_DUTCH_MARKS)
+def number(value: float | Fraction, decimals: int = 0) -> str:
+    """Thousands grouped with a dot and decimals after a comma: 1.234,5. Exact fractions
+    (the jury's mean scores) are rounded like floats, since ``format`` knows no grouping
+    for them."""
+    return f"{float(value):,.{decimals}f}".translate(_DUTCH_MARKS)
 
 
 def percentage(share: float, decimals: int = 1) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from fractions import Fraction
 
 from services.indicators.chart import draw, time_ticks
 from shared.web.formats import long_date, number, percentage
@@ -13,6 +14,7 @@ def test_numbers_group_thousands_with_a_dot_and_write_decimals_after_a_comma() -
     assert number(1234567.891, 2) == "1.234.567,89"
     assert number(0.5, 1) == "0,5"
     assert number(-1234) == "-1.234"
+    assert number(Fraction(22, 3), 2) == "7,33"  # a jury's mean score
 
 
 def test_a_share_is_a_percentage_with_a_decimal_comma() -> None:
