@@ -94,21 +94,25 @@ def browser(chromium_path: str) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def desktop(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=DESKTOP, locale="nl-NL")
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context
-    context.close()
+def new_context(browser: Browser) -> Iterator[Callable[[str], BrowserContext]]:
+    """Contexts of their own (cookies, storage) on a "desktop" or a "phone", closed after the
+    test: the municipality in one, staff in another."""
+    made: list[BrowserContext] = []
 
+    def new(device: str) -> BrowserContext:
+        if device == "phone":
+            context = browser.new_context(
+                viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=3
+            )
+        else:
+            context = browser.new_context(viewport=DESKTOP)
+        context.set_default_timeout(TIMEOUT_MS)
+        made.append(context)
+        return context
 
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=3, locale="nl-NL"
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context
-    context.close()
+    yield new
+    for context in made:
+        context.close()
 
 
 @pytest.fixture
@@ -117,6 +121,9 @@ def audit() -> Audit:
 
 
 @pytest.fixture
-def open_page(audit: Audit) -> Callable[[BrowserContext], Page]:
-    """A new page in a context, every page it lands on to be checked by the journey's audit."""
-    return lambda context: audit.watch(context.new_page())
+def open_page(
+    audit: Audit, new_context: Callable[[str], BrowserContext]
+) -> Callable[[str], Page]:
+    """A page in a new context on a "desktop" or a "phone", every page it lands on to be
+    checked by the journey's audit."""
+    return lambda device: audit.watch(new_context(device).new_page())

@@ -71,13 +71,15 @@ def link_in(mail: EmailMessage, path_has: str) -> str:
     return found[0]
 
 
-def log_in(page: Page, base: str, system: System) -> None:
+def log_in(page: Page, base: str, system: System, audit: Audit) -> None:
     """Staff log in on the service's own login page, as they would."""
     page.goto(f"{base}/login")
+    audit(page)
     page.get_by_label("E-mailadres").fill(system.staff_email)
     page.get_by_label("Wachtwoord").fill(system.staff_password)
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_text(f"Ingelogd als {system.staff_email}")).to_be_visible()
+    audit(page)
 
 
 def tab_to(page: Page, target: Locator, limit: int = 80) -> None:

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.pages import Audit, System, link_in, tab_to
 
@@ -19,13 +19,9 @@ MEETING = "Voorbeeld: GIA-regiobijeenkomst Zuid-Holland"
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_register_with_a_municipality_name_and_cancel_from_the_mail(
-    device: str,
-    request: pytest.FixtureRequest,
-    system: System,
-    open_page: Callable[[BrowserContext], Page],
-    audit: Audit,
+    device: str, system: System, open_page: Callable[[str], Page], audit: Audit
 ) -> None:
-    page = open_page(request.getfixturevalue(device))
+    page = open_page(device)
     email = f"anna-{uuid.uuid4().hex[:8]}@example.nl"
     page.goto(system.urls["registration"])
     audit(page)
@@ -55,14 +51,11 @@ def test_register_with_a_municipality_name_and_cancel_from_the_mail(
 
 
 def test_register_with_the_keyboard_alone(
-    desktop: BrowserContext,
-    system: System,
-    open_page: Callable[[BrowserContext], Page],
-    audit: Audit,
+    system: System, open_page: Callable[[str], Page], audit: Audit
 ) -> None:
     """Tab, typing, the arrow keys, Enter and Space: no mouse from the list to the
     confirmation, the municipality chosen from the picker's suggestions."""
-    page = open_page(desktop)
+    page = open_page("desktop")
     keys = page.keyboard
     page.goto(system.urls["registration"])
     audit(page)
