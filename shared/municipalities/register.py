@@ -14,6 +14,7 @@ import difflib
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -371,6 +372,13 @@ class Register:
             by_code[municipality.code] = municipality
         self._by_code = dict(sorted(by_code.items()))
         self._by_name = self._names()
+        shared = Counter(_key(_base_name(municipality.name)) for municipality in self)
+        self._labels = {
+            municipality.code: f"{_base_name(municipality.name)} ({municipality.province})"
+            if shared[_key(_base_name(municipality.name))] > 1
+            else municipality.name
+            for municipality in self
+        }
 
     def _names(self) -> dict[str, list[Municipality]]:
         """Every way of writing each municipality's name, folded as ``_key`` folds: the name,
@@ -399,6 +407,12 @@ class Register:
         if problems:
             raise RegisterError(path, problems)
         return cls(municipalities)
+
+    def label(self, municipality: Municipality) -> str:
+        """The name people see for it, which ``resolve`` reads back: the CBS name, but with the
+        province written out where municipalities share a name ("Bergen (Noord-Holland)"),
+        since CBS's "Bergen (NH.)" means little to most."""
+        return self._labels.get(municipality.code, municipality.name)
 
     def get(self, code: str) -> Municipality | None:
         return self._by_code.get(code.strip().upper())

@@ -27,6 +27,7 @@ from shared.clock import AMSTERDAM
 from shared.problems import Problem
 from shared.web.errors import DUTCH_STATUS
 from shared.web.fields import refuse_nul
+from shared.web.municipality_input import choice_name
 
 T = TypeVar("T")
 EXPIRED_FORM = "Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens."
@@ -36,19 +37,17 @@ LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and s
 COMMON: tuple[tuple[str, str], ...] = (
     (r"Missing data for required field|may not be null", "Vul dit veld in."),
     (r"Not a valid email", "Vul een geldig e-mailadres in, zoals naam@gemeente.nl."),
+    # The municipality input offers the candidates beside the field to choose from.
     (
-        r"more than one municipality\. Did you mean: (?P<names>[^?]*)\?$",
-        "Er zijn meer gemeenten met deze naam. Bedoelt u: {names}?",
+        r"more than one municipality\. Did you mean",
+        "Er zijn meer gemeenten met deze naam. Kies de gemeente die u bedoelt.",
     ),
     (
-        r"Unknown municipality .*Did you mean: (?P<names>[^?]*)\?$",
-        "Deze gemeente kennen wij niet. Bedoelt u: {names}?",
+        r"Unknown municipality .*Did you mean",
+        "Deze gemeente kennen wij niet. Kies de gemeente die u bedoelt, of typ de naam opnieuw.",
     ),
-    (r"Give a municipality:", "Vul de naam of de CBS-code van een gemeente in."),
-    (
-        r"Unknown municipality",
-        "Deze gemeente kennen wij niet. Typ de naam of kies er een uit de lijst.",
-    ),
+    (r"Give a municipality:", "Vul de naam van de gemeente in."),
+    (r"Unknown municipality", "Deze gemeente kennen wij niet. Typ de naam van de gemeente."),
     (r"Must be one of", "Kies een van de mogelijkheden."),
     (r"Length must be between (?P<low>\d+) and (?P<high>\d+)", "Vul {low} tot {high} tekens in."),
     (r"Shorter than minimum length (?P<low>\d+)", "Vul minstens {low} tekens in."),
@@ -340,7 +339,8 @@ def _from_form(schema: Schema, form: MultiDict[str, str], prefix: str = "") -> d
     data: dict[str, Any] = {}
     for name, spec in schema.fields.items():
         key = prefix + name
-        value = form.get(key, "").strip()
+        typed = _typed(form, key)
+        value = typed[0] if typed else ""
         if isinstance(spec, fields.Nested) and isinstance(spec.schema, Schema):
             data[name] = _from_form(spec.schema, form, f"{key}.")
         elif isinstance(spec, fields.List) and isinstance(spec.inner, fields.Nested):
@@ -349,7 +349,7 @@ def _from_form(schema: Schema, form: MultiDict[str, str], prefix: str = "") -> d
         elif isinstance(spec, fields.Dict):
             data[name] = _entries(form, f"{key}.")
         elif isinstance(spec, fields.List):
-            data[name] = [item.strip() for item in form.getlist(key) if item.strip()]
+            data[name] = [item for item in typed if item]
         elif isinstance(spec, fields.Boolean):
             data[name] = key in form
         elif value:
@@ -357,6 +357,12 @@ def _from_form(schema: Schema, form: MultiDict[str, str], prefix: str = "") -> d
         elif spec.allow_none:
             data[name] = None
     return data
+
+
+def _typed(form: MultiDict[str, str], key: str) -> list[str]:
+    """What each input named ``key`` holds, or the name chosen for it where the page offered
+    names to choose from for the text it holds (``shared.web.municipality_input``)."""
+    return [form.get(choice_name(key, text), text).strip() for text in form.getlist(key)]
 
 
 def _rows(schema: Schema, form: MultiDict[str, str], key: str) -> list[dict[str, Any]]:

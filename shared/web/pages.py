@@ -20,6 +20,11 @@ from shared.themes import THEME_LABELS
 from shared.web.auth import forget, remember, safe_next, session_principal
 from shared.web.formats import long_date, number, percentage
 from shared.web.forms import Feedback, posted
+from shared.web.municipality_input import (
+    choice_name,
+    municipality_suggestions,
+    typed_municipality,
+)
 
 pages = Blueprint(
     "gia",
@@ -28,6 +33,10 @@ pages = Blueprint(
     static_folder="static",
     static_url_path="/static/gia",
 )
+
+# What the municipality input of gia/_form.html shows.
+for _global in (typed_municipality, municipality_suggestions, choice_name):
+    pages.add_app_template_global(_global)
 
 
 # A page URL: the rule, its view and the methods it answers ("GET", "POST" or "GET POST").

@@ -111,7 +111,7 @@ def test_the_contest_page_shows_question_rules_criteria_and_countdown(site: Site
     assert "minimaal 5 en maximaal 20 woorden" in shown
     assert '<label for="municipality_code">Gemeente</label>' in shown
     assert 'list="gemeenten"' in shown
-    assert '<option value="Amsterdam">Noord-Holland</option>' in shown
+    assert '<option value="Amsterdam"></option>' in shown
     site.clock.now = CLOSES - timedelta(minutes=90)
     assert "nog 1 uur en 30 minuten" in page(site.client.get(f"/wedstrijden/{site.contest_id}"))
     site.clock.now = CLOSES

@@ -130,7 +130,11 @@ def test_the_toolbox_is_filtered_by_theme(client: FlaskClient, published: FlaskC
     ("form", "field", "message"),
     [
         ({"municipality_code": ""}, "municipality_code", "Vul dit veld in."),
-        ({"municipality_code": "Nergenshuizen"}, "municipality_code", "Bedoelt u"),
+        (
+            {"municipality_code": "Nergenshuizen"},
+            "municipality_code",
+            "Deze gemeente kennen wij niet",
+        ),
         ({"email": "geen-adres"}, "email", "geldig e-mailadres"),
         ({"role": "minister"}, "role", "Kies een van de mogelijkheden."),
         ({"document": "edition:7"}, None, "Dit document bestaat niet"),

@@ -4,6 +4,8 @@ refuses a name it does not know with the closest names to choose from."""
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -16,9 +18,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from services.essay_contest.models import Entrant, Griffie, Juror
 from services.indicators.models import SurveyInvitation
 from services.practiceteam.models import RequestMunicipality, SupportRequest
-from services.registration.models import Registration
+from services.registration.models import Meeting as Meeting_
+from services.registration.models import MeetingSignal, Registration
 from shared.problems import PROBLEM_JSON
 from shared.settings import Settings
 from tests.factories import (
@@ -29,7 +33,13 @@ from tests.factories import (
     signed_in,
     staff_headers,
 )
+from tests.integration.test_essay_pages import CONTEST_FORM
+from tests.integration.test_guide_api import PDF
+from tests.integration.test_guide_pages import ADMIN as GUIDE_ADMIN
+from tests.integration.test_guide_pages import GUIDE_FORM, post_file
+from tests.integration.test_guide_pages import PAGE as GUIDE_PAGE
 from tests.integration.test_practiceteam_pages import FORM as REQUEST_FORM
+from tests.integration.test_registration_pages import MEETING_FORM
 
 pytestmark = pytest.mark.services
 
@@ -146,17 +156,15 @@ def test_the_registration_form_takes_a_name_and_suggests_in_dutch(meeting: Meeti
     app, client, meeting_id = meeting.app, meeting.client, meeting.id
     form = {**PERSON, "organisation": ""}
     page = client.get(f"/bijeenkomsten/{meeting_id}").get_data(as_text=True)
-    assert '<option value="\'s-Gravenhage">Zuid-Holland</option>' in page.replace("&#39;", "'")
+    assert '<option value="\'s-Gravenhage" data-ook="den haag the hague">' in html.unescape(page)
 
     refused = client.post(
         f"/bijeenkomsten/{meeting_id}", data={**form, "municipality_code": "Amsterdm"}
     )
     shown = refused.get_data(as_text=True)
     assert refused.status_code == 422
-    assert (
-        '<span class="field-error" id="municipality_code-fout">'
-        "Deze gemeente kennen wij niet. Bedoelt u: Amsterdam," in shown
-    )
+    assert "Deze gemeente kennen wij niet. Kies de gemeente die u bedoelt" in shown
+    assert candidates(shown)["municipality_code:Amsterdm"][0] == "Amsterdam"
     assert stored(app, select(Registration)) == []
 
     for name, code in NAMES:
@@ -238,10 +246,9 @@ def test_the_praktijkteam_form_takes_names(serve: Serve) -> None:
     client = app.test_client()
     refused = client.post("/aanvragen", data={**form, "lead_municipality_code": "Bergen"})
     assert refused.status_code == 422
-    assert (
-        "Er zijn meer gemeenten met deze naam. Bedoelt u: Bergen (NH.), Bergen (L.)"
-        in refused.get_data(as_text=True)
-    )
+    assert "Er zijn meer gemeenten met deze naam. Kies de gemeente die u bedoelt." in refused.text
+    offered = candidates(refused.text)["lead_municipality_code:Bergen"]
+    assert offered[:2] == ["Bergen (Noord-Holland)", "Bergen (Limburg)"]
     answer = client.post("/aanvragen", data=form)
     assert answer.status_code == 302, answer.get_data(as_text=True)
     assert sorted(stored(app, select(RequestMunicipality.code))) == [THE_HAGUE, BERGEN_L]
@@ -313,3 +320,249 @@ def test_the_invitation_list_names_a_wrong_line_with_suggestions(serve: Serve) -
     assert checked.status_code == 422
     assert "Regel 2: deze gemeente kennen wij niet; bedoelt u: Gouda" in page
     assert "Regel 1" not in page and "Regel 3" not in page
+
+
+# -- the picker: one component on every form that takes a municipality ------------------------
+
+# Every text input that takes a municipality: by its name, whatever the form.
+MUNICIPALITY_INPUT = re.compile(
+    r'<input(?=[^>]*\bname="[^"]*municipality_codes?")(?![^>]*type="(?:checkbox|radio)")[^>]*>'
+)
+PICKER_SCRIPT = '<script src="/static/gia/municipality.js" defer></script>'
+# The meeting of tests.factories has begun: signals can be recorded at it.
+MEETING_BEGUN = datetime(2030, 10, 10, 9, 0, tzinfo=UTC)
+GOUDA = "GM0513"
+
+
+def staff_client(app: Flask) -> FlaskClient:
+    return signed_in(app.test_client(), "staff@minbzk.nl", "staff")
+
+
+def value_of(page: str, input_id: str) -> str:
+    """What the input with ``input_id`` shows."""
+    tag = re.search(rf'<input(?=[^>]*\bid="{re.escape(input_id)}")[^>]*>', page)
+    assert tag, f"no input {input_id}"
+    found = re.search(r'\bvalue="([^"]*)"', tag[0])
+    return html.unescape(found[1]) if found else ""
+
+
+def candidates(page: str) -> dict[str, list[str]]:
+    """The names offered as choices, by the name of the radio buttons offering them."""
+    offered: dict[str, list[str]] = {}
+    for name, value in re.findall(r'<input type="radio" name="([^"]+)" value="([^"]*)"', page):
+        offered.setdefault(html.unescape(name), []).append(html.unescape(value))
+    return offered
+
+
+@pytest.fixture
+def form_pages(
+    serve: Serve, staff: dict[str, str], meeting: Meeting
+) -> list[tuple[FlaskClient, str]]:
+    """Every page with a form that takes a municipality, with a client that may see it."""
+    registration = staff_client(meeting.app)
+    begun = staff_client(serve_at(serve, "registration", MEETING_BEGUN))
+    practiceteam = serve("practiceteam").test_client()
+    essay = serve("essay_contest")
+    created = essay.test_client().post("/api/v1/contests", json=ESSAY_CONTEST, headers=staff)
+    assert created.status_code == 201, created.json
+    contest_id = created.json["id"]
+    guide = staff_client(serve("guide"))
+    published(guide)
+    return [
+        (registration, f"/bijeenkomsten/{meeting.id}"),
+        (registration, f"/beheer/bijeenkomsten/{meeting.id}/deur"),
+        (registration, "/beheer"),
+        (registration, f"/beheer/bijeenkomsten/{meeting.id}"),
+        (begun, f"/beheer/bijeenkomsten/{meeting.id}/signalen"),
+        (practiceteam, "/aanvragen"),
+        (essay.test_client(), f"/wedstrijden/{contest_id}"),
+        (staff_client(essay), "/beheer"),
+        (staff_client(essay), f"/beheer/wedstrijden/{contest_id}"),
+        (staff_client(essay), "/beheer/griffies"),
+        (guide, GUIDE_PAGE),
+    ]
+
+
+def serve_at(serve: Serve, name: str, moment: datetime) -> Flask:
+    """A second app of the service on the same database, whose clock says ``moment``."""
+    app = serve(name)
+    app.extensions["gia"].clock = lambda: moment
+    return app
+
+
+def published(staff: FlaskClient) -> None:
+    """The guide of the guide's page tests, with an edition to download."""
+    announced = staff.post("/beheer/handreikingen", data=GUIDE_FORM)
+    assert announced.status_code == 302, announced.text
+    edition = post_file(staff, f"{GUIDE_ADMIN}/editie", PDF, published_on="2012-07-01", notes="1")
+    assert edition.status_code == 302, edition.text
+
+
+def test_every_municipality_input_is_the_one_picker(
+    form_pages: list[tuple[FlaskClient, str]],
+) -> None:
+    for client, path in form_pages:
+        page = client.get(path).get_data(as_text=True)
+        inputs = MUNICIPALITY_INPUT.findall(page)
+        assert inputs, path
+        for tag in inputs:
+            assert "data-gemeente" in tag and 'list="gemeenten"' in tag, (path, tag)
+            assert 'autocomplete="off"' in tag, (path, tag)
+        assert page.count('<datalist id="gemeenten"') == 1, path
+        assert page.count(PICKER_SCRIPT) == 1, path
+        names = re.search(r'<datalist id="gemeenten"[^>]*>(.*?)</datalist>', page, re.S)[1]
+        assert 'value="Bergen (Noord-Holland)"' in names and 'value="Bergen (Limburg)"' in names
+        assert 'value="Gouda"' in names and "GM0" not in names, path
+    script = client.get("/static/gia/municipality.js")
+    assert script.status_code == 200 and 'setAttribute("role", "combobox")' in script.text
+
+
+def test_every_form_takes_a_name_typed_in_any_case_without_accents(
+    serve: Serve, staff: dict[str, str], meeting: Meeting
+) -> None:
+    registration = staff_client(meeting.app)
+    walked_in = registration.post(
+        f"/beheer/bijeenkomsten/{meeting.id}/deur",
+        data={**PERSON, "email": "", "municipality_code": "sudwest fryslan"},
+    )
+    assert walked_in.status_code == 302, walked_in.text
+    codes = [found.municipality_code for found in stored(meeting.app, select(Registration))]
+    assert codes == [SUDWEST]
+    hosted = registration.post(
+        "/beheer/bijeenkomsten", data={**MEETING_FORM, "host_municipality_code": "'S-HERTOGENBOSCH"}
+    )
+    assert hosted.status_code == 302, hosted.text
+    hosts = stored(meeting.app, select(Meeting_.host_municipality_code))
+    assert DEN_BOSCH in hosts
+
+    begun = staff_client(serve_at(serve, "registration", MEETING_BEGUN))
+    signal = {"themes": ["discrimination"], "text": "Zorgen over discriminatie op stage."}
+    recorded = begun.post(
+        f"/beheer/bijeenkomsten/{meeting.id}/signalen",
+        data={**signal, "municipality_codes": ["den haag", "bergen (l)", ""]},
+    )
+    assert recorded.status_code == 302, recorded.text
+    [codes] = stored(meeting.app, select(MeetingSignal.municipality_codes))
+    assert sorted(codes) == sorted([THE_HAGUE, BERGEN_L])
+
+    essay = serve("essay_contest")
+    created = essay.test_client().post("/api/v1/contests", json=ESSAY_CONTEST, headers=staff)
+    griffie = staff_client(essay).post(
+        "/beheer/griffies", data={"municipality_code": "den bosch", "email": "griffie@example.nl"}
+    )
+    assert griffie.status_code == 302, griffie.text
+    signed_up = essay.test_client().post(
+        f"/wedstrijden/{created.json['id']}",
+        data={"name": "Anna Bakker", "email": "anna@raad.example.nl", "municipality_code": "gouda"},
+    )
+    assert signed_up.status_code == 302, signed_up.text
+    assert stored(essay, select(Entrant.municipality_code)) == [GOUDA]
+    assert stored(essay, select(Griffie.municipality_code)) == [DEN_BOSCH]
+    in_2030 = {
+        **{name: value.replace("2012", "2030") for name, value in CONTEST_FORM.items()},
+        "jury.0.municipality_code": "S HERTOGENBOSCH",
+    }
+    judged = staff_client(essay).post("/beheer/wedstrijden", data=in_2030)
+    assert judged.status_code == 302, judged.text
+    assert DEN_BOSCH in stored(essay, select(Juror.municipality_code))
+
+
+def test_an_ambiguous_or_unknown_name_comes_back_with_the_candidates_to_choose(
+    meeting: Meeting,
+) -> None:
+    client, path = meeting.client, f"/bijeenkomsten/{meeting.id}"
+    form = {**PERSON, "organisation": ""}
+    refused = client.post(path, data={**form, "municipality_code": "Bergen"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    error = re.search(r'<div class="field invalid">(.*?)</div>', page, re.S)
+    assert error, page
+    assert (
+        '<span class="field-error" id="municipality_code-fout">Er zijn meer gemeenten met deze '
+        "naam. Kies de gemeente die u bedoelt." in error[1]
+    )
+    assert "Welke gemeente bedoelt u met \u2018Bergen\u2019?" in error[1]
+    choices = candidates(error[1])
+    assert list(choices) == ["municipality_code:Bergen"]
+    assert choices["municipality_code:Bergen"][:2] == ["Bergen (Noord-Holland)", "Bergen (Limburg)"]
+    assert value_of(page, "municipality_code") == "Bergen"  # as typed, to type again
+    assert stored(meeting.app, select(Registration)) == []
+
+    unknown = client.post(path, data={**form, "municipality_code": "Gouwda"})
+    assert "Deze gemeente kennen wij niet" in unknown.text
+    assert candidates(unknown.text) == {"municipality_code:Gouwda": ["Gouda"]}
+
+    chosen = client.post(
+        path,
+        data={
+            **form,
+            "municipality_code": "Bergen",
+            "municipality_code:Bergen": "Bergen (Limburg)",
+        },
+    )
+    assert chosen.status_code == 302, chosen.text
+    # A choice offered for other text than is typed now is left aside.
+    retyped = client.post(
+        path,
+        data={
+            **form,
+            "email": "bo@example.nl",
+            "municipality_code": "Den Haag",
+            "municipality_code:Bergen": "Bergen (Limburg)",
+        },
+    )
+    assert retyped.status_code == 302, retyped.text
+    codes = [found.municipality_code for found in stored(meeting.app, select(Registration))]
+    assert sorted(codes) == sorted([BERGEN_L, THE_HAGUE])
+
+
+def test_one_of_several_municipalities_gets_its_own_candidates(serve: Serve) -> None:
+    app = serve("practiceteam")
+    client = app.test_client()
+    typed = ["Den Haag", "Bergen", "Gouwda", "", ""]
+    form = {**REQUEST_FORM, "municipality_codes": typed, "lead_municipality_code": "den haag"}
+    refused = client.post("/aanvragen", data=form)
+    assert refused.status_code == 422
+    offered = candidates(refused.text)
+    assert offered["municipality_codes:Bergen"][:2] == [
+        "Bergen (Noord-Holland)",
+        "Bergen (Limburg)",
+    ]
+    assert offered["municipality_codes:Gouwda"] == ["Gouda"]
+    assert value_of(refused.text, "municipality_codes-0") == "'s-Gravenhage"
+    assert value_of(refused.text, "municipality_codes-1") == "Bergen"
+    choose = {
+        "municipality_codes:Bergen": "Bergen (Noord-Holland)",
+        "municipality_codes:Gouwda": "Gouda",
+    }
+    answer = client.post("/aanvragen", data={**form, **choose})
+    assert answer.status_code == 302, answer.text
+    codes = stored(app, select(RequestMunicipality.code))
+    assert sorted(codes) == sorted([THE_HAGUE, BERGEN_NH, GOUDA])
+
+
+def test_a_form_shows_the_name_of_a_municipality_never_its_code(
+    serve: Serve, staff: dict[str, str], meeting: Meeting
+) -> None:
+    hosted = {**MEETING, "capacity": 50, "host_municipality_code": BERGEN_NH}
+    created = meeting.client.post("/api/v1/meetings", json=hosted, headers=staff)
+    assert created.status_code == 201, created.json
+    edit = staff_client(meeting.app).get(f"/beheer/bijeenkomsten/{created.json['id']}").text
+    assert value_of(edit, "host_municipality_code") == "Bergen (Noord-Holland)"
+    assert BERGEN_NH not in edit
+
+    refused = meeting.client.post(
+        f"/bijeenkomsten/{meeting.id}",
+        data={**PERSON, "email": "geen adres", "organisation": "", "municipality_code": GOUDA},
+    )
+    assert refused.status_code == 422
+    assert value_of(refused.text, "municipality_code") == "Gouda"
+    assert GOUDA not in refused.text
+
+    essay = serve("essay_contest")
+    jury = [{"email": "jurylid@example.nl", "name": "Jurylid", "municipality_code": SUDWEST}]
+    contest = essay.test_client().post(
+        "/api/v1/contests", json={**ESSAY_CONTEST, "jury": jury}, headers=staff
+    )
+    page = staff_client(essay).get(f"/beheer/wedstrijden/{contest.json['id']}").text
+    assert value_of(page, "jury.0.municipality_code") == "Súdwest-Fryslân"

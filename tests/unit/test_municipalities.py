@@ -624,3 +624,13 @@ def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "excel.csv"
     path.write_bytes(f"{HEADER}\nGM0363,Amsterdam,Noord-Holland,35\n".encode("utf-8-sig"))
     assert check_file(path) == []
+
+
+def test_the_name_shown_spells_out_the_province_of_namesakes_and_reads_back() -> None:
+    register = load_register()
+    labels = {register.label(municipality): municipality.code for municipality in register}
+    assert len(labels) == len(register)  # no two shown alike
+    assert labels["Bergen (Noord-Holland)"] == "GM0373"
+    assert labels["Bergen (Limburg)"] == "GM0893"
+    assert labels["'s-Gravenhage"] == "GM0518" and "Bergen (NH.)" not in labels
+    assert all(register.resolve(label).code == code for label, code in labels.items())
