@@ -4,7 +4,7 @@ along the time axis, so a printed chart can be read without its table."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from services.indicators.history import Series
 from shared.web.formats import percentage, short_month
@@ -19,11 +19,16 @@ MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
 
 @dataclass(frozen=True)
 class Chart:
-    """Per indicator its polyline's points, the gridlines (y, label) and the dates (x, label)."""
+    """Per indicator its polyline's points, the gridlines (y, label) and the dates (x, label);
+    how long a point stands for ("dag", "week", "4 weken") and the table's rows (indexes of
+    points a whole number of weeks before the last) with how long each row stands for."""
 
     lines: dict[str, str]
     grid: list[tuple[float, str]]
     ticks: list[tuple[float, str]]
+    per_point: str
+    rows: list[int]
+    per_row: str
     width: int = WIDTH
     height: int = HEIGHT
 
@@ -34,30 +39,41 @@ class Chart:
 
 
 def draw(series: Series) -> Chart:
-    """Days at equal steps along, the share of the target group up."""
-    days = [day for day, _ in next(iter(series.values()), [])]
-    step = WIDTH / max(1, len(days) - 1)
+    """Days along as far apart as they are in time (the first step may be shorter than the
+    rest), the share of the target group up."""
+    days = [day for day, _ in next(iter(series.values()))]
+    first, last = days[0], days[-1]
+    scale = WIDTH / max(1, (last - first).days)
+    step = (last - days[-2]).days if len(days) > 1 else 1
     return Chart(
         lines={
             indicator: " ".join(
-                f"{index * step:.1f},{Chart.up(value)}" for index, (_, value) in enumerate(points)
+                f"{(day - first).days * scale:.1f},{Chart.up(value)}" for day, value in points
             )
             for indicator, points in series.items()
         },
         grid=[(Chart.up(share), percentage(share, 0)) for share in GRID],
-        ticks=[(round((day - days[0]).days * step, 1), label) for day, label in time_ticks(days)],
+        ticks=[
+            (round((day - first).days * scale, 1), label) for day, label in time_ticks(first, last)
+        ],
+        per_point=period(step),
+        rows=[index for index, day in enumerate(days) if (last - day).days % 7 == 0],
+        per_row=period(max(7, step)),
     )
 
 
-def time_ticks(days: list[date]) -> list[tuple[date, str]]:
+def period(days: int) -> str:
+    """How long a point or row of the trend stands for, in words: "dag", "week", "4 weken"."""
+    return {1: "dag", 7: "week"}.get(days, f"{days // 7} weken")
+
+
+def time_ticks(first: date, last: date) -> list[tuple[date, str]]:
     """The dates to mark along the axis: every week over two months or less ("7 jun"),
     otherwise the first of every month, or of every few months as the span needs ("jul 2012",
     the year written on the first and in January)."""
-    if not days:
-        return []
-    first, last = days[0], days[-1]
     if (last - first).days <= 62:
-        return [(day, f"{day.day} {short_month(day)}") for day in days[::7]]
+        weeks = (first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1))
+        return [(day, f"{day.day} {short_month(day)}") for day in weeks]
     months = [
         date(year, month, 1)
         for year in range(first.year, last.year + 1)

@@ -12,7 +12,7 @@ from services.indicators.comparison import Comparison, comparison
 from services.indicators.explanations import recent_events
 from services.indicators.feed_tokens import feed_tokens
 from services.indicators.figures import ALL, DIMENSIONS, TARGET_GROUP
-from services.indicators.history import Series, daily_series
+from services.indicators.history import Series, trend_series
 from services.indicators.models import FeedToken, ReceivedEvent
 from services.indicators.overviews import Missing, Overview, missing, overview
 from shared.municipalities import Register
@@ -36,9 +36,9 @@ def dashboard(session: Session, register: Register, subject: str, today: date) -
     found = overview(session, register, TARGET_GROUP, "region")
     return Dashboard(
         overview=found,
-        series=daily_series(session, register, today),
+        series=trend_series(session, register, today),
         regional={
-            name: daily_series(session, register, today, region=name) for name, _ in found.groups
+            name: trend_series(session, register, today, region=name) for name, _ in found.groups
         },
         comparison=comparison(session, register),
         missing=missing(session, register),
@@ -66,5 +66,5 @@ def report(session: Session, register: Register, today: date) -> Report:
         },
         everyone=overview(session, register, ALL, None),
         comparison=comparison(session, register),
-        series=daily_series(session, register, today),
+        series=trend_series(session, register, today),
     )

@@ -18,6 +18,7 @@ from gia.migrations import upgrade
 from services.indicators.access import survey_links
 from services.indicators.app import create_app
 from services.indicators.consumer import build_consumer
+from services.indicators.history import MOST_POINTS
 from services.indicators.models import FeedToken
 from shared.clock import SetClock
 from shared.municipalities import load_register
@@ -60,6 +61,11 @@ def test_staff_pages_refuse_anyone_without_a_staff_session(app: Flask) -> None:
     regions = {municipality.region for municipality in load_register(None).target_group}
     assert dashboard.count('role="img"') == 1 + len(regions)
     assert "Verloop in Zuid-Holland" in dashboard
+    # Drawn years after 2012 (the moves are logged today), each line still has a few hundred
+    # points at most.
+    lines = re.findall(r'<polyline [^>]*points="([^"]*)"', dashboard)
+    assert len(lines) == 3 * (1 + len(regions))
+    assert all(len(points.split()) <= MOST_POINTS + 1 for points in lines)
     explained = staff.get("/gemeenten/GM0599").get_data(as_text=True)
     assert "Aanwezig bij een bijeenkomst op 1 september 2012" in explained
     assert "nl.gia.registration.attended" not in explained
@@ -236,6 +242,10 @@ def test_pages_write_dutch_numbers_an_axed_chart_and_the_evidence_in_words(
     chart = report[report.index("<svg") : report.index("</svg>")]
     for label in ("0%", "25%", "50%", "75%", "100%", "jul 2012", "aug", "sep", "okt"):
         assert f">{label}</text>" in chart, label
+    # A point a day up to today; the table a row a week, back from today.
+    assert "het aandeel van de doelgroep per dag" in report
+    assert "Stand aan het einde van elke week" in report
+    assert '<th scope="row">15 oktober 2012</th>' in report
     assert "Activiteit (praktijkteamaanvragen en essays): 2 gemeenten" in dashboard
     # Evidence in words, each linking to the event it came from.
     assert "Praktijkteamaanvraag van Plaats 1 en Plaats 2, ingediend op 1 september 2012" in place

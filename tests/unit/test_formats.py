@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from fractions import Fraction
 
-from services.indicators.chart import draw, time_ticks
+from services.indicators.chart import WIDTH, draw, time_ticks
+from services.indicators.history import sampled, trend_days
 from shared.web.formats import long_date, number, percentage
 
 
@@ -33,10 +34,15 @@ def days(first: date, count: int) -> list[date]:
     return [first + timedelta(days=n) for n in range(count)]
 
 
+def ticks(first: date, count: int) -> list[tuple[date, str]]:
+    """The dates marked along a span of ``count`` days."""
+    return time_ticks(first, first + timedelta(days=count - 1))
+
+
 def test_a_short_span_is_marked_every_week_a_long_one_by_month() -> None:
-    weeks = time_ticks(days(date(2012, 6, 7), 30))
+    weeks = ticks(date(2012, 6, 7), 30)
     assert [label for _, label in weeks] == ["7 jun", "14 jun", "21 jun", "28 jun", "5 jul"]
-    months = time_ticks(days(date(2012, 6, 7), 240))
+    months = ticks(date(2012, 6, 7), 240)
     assert [label for _, label in months] == [
         "jul 2012",
         "aug",
@@ -48,10 +54,10 @@ def test_a_short_span_is_marked_every_week_a_long_one_by_month() -> None:
         "feb",
     ]
     # Ten months do not fit: every other month, January among them.
-    months = time_ticks(days(date(2012, 6, 7), 300))
+    months = ticks(date(2012, 6, 7), 300)
     assert [label for _, label in months] == ["jul 2012", "sep", "nov", "jan 2013", "mrt"]
     # Fourteen years: no more labels than fit, each the first of a month, years named.
-    years = time_ticks(days(date(2012, 6, 7), 14 * 365))
+    years = ticks(date(2012, 6, 7), 14 * 365)
     assert 2 <= len(years) <= 8
     assert all(day.day == 1 and day.month == 1 and str(day.year) in label for day, label in years)
 
@@ -70,3 +76,18 @@ def test_the_chart_has_a_gridline_every_quarter_and_dates_along_its_time_axis() 
     assert chart.lines["awareness"].startswith("0.0,120.0 ") and chart.lines["awareness"].endswith(
         "640.0,120.0"
     )
+    assert chart.per_point == "dag" and chart.per_row == "week"
+    assert chart.rows == [4, 11, 18, 25, 32, 39, 46, 53, 60]
+
+
+def test_a_long_trend_is_drawn_in_weeks_each_point_where_its_date_falls() -> None:
+    moved = date(2013, 3, 1)
+    shown = trend_days(moved, moved, date(2026, 12, 15))
+    chart = draw(sampled([("use", moved, 1)], 2, shown))
+    span = (shown[-1] - shown[0]).days
+    xs = [float(point.split(",")[0]) for point in chart.lines["use"].split()]
+    assert xs == [round((day - shown[0]).days * WIDTH / span, 1) for day in shown]
+    assert xs[0] == 0.0 and xs[-1] == WIDTH and xs[1] < xs[2] - xs[1]
+    assert chart.per_point == chart.per_row == "week"
+    assert chart.rows == list(range(1, len(shown)))
+    assert [label for _, label in chart.ticks][:2] == ["jul 2012", "sep"]
