@@ -4,17 +4,13 @@ along the time axis, so a printed chart can be read without its table."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from services.indicators.history import Series
-from shared.web.formats import percentage, short_month
+from shared.web.chart_axes import date_axis
+from shared.web.formats import percentage
 
 WIDTH, HEIGHT = 640, 240
 GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
-# At most this many dates fit along the axis without their labels running into each other.
-MOST_TICKS = 8
-# Months between two dates on the axis, from which the first that fits is taken.
-MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
 
 
 @dataclass(frozen=True)
@@ -53,9 +49,7 @@ def draw(series: Series) -> Chart:
             for indicator, points in series.items()
         },
         grid=[(Chart.up(share), percentage(share, 0)) for share in GRID],
-        ticks=[
-            (round((day - first).days * scale, 1), label) for day, label in time_ticks(first, last)
-        ],
+        ticks=date_axis(first, last, WIDTH, scale),
         per_point=period(step),
         rows=[index for index, day in enumerate(days) if (last - day).days % 7 == 0],
         per_row=period(max(7, step)),
@@ -65,24 +59,3 @@ def draw(series: Series) -> Chart:
 def period(days: int) -> str:
     """How long a point or row of the trend stands for, in words: "dag", "week", "4 weken"."""
     return {1: "dag", 7: "week"}.get(days, f"{days // 7} weken")
-
-
-def time_ticks(first: date, last: date) -> list[tuple[date, str]]:
-    """The dates to mark along the axis: every week over two months or less ("7 jun"),
-    otherwise the first of every month, or of every few months as the span needs ("jul 2012",
-    the year written on the first and in January)."""
-    if (last - first).days <= 62:
-        weeks = (first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1))
-        return [(day, f"{day.day} {short_month(day)}") for day in weeks]
-    months = [
-        date(year, month, 1)
-        for year in range(first.year, last.year + 1)
-        for month in range(1, 13)
-        if first <= date(year, month, 1) <= last
-    ]
-    every = next((n for n in MONTH_STEPS if len(months) / n <= MOST_TICKS), MONTH_STEPS[-1])
-    chosen = [day for day in months if (day.year * 12 + day.month - 1) % every == 0]
-    return [
-        (day, short_month(day) + (f" {day.year}" if index == 0 or day.month == 1 else ""))
-        for index, day in enumerate(chosen)
-    ]

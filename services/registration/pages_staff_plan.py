@@ -19,6 +19,7 @@ from services.registration.labels import PHRASEBOOK, TALLY_LABELS
 from services.registration.schemas import PlanIn, TimelineQuery
 from services.registration.timeline import Timeline, meeting_timeline, timeline
 from shared.web.auth import page_for
+from shared.web.chart_axes import date_axis
 from shared.web.forms import Feedback, form_step, load_form, posted
 from shared.web.service import now, service_context, transact
 
@@ -74,7 +75,8 @@ def set_plan(year: int) -> ResponseReturnValue:
 @dataclass(frozen=True)
 class Chart:
     """A timeline drawn in SVG units: per day a bar of registrations and one of cancellations,
-    stepped lines of everyone registered and of who still comes, and the seats as a line."""
+    stepped lines of everyone registered and of who still comes, the seats as a line, and the
+    dates (x, label) along the time axis."""
 
     width: int
     height: int
@@ -86,6 +88,7 @@ class Chart:
     registered_line: str  # SVG polyline points
     active_line: str
     capacity_y: float
+    ticks: list[tuple[float, str]]
 
 
 def chart(found: Timeline, size: tuple[int, int] = CHART) -> Chart | None:
@@ -123,6 +126,7 @@ def chart(found: Timeline, size: tuple[int, int] = CHART) -> Chart | None:
         registered_line=steps([(d.day, d.registered_total) for d in found.days]),
         active_line=steps([(d.day, d.active) for d in found.days]),
         capacity_y=up(found.capacity),
+        ticks=date_axis(first, last, width, slot),
     )
 
 

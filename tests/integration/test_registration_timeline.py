@@ -231,6 +231,8 @@ def test_the_staff_page_draws_the_chart_with_its_table(
     assert '<svg role="img"' in html and "<polyline" in html
     assert html.count('fill="#154273"') == 3  # a bar on each of the three days
     assert html.count('fill="#a4001e"') == 1  # one day with a cancellation
+    # The date axis: a mark a week from the first day.
+    assert '<text x="0.0" y="258" text-anchor="middle" font-size="12">30 sep</text>' in html
     assert '<th scope="row">01-10-2012</th>' in html
     assert "5 aanmeldingen" in html and "dus 4 deelnemers" in html
     assert "<script" not in html

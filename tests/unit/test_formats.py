@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from fractions import Fraction
 
-from services.indicators.chart import WIDTH, draw, time_ticks
+from services.indicators.chart import WIDTH, draw
 from services.indicators.history import sampled, trend_days
+from shared.web.chart_axes import date_axis, time_ticks
 from shared.web.formats import long_date, number, percentage
 
 
@@ -35,8 +36,8 @@ def days(first: date, count: int) -> list[date]:
 
 
 def ticks(first: date, count: int) -> list[tuple[date, str]]:
-    """The dates marked along a span of ``count`` days."""
-    return time_ticks(first, first + timedelta(days=count - 1))
+    """The dates marked along a span of ``count`` days, eight at most."""
+    return time_ticks(first, first + timedelta(days=count - 1), 8)
 
 
 def test_a_short_span_is_marked_every_week_a_long_one_by_month() -> None:
@@ -91,3 +92,11 @@ def test_a_long_trend_is_drawn_in_weeks_each_point_where_its_date_falls() -> Non
     assert chart.per_point == chart.per_row == "week"
     assert chart.rows == list(range(1, len(shown)))
     assert [label for _, label in chart.ticks][:2] == ["jul 2012", "sep"]
+
+
+def test_a_narrower_axis_marks_fewer_months_each_where_its_day_falls() -> None:
+    first, last = date(2012, 6, 7), date(2013, 12, 31)
+    wide = date_axis(first, last, 640, 1.0)
+    assert [label for _, label in wide] == ["jul 2012", "okt", "jan 2013", "apr", "jul", "okt"]
+    narrow = date_axis(first, last, 400, 0.5)
+    assert narrow == [(12.0, "jul 2012"), (104.0, "jan 2013"), (194.5, "jul")]
