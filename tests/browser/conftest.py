@@ -1,8 +1,8 @@
 """The whole system under ``gia run`` and headless Chromium, for journeys as people make them.
 
-One system per session (gunicorn, PostgreSQL, RabbitMQ and Redis under one random prefix,
-``gia seed``'s examples and a staff account), started as the benches start it, with limits
-loose enough that the journeys are never throttled. Chromium is Debian's, driven by
+One system for all the browser tests (gunicorn, PostgreSQL, RabbitMQ and Redis under one
+random prefix, ``gia seed``'s examples and a staff account), started as the benches start
+it, with limits loose enough that the journeys are never throttled. Chromium is Debian's, driven by
 Playwright; without it the browser tests are skipped, unless GIA_REQUIRE_BROWSER=1 makes
 that a failure.
 """
@@ -26,7 +26,7 @@ from shared.settings import load_settings
 from tests.browser.pages import DESKTOP, PHONE, Audit, System
 from tests.isolation import isolated_env, remove
 
-# A step that takes longer has failed: the journeys run on a quiet local system.
+# A step that takes longer than this has failed: everything runs on this machine.
 TIMEOUT_MS = 10_000
 
 
@@ -42,7 +42,9 @@ def chromium_path() -> str:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+# Package scope: the system and the browser stop once the browser tests are done, before the
+# rest of the suite runs on the same two cores.
+@pytest.fixture(scope="package")
 def system(
     chromium_path: str,
     service_urls: tuple[str, str],
@@ -85,7 +87,7 @@ def system(
         print(log.read_text(errors="replace")[-6000:])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(chromium_path: str) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium_path, headless=True)
@@ -121,9 +123,7 @@ def audit() -> Audit:
 
 
 @pytest.fixture
-def open_page(
-    audit: Audit, new_context: Callable[[str], BrowserContext]
-) -> Callable[[str], Page]:
+def open_page(audit: Audit, new_context: Callable[[str], BrowserContext]) -> Callable[[str], Page]:
     """A page in a new context on a "desktop" or a "phone", every page it lands on to be
     checked by the journey's audit."""
     return lambda device: audit.watch(new_context(device).new_page())
