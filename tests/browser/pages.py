@@ -1,6 +1,7 @@
-"""What the journeys share: the running system, staff login, mail links and the audit every
+"""What the journeys share: the running system, staff login, mail links, the audit every
 page a journey lands on goes through (axe-core's WCAG 2.1 A and AA rules and, on a phone,
-the page's width)."""
+the page's width; where a journey listens, missing resources and console errors too) and a
+bounded walk along the links of the staff pages."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from email.message import EmailMessage
 from functools import cache
 from importlib import resources
 from typing import Any
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -37,11 +39,12 @@ class System:
     staff_password: str
     token: str
 
-    def api(self, service: str, path: str, body: dict[str, Any]) -> Any:
-        """A staff call to the JSON API, for what a journey needs before it starts."""
+    def api(self, service: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """A staff call to the JSON API, for what a journey needs before it starts: a GET
+        without ``body``, a POST with it."""
         request = urllib.request.Request(
             f"{self.urls[service]}/api/v1{path}",
-            data=json.dumps(body).encode(),
+            data=None if body is None else json.dumps(body).encode(),
             headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
         )
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -59,6 +62,15 @@ class System:
             if time.monotonic() > deadline:
                 raise AssertionError(f"no mail to {address} ({subject_has!r}) went out")
             time.sleep(0.2)
+
+
+def seeded_meeting(system: System, region: str) -> dict[str, Any]:
+    """``gia seed``'s GIA meeting in ``region`` (Zeeland has only the one), for journeys
+    that need a meeting's address before they start."""
+    title = f"Voorbeeld: GIA-regiobijeenkomst {region}"
+    meetings = system.api("registration", f"/meetings?region={region}")
+    [meeting] = [found for found in meetings if found["title"] == title]
+    return meeting
 
 
 def link_in(mail: EmailMessage, path_has: str) -> str:
@@ -137,11 +149,35 @@ class Audit:
 
     checks: dict[str, list[str]] = field(default_factory=dict)
     reached: list[str] = field(default_factory=list)
+    heard: list[str] = field(default_factory=list)
 
     def watch(self, page: Page) -> Page:
         page.on(
             "framenavigated",
             lambda frame: frame == page.main_frame and self.reached.append(frame.url),
+        )
+        return page
+
+    def listen(self, page: Page) -> Page:
+        """Also fails the journey on what the page's address does not show: a missing
+        resource (404, such as a favicon) and console errors, among them every piece of the
+        page the content security policy refused."""
+        page.on(
+            "response",
+            lambda response: (
+                response.status == 404
+                and self.heard.append(f"404 for {response.url} on {page.url}")
+            ),
+        )
+        page.on(
+            "console",
+            lambda message: (
+                message.type == "error"
+                and self.heard.append(f"console error on {page.url}: {message.text}")
+            ),
+        )
+        page.on(
+            "pageerror", lambda error: self.heard.append(f"script error on {page.url}: {error}")
         )
         return page
 
@@ -161,5 +197,66 @@ class Audit:
             for url, found in self.checks.items()
             if found
         ]
+        faults += list(dict.fromkeys(self.heard))
         if faults:
             raise PageDefects("faults on pages visited:\n  " + "\n  ".join(faults))
+
+
+# Links to these are downloads, not pages to look at.
+DOWNLOADS = (".csv", ".ics", ".pdf")
+_IDS = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|\d+")
+
+
+def _route(url: str) -> str:
+    """The page a link leads to with its ids and numbers blanked out, so one meeting's door
+    stands for every meeting's: the same template, not worth a second visit."""
+    parts = urlsplit(url)
+    return _IDS.sub("#", parts.path) + "?" + "&".join(sorted(parse_qs(parts.query)))
+
+
+def crawl(
+    page: Page,
+    audit: Audit,
+    base: str,
+    starts: list[str],
+    under: tuple[str, ...] = ("/beheer",),
+    depth: int = 2,
+    limit: int = 15,
+) -> list[str]:
+    """Visits and audits ``starts``, then the pages their links lead to under ``under`` on
+    the same service, ``depth`` links deep, one page per route and at most ``limit``; returns
+    the addresses visited.
+
+    Only links are followed: they are GETs and change nothing, while forms stay unsent.
+    Downloads are left alone, known by their extension or, failing that, by the type the
+    service answers a HEAD for them with.
+    """
+    origin = urlsplit(base).netloc
+    seen: set[str] = set()
+    visited: list[str] = []
+    level = [urljoin(base, start) for start in starts]
+    for _ in range(depth + 1):
+        found: list[str] = []
+        for url in level:
+            route = _route(url)
+            if route in seen or len(visited) >= limit:
+                continue
+            seen.add(route)
+            head = page.request.head(url)
+            if "text/html" not in head.headers.get("content-type", ""):
+                continue
+            response = page.goto(url)
+            assert response is not None and response.ok, (
+                f"{url} answered {response and response.status}"
+            )
+            audit(page)
+            visited.append(url)
+            found += page.eval_on_selector_all("a[href]", "links => links.map(link => link.href)")
+        level = [
+            _bare(link)
+            for link in found
+            if urlsplit(link).netloc == origin
+            and urlsplit(link).path.startswith(under)
+            and not urlsplit(link).path.endswith(DOWNLOADS)
+        ]
+    return visited
