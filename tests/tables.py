@@ -17,6 +17,8 @@ class _Cells(HTMLParser):
             self.rows.append([])
         elif tag in ("td", "th") and self.rows:
             self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("td", "th") and self._cell is not None:
