@@ -51,8 +51,20 @@ def add_rules(blueprint: Blueprint, rules: Iterable[Rule]) -> None:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mailadres", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Wachtwoord", validators=[DataRequired(), Length(max=200)])
+    email = EmailField(
+        "E-mailadres",
+        validators=[
+            DataRequired("Vul uw e-mailadres in."),
+            Length(max=254, message="Een e-mailadres telt hoogstens 254 tekens."),
+        ],
+    )
+    password = PasswordField(
+        "Wachtwoord",
+        validators=[
+            DataRequired("Vul uw wachtwoord in."),
+            Length(max=200, message="Een wachtwoord telt hoogstens 200 tekens."),
+        ],
+    )
 
 
 @pages.app_context_processor

@@ -23,6 +23,10 @@ def test_a_staff_member_logs_in_and_a_wrong_password_is_refused(tmp_path: Path) 
     client = app.test_client()
 
     assert client.get("/beheer").status_code == 302
+    empty = client.post("/login", data={"email": "", "password": ""})
+    assert empty.status_code == 400
+    assert "Vul uw e-mailadres in." in empty.text and "Vul uw wachtwoord in." in empty.text
+    assert "This field is required" not in empty.text
     wrong = client.post(
         "/login", data={"email": "medewerker@minbzk.nl", "password": "niet het wachtwoord"}
     )
