@@ -12,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from gia.registry import MANIFESTS, Process, processes, topology
@@ -75,9 +76,13 @@ def relay(settings: Settings, service: Manifest) -> None:
     settings = settings.for_service(service.name)
     db = Database.for_service(settings, service.name)
     outbox = resolve(service.outbox or "")
-    Relay(db, outbox, lambda: broker_connection(settings), topology(settings)).run(
-        stop_on_signals()
-    )
+    Relay(
+        db,
+        outbox,
+        lambda: broker_connection(settings),
+        topology(settings),
+        keep_sent=timedelta(days=settings.outbox_keep_days),
+    ).run(stop_on_signals())
     db.dispose()
 
 

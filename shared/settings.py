@@ -43,6 +43,8 @@ class Settings:
     attachment_max_bytes: int = 10 * 1024 * 1024
     # Days after a praktijkteam request became final until its personal data is erased.
     practiceteam_retention_days: int = 365
+    # Days a sent outbox row is kept (for looking into a delivery) before its relay removes it.
+    outbox_keep_days: int = 30
     # Minutes before another essay contest confirmation mail may go to the same address.
     essay_confirmation_interval_minutes: int = 10
     session_hours: int = 12
@@ -180,6 +182,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         attachment_max_bytes=int(env.get("GIA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
         practiceteam_retention_days=int(env.get("GIA_PRACTICETEAM_RETENTION_DAYS", "365")),
+        outbox_keep_days=int(env.get("GIA_OUTBOX_KEEP_DAYS", "30")),
         essay_confirmation_interval_minutes=int(
             env.get("GIA_ESSAY_CONFIRMATION_INTERVAL_MINUTES", "10")
         ),

@@ -5,6 +5,10 @@ by side without sending a row twice; a row is marked sent only after the broker
 confirmed it, in the same transaction that claimed it. If the broker is down the
 transaction rolls back, the rows stay pending, and the relay backs off and
 tries again.
+
+Each relay also removes its sent rows once they are older than ``keep_sent``
+(``GIA_OUTBOX_KEEP_DAYS``), an hourly look in the same loop, so no process of
+its own is needed; pending rows are never removed.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from kombu import Connection
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from shared.clock import utcnow
 from shared.db import Database
@@ -30,6 +35,9 @@ log = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 0.02
 MAX_IDLE_POLL_SECONDS = 0.4
 MAX_BACKOFF_SECONDS = 30.0
+PRUNE_EVERY_SECONDS = 3600.0
+# Rows removed per statement, so a long-idle outbox is pruned without one long lock.
+PRUNE_BATCH = 1000
 
 
 class Relay:
@@ -40,12 +48,14 @@ class Relay:
         connect: Callable[[], Connection],
         topology: Topology,
         batch_size: int = 500,
+        keep_sent: timedelta | None = None,
     ) -> None:
         self.db = db
         self.outbox = outbox_model
         self.connect = connect
         self.topology = topology
         self.batch_size = batch_size
+        self.keep_sent = keep_sent
         self._connection: Connection | None = None
         self._publisher: ConfirmedPublisher | None = None
 
@@ -87,6 +97,35 @@ class Relay:
             )
         return len(rows)
 
+    def prune_sent(self, now: datetime, keep: timedelta) -> int:
+        """Remove rows sent before ``now - keep``, in batches; returns how many went."""
+        outbox = self.outbox
+        removed = 0
+        while True:
+            with self.db.transaction() as session:
+                batch = (
+                    select(outbox.id)
+                    .where(outbox.sent_at.is_not(None), outbox.sent_at < now - keep)
+                    .limit(PRUNE_BATCH)
+                    .scalar_subquery()
+                )
+                count = session.execute(delete(outbox).where(outbox.id.in_(batch))).rowcount
+            removed += count
+            if count < PRUNE_BATCH:
+                return removed
+
+    def _prune_if_due(self, due: float) -> float:
+        """Prune when ``due`` (monotonic) has passed; returns when to look next."""
+        if self.keep_sent is None or time.monotonic() < due:
+            return due
+        try:
+            removed = self.prune_sent(utcnow(), self.keep_sent)
+            if removed:
+                log.info("relay removed %d sent outbox row(s)", removed)
+        except Exception:  # the database is away: publishing retries, pruning waits an hour
+            log.exception("relay could not remove sent outbox rows")
+        return time.monotonic() + PRUNE_EVERY_SECONDS
+
     def _note_failure(self, error: Exception) -> None:
         """Count the failed attempt on the oldest pending rows, so staff can see a stuck outbox."""
         outbox = self.outbox
@@ -107,7 +146,9 @@ class Relay:
     def run(self, stop: threading.Event) -> None:
         backoff = 0.5
         idle = IDLE_POLL_SECONDS
+        prune_due = time.monotonic()
         while not stop.is_set():
+            prune_due = self._prune_if_due(prune_due)
             try:
                 sent = self.publish_pending()
                 backoff = 0.5
