@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from gia import supervisor
 from gia.migrations import upgrade
-from gia.registry import MANIFESTS, processes
+from gia.registry import MANIFESTS, application_name, processes
 from shared.auth.accounts import (
     UnknownAccount,
     add_account,
@@ -157,6 +158,13 @@ def staff_logout_everywhere(email: str) -> None:
     click.echo(f"{account.email} logged out everywhere")
 
 
+def _settings_as(process: str) -> Settings:
+    """The settings of the long-running ``process`` ("relay registration"), named so in
+    PostgreSQL also when docker compose or Kubernetes start it rather than ``gia run``."""
+    os.environ.setdefault("GIA_PROCESS", application_name(process))
+    return load_settings()
+
+
 def build_cli(manifests: Sequence[Manifest] = MANIFESTS) -> click.Group:
     """The whole command for these services; ``main`` is it for the registry's."""
     main = click.Group("gia", help="GIA 2012 platform.", commands=[token, municipalities, staff])
@@ -185,19 +193,19 @@ def build_cli(manifests: Sequence[Manifest] = MANIFESTS) -> click.Group:
     @click.argument("service", type=names("outbox"))
     def relay(service: str) -> None:
         """Publish SERVICE's outbox to the broker until SIGTERM."""
-        supervisor.relay(load_settings(), by_name[service])
+        supervisor.relay(_settings_as(f"relay {service}"), by_name[service])
 
     @main.command()
     @click.argument("service", type=names("consumer"))
     def consume(service: str) -> None:
         """Consume events for SERVICE until SIGTERM."""
-        supervisor.consume(load_settings(), by_name[service])
+        supervisor.consume(_settings_as(f"consumer {service}"), by_name[service])
 
     @main.command()
     @click.argument("service", type=names("mail"))
     def mail(service: str) -> None:
         """Send SERVICE's queued mail until SIGTERM (retrying what the mail server refused)."""
-        supervisor.send_mail(load_settings(), by_name[service])
+        supervisor.send_mail(_settings_as(f"mail {service}"), by_name[service])
 
     @main.command()
     def seed() -> None:
@@ -251,7 +259,7 @@ def _job_command(service: Manifest, job: Job) -> click.Command:
     @click.command(job.command[-1], help=job.help)
     @click.option("--every", type=int, help="Keep running, again every N seconds.")
     def command(every: int | None) -> None:
-        settings = load_settings()
+        settings = _settings_as(" ".join(job.command))
         db = Database.for_service(settings, service.name)
         stop = supervisor.stop_on_signals()
         try:

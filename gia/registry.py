@@ -37,6 +37,12 @@ def topology(settings: Settings, manifests: Sequence[Manifest] = MANIFESTS) -> T
     )
 
 
+def application_name(process: str) -> str:
+    """How the process ``process`` ("relay registration") names itself to PostgreSQL
+    (``GIA_PROCESS``): "gia-relay-registration"."""
+    return "gia-" + process.replace(" ", "-")
+
+
 @dataclass(frozen=True)
 class Process:
     """A long-running process: ``gia`` with ``args``."""
@@ -44,6 +50,10 @@ class Process:
     name: str
     args: tuple[str, ...]
     web: Manifest | None = None  # the service it serves, for a web server
+
+    @property
+    def application_name(self) -> str:
+        return application_name(self.name)
 
 
 def processes(manifests: Sequence[Manifest] = MANIFESTS) -> list[Process]:

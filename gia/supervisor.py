@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from gia.registry import MANIFESTS, Process, processes, topology
+from gia.registry import MANIFESTS, Process, application_name, processes, topology
 from shared.db import Database
 from shared.events.relay import Relay
 from shared.events.topology import broker_connection
@@ -54,6 +54,7 @@ def serve_command() -> list[str]:
 def serve(settings: Settings, service: Manifest, port: int | None) -> None:
     """Replace this process with gunicorn, so signals reach it directly."""
     os.environ["GIA_SERVICE"] = service.name
+    os.environ.setdefault("GIA_PROCESS", application_name(f"web {service.name}"))
     if port:
         os.environ["PORT"] = str(port)
     else:
@@ -124,13 +125,15 @@ def children(settings: Settings, manifests: Sequence[Manifest] = MANIFESTS) -> l
 
 
 def _child(settings: Settings, process: Process) -> Child:
+    named = {"GIA_PROCESS": process.application_name}
     if process.web is None:
-        return Child(process.name, [sys.executable, "-m", "gia", *process.args])
+        return Child(process.name, [sys.executable, "-m", "gia", *process.args], named)
     name = process.web.name
     return Child(
         process.name,
         serve_command(),
         {
+            **named,
             "GIA_SERVICE": name,
             "GIA_BIND": f"127.0.0.1:{process.web.port_in(settings)}",
             "GIA_WEB_WORKERS": os.environ.get("GIA_WEB_WORKERS", "2"),

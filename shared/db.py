@@ -40,10 +40,14 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-def _postgres_engine(url: str, schema: str | None) -> Engine:
+def _postgres_engine(url: str, schema: str | None, application_name: str) -> Engine:
     # No server-side prepared statements: a generic plan made while a table was
     # small (a sequential scan) stays in use long after it has grown.
-    connect_args: dict[str, object] = {"connect_timeout": 5, "prepare_threshold": None}
+    connect_args: dict[str, object] = {
+        "connect_timeout": 5,
+        "prepare_threshold": None,
+        "application_name": application_name,
+    }
     if schema:
         connect_args["options"] = f"-csearch_path={schema}"
     return create_engine(
@@ -58,16 +62,21 @@ def _postgres_engine(url: str, schema: str | None) -> Engine:
 class Database:
     """A service's database: its engine and a transaction helper."""
 
-    def __init__(self, url: str, schema: str | None = None) -> None:
+    def __init__(self, url: str, schema: str | None = None, application_name: str = "gia") -> None:
+        """``application_name`` names the connections on PostgreSQL; SQLite has no such thing."""
         self.url = url
         self.schema = schema
         self.is_postgres = url.startswith("postgresql")
-        self.engine = _postgres_engine(url, schema) if self.is_postgres else _sqlite_engine(url)
+        self.engine = (
+            _postgres_engine(url, schema, application_name)
+            if self.is_postgres
+            else _sqlite_engine(url)
+        )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
     def for_service(cls, settings: Settings, name: str) -> Database:
-        return cls(settings.database_url_for(name), settings.schema_for(name))
+        return cls(settings.database_url_for(name), settings.schema_for(name), settings.process)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

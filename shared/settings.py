@@ -111,6 +111,13 @@ class Settings:
         permissions let it publish only its own events (``GIA_<NAME>_BROKER_URL``)."""
         return replace(self, broker_url=self.per_service(name, "BROKER_URL") or self.broker_url)
 
+    @property
+    def process(self) -> str:
+        """What this process is called in PostgreSQL (``pg_stat_activity.application_name``),
+        so a slow query or held lock is traced to its process: ``GIA_PROCESS``, set by whatever
+        started it (``gia.registry.application_name``), else ``gia-cli``."""
+        return self.variables.get("GIA_PROCESS") or "gia-cli"
+
     def event_source(self, service: str) -> str:
         """The CloudEvents ``source`` (NL GOV profile): a URN naming organisation and system."""
         return f"urn:nld:oin:{self.oin}:systeem:gia-{service.replace('_', '-')}"
