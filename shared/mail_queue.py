@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 Composer = Callable[[Session, str], EmailMessage | None]
 IDLE_POLL_SECONDS = 0.5
 MAX_ATTEMPTS = 10
-# How long a claimed row stays with the worker that claimed it.
+# How long a claimed row stays with the worker that claimed it: far longer than one send
+# (each SMTP step times out after 10 seconds).
 LEASE = timedelta(minutes=5)
 
 
@@ -48,6 +49,13 @@ class MailQueueMixin:
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Index, ...]:
         return (pending_index("ix_mail_queue_pending", cls.sent_at),)  # type: ignore[attr-defined]
+
+
+def stamp_message_id(message: EmailMessage, row_id: str) -> None:
+    """Name the message after its queue row, so a repeat after a crash between sending and
+    settling carries the same Message-ID and receivers can drop it."""
+    del message["Message-ID"]
+    message["Message-ID"] = f"<{row_id}@gia.minbzk.nl>"
 
 
 def queue_mail(session: Session, model: type[MailQueueMixin], kind: str, about: str) -> None:
@@ -77,18 +85,26 @@ class MailWorker:
         self.batch_size = batch_size
 
     def deliver_pending(self, now: datetime | None = None) -> int:
-        """Send one batch of due mails; returns how many rows were settled.
+        """Send up to a batch of due mails, one at a time; returns how many rows were settled.
 
-        Rows are claimed with a lease (``retry_at`` moves past the sending) and
-        composed in one short transaction; the mail server is talked to outside
-        it, so no database lock waits on SMTP. A worker that dies mid-batch
-        leaves its rows to be sent again when the lease ends: mail is sent at
-        least once.
+        Each row is claimed with a lease (``retry_at`` moves past the sending) and
+        composed in a short transaction, sent outside it so no database lock waits on
+        SMTP, and settled right after its own send. A slow mail server therefore never
+        outlasts a lease: a lease covers one send, not a batch. A worker that dies
+        between sending and settling leaves its row to be sent again when the lease
+        ends: mail is sent at least once, and a repeat carries the same Message-ID.
         """
+        settled = 0
+        while settled < self.batch_size and self._deliver_one(now or utcnow()):
+            settled += 1
+        return settled
+
+    def _deliver_one(self, now: datetime) -> bool:
+        """Claim, send and settle the oldest due row; False when none is due."""
         model = self.model
-        now = now or utcnow()
+        lease = now + LEASE
         with self.db.transaction() as session:
-            rows = session.scalars(
+            row = session.scalars(
                 select(model)
                 .where(
                     model.sent_at.is_(None),
@@ -96,20 +112,25 @@ class MailWorker:
                     or_(model.retry_at.is_(None), model.retry_at <= now),
                 )
                 .order_by(model.created_at)
-                .limit(self.batch_size)
+                .limit(1)
                 .with_for_update(skip_locked=True)
-            ).all()
-            claimed = []
-            for row in rows:
-                row.retry_at = now + LEASE
-                claimed.append((row.id, row.kind, self.composers[row.kind](session, row.about)))
-        outcomes = {
-            row_id: message is None or self.mailer.send(message) for row_id, _, message in claimed
-        }
+            ).first()
+            if row is None:
+                return False
+            row.retry_at = lease
+            row_id, kind = row.id, row.kind
+            message = self.composers[kind](session, row.about)
+            if message is not None:
+                stamp_message_id(message, row_id)
+        sent = message is None or self.mailer.send(message)
         with self.db.transaction() as session:
-            for row_id, kind, _ in claimed:
-                self._settle(session.get(model, row_id), kind, outcomes[row_id], now)
-        return len(claimed)
+            # The lease is the claim: a row whose lease ran out and passed to another
+            # worker has another ``retry_at`` and is that worker's to settle.
+            row = session.scalars(
+                select(model).where(model.id == row_id, model.retry_at == lease).with_for_update()
+            ).first()
+            self._settle(row, kind, sent, now)
+        return True
 
     def _settle(self, row: MailQueueMixin | None, kind: str, sent: bool, now: datetime) -> None:
         if row is None:

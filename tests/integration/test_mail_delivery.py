@@ -1,0 +1,164 @@
+"""Issue 15: queued mail reaches a real SMTP server exactly once, even with two workers
+against a slow server, and a repeat after a lost settle carries the same Message-ID."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from gia.migrations import upgrade
+from services.registration.models import MailQueue
+from shared import mail_queue
+from shared.clock import utcnow
+from shared.db import Database
+from shared.mail import Mailer, compose
+from shared.mail_queue import MailWorker, queue_mail
+from shared.settings import Settings
+from tests.integration.tcp_proxy import free_port
+
+pytestmark = pytest.mark.services
+
+
+class Recorder:
+    """An SMTP handler that takes ``delay`` seconds per message and records its Message-ID."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.message_ids: list[str] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(self.delay)
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.message_ids.append(str(message["Message-ID"]))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Recorder, Controller]]:
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
+    yield recorder, controller
+    if getattr(controller, "_thread", None) is not None:
+        controller.stop()
+
+
+@pytest.fixture
+def db(real_settings: Settings) -> Iterator[Database]:
+    upgrade(real_settings, ("auth", "registration"))
+    database = Database.for_service(real_settings, "registration")
+    yield database
+    database.dispose()
+
+
+def worker(settings: Settings, controller: Controller, db: Database) -> MailWorker:
+    to_server = replace(settings, smtp_host="127.0.0.1", smtp_port=controller.port)
+
+    def note(session: Session, about: str) -> EmailMessage:
+        return compose(to_server, f"{about}@example.nl", "Bericht", "Hallo")
+
+    return MailWorker(db, MailQueue, {"note": note}, Mailer(to_server))
+
+
+def queue(db: Database, count: int) -> None:
+    with db.transaction() as session:
+        for number in range(count):
+            queue_mail(session, MailQueue, "note", f"person{number}")
+
+
+def unsent(db: Database) -> int:
+    with db.transaction() as session:
+        return session.scalar(select(func.count()).where(MailQueue.sent_at.is_(None))) or 0
+
+
+def test_two_workers_against_a_slow_server_send_each_mail_once(
+    real_settings: Settings,
+    db: Database,
+    smtp: tuple[Recorder, Controller],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    recorder, controller = smtp
+    recorder.delay = 0.3
+    controller.start()
+    # A batch of 8 takes about 2.4 s, far past this lease; one message does not.
+    monkeypatch.setattr(mail_queue, "LEASE", timedelta(seconds=1.5))
+    queue(db, 8)
+    stop = threading.Event()
+    workers = [worker(real_settings, controller, db) for _ in range(2)]
+    threads = [threading.Thread(target=w.run, args=(stop,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 30
+    while unsent(db) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1)  # a worker still sending a copy finishes it
+    stop.set()
+    for thread in threads:
+        thread.join()
+
+    assert unsent(db) == 0
+    counts = Counter(recorder.message_ids)
+    assert len(counts) == 8 and set(counts.values()) == {1}, counts
+
+
+def test_mail_refused_while_the_server_is_down_is_sent_once_when_it_is_back(
+    real_settings: Settings, db: Database, smtp: tuple[Recorder, Controller]
+) -> None:
+    recorder, controller = smtp
+    queue(db, 3)
+    sender = worker(real_settings, controller, db)
+    assert sender.deliver_pending() == 3
+    assert sender.deliver_pending() == 0  # not due again yet
+    assert unsent(db) == 3
+
+    controller.start()
+    later = utcnow() + timedelta(hours=1)
+    assert sender.deliver_pending(now=later) == 3
+    assert sender.deliver_pending(now=later) == 0
+    counts = Counter(recorder.message_ids)
+    assert len(counts) == 3 and set(counts.values()) == {1}, counts
+
+
+def test_a_settle_lost_after_sending_repeats_the_mail_once_with_its_message_id(
+    real_settings: Settings,
+    db: Database,
+    smtp: tuple[Recorder, Controller],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    recorder, controller = smtp
+    controller.start()
+    queue(db, 2)
+    sender = worker(real_settings, controller, db)
+    settle = MailWorker._settle
+    failures = iter([True])
+
+    def settle_failing_once(self: MailWorker, *args: Any) -> None:
+        if next(failures, False):
+            raise ConnectionError("the database went away")
+        settle(self, *args)
+
+    monkeypatch.setattr(MailWorker, "_settle", settle_failing_once)
+    with pytest.raises(ConnectionError):
+        sender.deliver_pending()
+    assert len(recorder.message_ids) == 1 and unsent(db) == 2
+
+    assert sender.deliver_pending() == 1  # the other mail; the first waits out its lease
+    assert sender.deliver_pending(now=utcnow() + mail_queue.LEASE + timedelta(seconds=1)) == 1
+    assert unsent(db) == 0
+    counts = Counter(recorder.message_ids)
+    assert len(counts) == 2 and sorted(counts.values()) == [1, 2], counts
+    with db.transaction() as session:
+        ids = {f"<{row_id}@gia.minbzk.nl>" for row_id in session.scalars(select(MailQueue.id))}
+    assert set(counts) == ids
