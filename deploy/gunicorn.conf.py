@@ -84,8 +84,9 @@ limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190
 
-# The app writes its own structured access lines with the request id; gunicorn's
-# access log would duplicate them. GIA_WEB_ACCESS_LOG=- turns it on (stdout).
+# The app writes one JSON access line per request (logger gia.access: request id,
+# method, path without its query, status, duration_ms; shared/web/logs.py);
+# gunicorn's access log would duplicate them. GIA_WEB_ACCESS_LOG=- turns it on (stdout).
 accesslog = os.environ.get("GIA_WEB_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GIA_LOG_LEVEL", "info").lower()

@@ -29,7 +29,7 @@ from shared.web.auth import install_authentication
 from shared.web.errors import ProblemApi, problem_response, register_error_handlers
 from shared.web.fields import refuse_nul
 from shared.web.headers import secure_edges
-from shared.web.logs import configure_logging
+from shared.web.logs import configure_logging, install_access_log
 from shared.web.metrics import install_metrics
 
 csrf = CSRFProtect()
@@ -153,6 +153,7 @@ def create_service_app(manifest: Manifest, settings: Settings, clock: Clock = ut
         response.headers["X-Request-ID"] = g.get("request_id", "")
         return response
 
+    install_access_log(app)
     secure_edges(app, settings)
     csrf.init_app(app)
     api = ProblemApi(app)
