@@ -27,6 +27,7 @@ from shared.auth.revocations import revoke_token
 from shared.auth.tokens import LONGEST_TTL, ROLES, InvalidToken, mint_token, verify_token
 from shared.clock import amsterdam, amsterdam_today, utcnow
 from shared.db import Database
+from shared.mail_queue import MailWorker
 from shared.manifest import Job, Manifest, resolve
 from shared.municipalities import check_file
 from shared.settings import AUTH_DATABASE, Settings, load_settings
@@ -201,11 +202,40 @@ def build_cli(manifests: Sequence[Manifest] = MANIFESTS) -> click.Group:
         """Consume events for SERVICE until SIGTERM."""
         supervisor.consume(_settings_as(f"consumer {service}"), by_name[service])
 
-    @main.command()
-    @click.argument("service", type=names("mail"))
-    def mail(service: str) -> None:
-        """Send SERVICE's queued mail until SIGTERM (retrying what the mail server refused)."""
-        supervisor.send_mail(_settings_as(f"mail {service}"), by_name[service])
+    mailing = [found for found in manifests if found.mail]
+    mail = _place(main, ["mail"])
+    for found in mailing:
+        mail.add_command(_mail_command(found))
+
+    @mail.command("failed")
+    @click.argument("service", required=False, type=names("mail"))
+    def mail_failed(service: str | None) -> None:
+        """The mail given up on after repeated refusals (of SERVICE, default all): id, to,
+        subject, attempts, last error and when (Amsterdam time)."""
+        settings = load_settings()
+        for found in mailing:
+            if service in (None, found.name):
+                with _mail_worker(settings, found) as worker:
+                    for given in worker.given_up():
+                        when = amsterdam(given.at) if given.at else ""
+                        click.echo(
+                            f"{found.name}\t{given.id}\t{given.to}\t{given.subject}\t"
+                            f"{given.attempts}\t{given.last_error or ''}\t{when}"
+                        )
+
+    @mail.command("retry")
+    @click.argument("ids", nargs=-1)
+    @click.option("--all", "everything", is_flag=True, help="Every given-up mail.")
+    def mail_retry(ids: tuple[str, ...], everything: bool) -> None:
+        """Put the given-up mails IDS (or --all) back in their queue, to be tried afresh."""
+        if not ids and not everything:
+            raise click.UsageError("Name the mails' ids or give --all.")
+        settings = load_settings()
+        count = 0
+        for found in mailing:
+            with _mail_worker(settings, found) as worker:
+                count += worker.retry(None if everything else list(ids))
+        click.echo(f"{count} mail(s) queued again")
 
     @main.command()
     def seed() -> None:
@@ -253,6 +283,24 @@ def _place(group: click.Group, words: Sequence[str]) -> click.Group:
             group.add_command(found)
         group = found
     return group
+
+
+def _mail_command(service: Manifest) -> click.Command:
+    @click.command(service.name)
+    def command() -> None:
+        """Send this service's queued mail until SIGTERM (retrying what the server refused)."""
+        supervisor.send_mail(_settings_as(f"mail {service.name}"), service)
+
+    return command
+
+
+@contextmanager
+def _mail_worker(settings: Settings, service: Manifest) -> Iterator[MailWorker]:
+    worker: MailWorker = resolve(service.mail or "")(settings)
+    try:
+        yield worker
+    finally:
+        worker.db.dispose()
 
 
 def _job_command(service: Manifest, job: Job) -> click.Command:

@@ -12,6 +12,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -32,6 +33,18 @@ MAX_ATTEMPTS = 10
 # How long a claimed row stays with the worker that claimed it: far longer than one send
 # (each SMTP step times out after 10 seconds).
 LEASE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class GivenUp:
+    """A queued mail the worker stopped trying, as ``gia mail failed`` lists it."""
+
+    id: str
+    to: str
+    subject: str
+    attempts: int
+    last_error: str | None
+    at: datetime | None
 
 
 class MailQueueMixin:
@@ -142,7 +155,38 @@ class MailWorker:
         row.retry_at = now + timedelta(seconds=min(30 * 2**row.attempts, 3600))
         row.last_error = "the mail server did not take it"
         if row.attempts >= MAX_ATTEMPTS:
+            row.retry_at = now  # never tried again: it says when the mail was given up
             log.error("giving up on mail %s (%s) after %d attempts", row.id, kind, row.attempts)
+
+    def given_up(self) -> list[GivenUp]:
+        """Mail no longer tried after MAX_ATTEMPTS refusals, oldest first, for staff to see
+        who did not hear from us (``gia mail failed``)."""
+        model = self.model
+        with self.db.transaction() as session:
+            rows = session.scalars(
+                select(model)
+                .where(model.sent_at.is_(None), model.attempts >= MAX_ATTEMPTS)
+                .order_by(model.retry_at)
+            ).all()
+            found = []
+            for row in rows:
+                message = self.composers[row.kind](session, row.about)
+                to, subject = (message["To"], message["Subject"]) if message else ("", "")
+                found.append(
+                    GivenUp(row.id, to, subject, row.attempts, row.last_error, row.retry_at)
+                )
+            return found
+
+    def retry(self, ids: list[str] | None = None) -> int:
+        """Put given-up mail (these ids, or all) back in the queue with fresh attempts;
+        returns how many."""
+        model = self.model
+        chosen = [model.sent_at.is_(None), model.attempts >= MAX_ATTEMPTS]
+        if ids is not None:
+            chosen.append(model.id.in_(ids))
+        with self.db.transaction() as session:
+            result = session.execute(update(model).where(*chosen).values(attempts=0, retry_at=None))
+            return result.rowcount  # type: ignore[attr-defined]
 
     @classmethod
     def for_service(

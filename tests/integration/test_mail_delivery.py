@@ -16,16 +16,20 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import func, select
+from click.testing import CliRunner
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from gia.cli import main
 from gia.migrations import upgrade
+from gia.registry import MANIFESTS
+from services.registration.domain import Notice
 from services.registration.models import MailQueue
 from shared import mail_queue
 from shared.clock import utcnow
 from shared.db import Database
 from shared.mail import Mailer, compose
-from shared.mail_queue import MailWorker, queue_mail
+from shared.mail_queue import MAX_ATTEMPTS, MailWorker, queue_mail
 from shared.settings import Settings
 from tests.integration.tcp_proxy import free_port
 
@@ -33,14 +37,18 @@ pytestmark = pytest.mark.services
 
 
 class Recorder:
-    """An SMTP handler that takes ``delay`` seconds per message and records its Message-ID."""
+    """An SMTP handler that takes ``delay`` seconds per message and records its Message-ID,
+    or refuses every message."""
 
     def __init__(self, delay: float = 0.0) -> None:
         self.delay = delay
+        self.refuse = False
         self.message_ids: list[str] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         await asyncio.sleep(self.delay)
+        if self.refuse:
+            return "554 Transaction failed"
         message = message_from_bytes(envelope.content, policy=policy.default)
         self.message_ids.append(str(message["Message-ID"]))
         return "250 OK"
@@ -162,3 +170,59 @@ def test_a_settle_lost_after_sending_repeats_the_mail_once_with_its_message_id(
     with db.transaction() as session:
         ids = {f"<{row_id}@gia.minbzk.nl>" for row_id in session.scalars(select(MailQueue.id))}
     assert set(counts) == ids
+
+
+def test_mail_refused_until_given_up_is_listed_and_can_be_queued_again(
+    real_settings: Settings, db: Database, smtp: tuple[Recorder, Controller]
+) -> None:
+    recorder, controller = smtp
+    recorder.refuse = True
+    controller.start()
+    queue(db, 2)
+    sender = worker(real_settings, controller, db)
+    later = utcnow()
+    for _ in range(MAX_ATTEMPTS):
+        later += timedelta(hours=2)
+        assert sender.deliver_pending(now=later) == 2
+    assert sender.deliver_pending(now=later + timedelta(days=1)) == 0  # given up
+
+    given_up = sender.given_up()
+    assert sorted(mail.to for mail in given_up) == ["person0@example.nl", "person1@example.nl"]
+    assert {(m.subject, m.attempts, m.at) for m in given_up} == {("Bericht", MAX_ATTEMPTS, later)}
+    assert all(mail.last_error for mail in given_up)
+
+    recorder.refuse = False
+    assert sender.retry([given_up[0].id]) == 1
+    assert sender.deliver_pending(now=later) == 1
+    assert [mail.id for mail in sender.given_up()] == [given_up[1].id]
+    assert sender.retry() == 1
+    assert sender.deliver_pending(now=later) == 1
+    assert len(set(recorder.message_ids)) == 2 and sender.given_up() == []
+
+
+def test_gia_mail_failed_lists_given_up_mail_and_retry_queues_it_again(
+    real_env: dict[str, str], real_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upgrade(real_settings, ["auth", *(found.name for found in MANIFESTS if found.mail)])
+    db = Database.for_service(real_settings, "registration")
+    with db.transaction() as session:
+        queue_mail(session, MailQueue, Notice.RECEIVED, "a-registration")
+    with db.transaction() as session:
+        session.execute(
+            update(MailQueue).values(attempts=MAX_ATTEMPTS, last_error="refused", retry_at=utcnow())
+        )
+        (row_id,) = session.scalars(select(MailQueue.id)).all()
+    for name, value in real_env.items():
+        monkeypatch.setenv(name, value)
+
+    listed = CliRunner().invoke(main, ["mail", "failed"])
+    assert listed.exit_code == 0, listed.output
+    (line,) = listed.output.splitlines()
+    assert line.split("\t")[:2] == ["registration", row_id]
+    assert line.split("\t")[4:6] == [str(MAX_ATTEMPTS), "refused"]
+    assert CliRunner().invoke(main, ["mail", "retry"]).exit_code == 2  # neither ids nor --all
+    again = CliRunner().invoke(main, ["mail", "retry", row_id])
+    assert again.output == "1 mail(s) queued again\n"
+    assert CliRunner().invoke(main, ["mail", "failed", "registration"]).output == ""
+    assert unsent(db) == 1
+    db.dispose()
