@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from shared.settings import Settings, load_settings
-from tests.isolation import isolated_env, remove
+from tests.isolation import isolated_env, remove, unavailable
 
 CHECKOUT_BEFORE = pytest.StashKey[set[str] | None]()
 LOCAL_POSTGRES = os.environ.get(
@@ -94,9 +94,7 @@ def service_urls(request: pytest.FixtureRequest) -> tuple[str, str]:
             reason = f"docker compose could not start PostgreSQL and RabbitMQ: {error}"
     else:
         reason = "PostgreSQL and RabbitMQ are not listening on 127.0.0.1 and there is no Docker"
-    if os.environ.get("GIA_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"GIA_REQUIRE_SERVICES=1: {reason}")
-    pytest.skip(reason)
+    unavailable(reason)
 
 
 @pytest.fixture(scope="session")
@@ -105,9 +103,7 @@ def redis_url(service_urls: tuple[str, str]) -> str:
     if _listening(6379):
         return LOCAL_REDIS
     reason = "Redis is not listening on 127.0.0.1:6379"
-    if os.environ.get("GIA_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"GIA_REQUIRE_SERVICES=1: {reason}")
-    pytest.skip(reason)
+    unavailable(reason)
 
 
 @pytest.fixture

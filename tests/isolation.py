@@ -6,9 +6,12 @@ Everything is named with one random tag, so runs side by side never meet, and
 
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
+from typing import NoReturn
 
+import pytest
 import redis
 
 from gia.registry import DATABASES, topology
@@ -52,3 +55,11 @@ def remove(settings: Settings) -> None:
         with redis.Redis.from_url(settings.redis_url) as client:
             for key in client.scan_iter(f"{settings.redis_prefix}*"):
                 client.delete(key)
+
+
+def unavailable(reason: str, required_by: str = "GIA_REQUIRE_SERVICES") -> NoReturn:
+    """Skips a test whose real service or tool is missing, unless the run requires it (CI sets
+    ``required_by`` to 1): there a missing part is a failure, never a quiet skip."""
+    if os.environ.get(required_by) == "1":
+        pytest.fail(f"{required_by}=1: {reason}")
+    pytest.skip(reason)

@@ -24,7 +24,7 @@ from bench.system import start_system, stop_system
 from gia.registry import MANIFESTS, SERVICES
 from shared.settings import load_settings
 from tests.browser.pages import DESKTOP, PHONE, Audit, System
-from tests.isolation import isolated_env, remove
+from tests.isolation import isolated_env, remove, unavailable
 
 # A step that takes longer than this has failed: everything runs on this machine.
 TIMEOUT_MS = 10_000
@@ -36,10 +36,11 @@ def chromium_path() -> str:
     found = shutil.which("chromium")
     if found:
         return found
-    reason = "no chromium on PATH (`make test` installs it with apt-get)"
-    if os.environ.get("GIA_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"GIA_REQUIRE_BROWSER=1: {reason}")
-    pytest.skip(reason)
+    unavailable(
+        "no chromium on PATH: the browser tests drive Debian's Chromium (`make test` installs "
+        "it with apt-get where it may)",
+        required_by="GIA_REQUIRE_BROWSER",
+    )
 
 
 # Package scope: the system and the browser stop once the browser tests are done, before the

@@ -32,6 +32,7 @@ from shared.events.publisher import ConfirmedPublisher, Outgoing
 from shared.events.topology import ACCESS_REFUSED, broker_connection
 from shared.settings import Settings, load_settings
 from tests.factories import attendance_data, producer_source, wait_for
+from tests.isolation import unavailable
 
 pytestmark = pytest.mark.services
 
@@ -56,7 +57,10 @@ def vhost(service_urls: tuple[str, str]) -> Iterator[Vhost]:
     """A vhost of its own, with guest to declare the topology and each shipped service user
     (under a name of this run) with its shipped permissions; all removed afterwards."""
     if shutil.which("rabbitmqctl") is None:
-        pytest.skip("rabbitmqctl is not on PATH")
+        unavailable(
+            "rabbitmqctl is not on PATH: this test gives a vhost of its own the shipped users "
+            "and permissions, which only the broker's admin tool can create"
+        )
     definitions = json.loads(DEFINITIONS.read_text())
     tag = uuid.uuid4().hex[:8]
     name = f"gia-trust-{tag}"
