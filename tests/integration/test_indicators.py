@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
-from kombu import Producer
 from sqlalchemy import func, select, update
 
 from gia import registry
@@ -35,6 +34,7 @@ from shared.events.catalogue import (
 )
 from shared.events.consumer import EventConsumer
 from shared.events.envelope import Event, new_event
+from shared.events.publisher import ConfirmedPublisher, Outgoing
 from shared.events.topology import broker_connection
 from shared.municipalities import load_register
 from shared.settings import Settings, load_settings
@@ -95,7 +95,7 @@ class Indicators:
         thread = threading.Thread(target=self.consumer.run, args=(stop,), daemon=True)
         thread.start()
         try:
-            assert wait_for(lambda: self._has(last.id)), "the events did not arrive"
+            assert wait_for(lambda: self._has(last.id), timeout=30), "the events did not arrive"
         finally:
             stop.set()
             thread.join(5)
@@ -111,17 +111,14 @@ class Indicators:
 
 
 def publish(settings: Settings, events: list[Event]) -> None:
+    """Confirmed by the broker before it returns, so a slow broker cannot drop the tail."""
     topology = registry.topology(settings)
     with broker_connection(settings) as connection:
         topology.declare(connection)
-        producer = Producer(connection.default_channel, exchange=topology.events)
-        for event in events:
-            producer.publish(
-                event.to_json(),
-                routing_key=event.type,
-                delivery_mode=2,
-                content_type="application/cloudevents+json",
-            )
+        ConfirmedPublisher(connection, topology.events).publish(
+            Outgoing(event.to_json(), routing_key=event.type, message_id=event.id)
+            for event in events
+        )
 
 
 def start(settings: Settings) -> Iterator[Indicators]:
