@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from email import message_from_bytes, policy
@@ -17,11 +17,14 @@ from urllib.parse import urlsplit
 from flask import Flask
 from flask.testing import FlaskClient
 
+from gia import registry
 from gia.migrations import upgrade
 from gia.registry import manifest
 from shared.auth.accounts import Account, add_account
 from shared.auth.tokens import mint_token
 from shared.events.catalogue import PRODUCERS
+from shared.events.publisher import ConfirmedPublisher, Outgoing
+from shared.events.topology import broker_connection
 from shared.mail import sent_messages
 from shared.manifest import resolve
 from shared.settings import AUTH_DATABASE, Settings
@@ -176,3 +179,17 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
             return True
         time.sleep(0.05)
     return condition()
+
+
+def publish_raw(settings: Settings, messages: Iterable[tuple[bytes, str]]) -> None:
+    """Put (body, routing key) pairs on the events exchange as any broker client could.
+
+    Confirmed before it returns, so on a loaded broker none of them is still in
+    flight when the test starts its consumer.
+    """
+    topology = registry.topology(settings)
+    with broker_connection(settings) as connection:
+        topology.declare(connection)
+        ConfirmedPublisher(connection, topology.events).publish(
+            Outgoing(body, routing_key=key, content_encoding=None) for body, key in messages
+        )

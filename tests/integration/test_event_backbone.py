@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import pytest
-from kombu import Producer
 from sqlalchemy import func, select
 
 from gia import registry
@@ -25,7 +24,7 @@ from shared.events.topology import broker_connection
 from shared.events.trust import Trust
 from shared.municipalities import load_register
 from shared.settings import Settings
-from tests.factories import attendance_data, wait_for
+from tests.factories import attendance_data, publish_raw, wait_for
 from tests.integration.tcp_proxy import TcpProxy, free_port
 
 pytestmark = pytest.mark.services
@@ -113,16 +112,8 @@ def test_duplicate_counts_once_and_malformed_is_parked(backbone: Backbone) -> No
     with backbone.registration.transaction() as session:
         event = backbone.recorder.record(session, ATTENDED, subject="r", data=attendance_data())
         after = backbone.recorder.record(session, ATTENDED, subject="r", data=attendance_data())
-    with broker_connection(settings) as connection:
-        topology.declare(connection)
-        producer = Producer(connection.default_channel, exchange=topology.events)
-        for body in (event.to_json(), event.to_json(), b"{not an event", after.to_json()):
-            producer.publish(
-                body,
-                routing_key=ATTENDED,
-                delivery_mode=2,
-                content_type="application/cloudevents+json",
-            )
+    bodies = (event.to_json(), event.to_json(), b"{not an event", after.to_json())
+    publish_raw(settings, [(body, ATTENDED) for body in bodies])
     stop, thread = running(backbone.consumer.run)
     try:
         assert wait_for(lambda: received(backbone.indicators) == 2)  # the good one after it too

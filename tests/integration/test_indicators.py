@@ -16,7 +16,6 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
-from gia import registry
 from gia.cli import main
 from gia.migrations import upgrade
 from services.indicators.answers import latest_answer
@@ -34,11 +33,15 @@ from shared.events.catalogue import (
 )
 from shared.events.consumer import EventConsumer
 from shared.events.envelope import Event, new_event
-from shared.events.publisher import ConfirmedPublisher, Outgoing
-from shared.events.topology import broker_connection
 from shared.municipalities import load_register
 from shared.settings import Settings, load_settings
-from tests.factories import attendance_data, producer_source, staff_headers, wait_for
+from tests.factories import (
+    attendance_data,
+    producer_source,
+    publish_raw,
+    staff_headers,
+    wait_for,
+)
 
 ROTTERDAM, AMSTERDAM, MAASTRICHT = (
     "GM0599",
@@ -90,7 +93,7 @@ class Indicators:
             },
         )
         before = self._received()
-        publish(self.settings, [*events, last])
+        publish_raw(self.settings, [(event.to_json(), event.type) for event in [*events, last]])
         stop = threading.Event()
         thread = threading.Thread(target=self.consumer.run, args=(stop,), daemon=True)
         thread.start()
@@ -108,17 +111,6 @@ class Indicators:
     def _has(self, event_id: str) -> bool:
         with self.consumer.db.transaction() as session:
             return session.get(ReceivedEvent, event_id) is not None
-
-
-def publish(settings: Settings, events: list[Event]) -> None:
-    """Confirmed by the broker before it returns, so a slow broker cannot drop the tail."""
-    topology = registry.topology(settings)
-    with broker_connection(settings) as connection:
-        topology.declare(connection)
-        ConfirmedPublisher(connection, topology.events).publish(
-            Outgoing(event.to_json(), routing_key=event.type, message_id=event.id)
-            for event in events
-        )
 
 
 def start(settings: Settings) -> Iterator[Indicators]:

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from kombu import Producer
 from sqlalchemy import func, select
 
 from gia import registry
@@ -39,6 +38,7 @@ from tests.factories import (
     PERSON,
     all_at_once,
     delivered_mails,
+    publish_raw,
     signed_in,
     staff_headers,
     wait_for,
@@ -440,17 +440,7 @@ def test_an_answer_travels_to_the_public_page_once_however_often_it_is_delivered
         # The same event again, twice, then a later answer: once that one is shown, the
         # duplicates before it in the queue were handled, and had no second effect.
         (event,) = outbox_events(site, SIGNAL_ANSWERED)
-        topology = registry.topology(settings)
-        with broker_connection(settings) as connection:
-            topology.declare(connection)
-            producer = Producer(connection.default_channel, exchange=topology.events)
-            for _ in range(2):
-                producer.publish(
-                    event.to_json(),
-                    routing_key=SIGNAL_ANSWERED,
-                    delivery_mode=2,
-                    content_type="application/cloudevents+json",
-                )
+        publish_raw(settings, [(event.to_json(), SIGNAL_ANSWERED)] * 2)
         later = record(site, meeting_id, text="Een tweede signaal over werk.").json["id"]
         site.client.post(f"/api/v1/signals/{later}/answer", json=ANSWER, headers=site.staff)
         assert wait_for(lambda: published_rows(consumer.db) == 2)
@@ -501,16 +491,8 @@ def test_an_answer_from_another_producer_or_an_unknown_municipality_is_parked(
         SIGNAL_ANSWERED, source=settings.event_source("registration"), subject="s", data=data
     )
     topology = registry.topology(settings)
-    with broker_connection(settings) as connection:
-        topology.declare(connection)
-        producer = Producer(connection.default_channel, exchange=topology.events)
-        for event in (forged, unknown, trusted, trusted):
-            producer.publish(
-                event.to_json(),
-                routing_key=SIGNAL_ANSWERED,
-                delivery_mode=2,
-                content_type="application/cloudevents+json",
-            )
+    events = (forged, unknown, trusted, trusted)
+    publish_raw(settings, [(event.to_json(), SIGNAL_ANSWERED) for event in events])
     stop, thread = running(consumer.run)
     try:
         assert wait_for(lambda: published_rows(consumer.db) == 1)
