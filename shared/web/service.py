@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -35,6 +36,12 @@ from shared.web.metrics import install_metrics
 csrf = CSRFProtect()
 P = ParamSpec("P")
 T = TypeVar("T")
+
+
+# A request id a client or the proxy in front sends is kept if it looks like one (nginx's
+# $request_id is 32 hex digits, a UUID 36 characters); anything else is replaced, so the
+# logs carry no text a caller chose.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 @dataclass
@@ -146,7 +153,8 @@ def create_service_app(manifest: Manifest, settings: Settings, clock: Clock = ut
 
     @app.before_request
     def _request_id() -> None:
-        g.request_id = request.headers.get("X-Request-ID") or str(uuid.uuid4())
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if REQUEST_ID.fullmatch(given) else str(uuid.uuid4())
 
     @app.after_request
     def _echo_request_id(response: Any) -> Any:
