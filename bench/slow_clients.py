@@ -1,16 +1,19 @@
 """Whether slow clients can starve a service: latency of ``gia run`` while connections are held.
 
-Starts the whole system as ``make run`` does (bench/system.py), then, one target service at a
-time, holds IDLE connections that send nothing or half a request line, and SLOWLORIS
-connections that send one header byte every few seconds (each opened again when the service
-closes it), and meanwhile times ``/health/live`` and the service's landing page, one request after
-the other on fresh connections, for SECONDS. Per path: count, p50/p90/p99/max and errors,
-against the aim of a p99 under 1 s while the connections are held.
+Starts the whole system as ``make run`` does (bench/system.py) and the buffering proxy of
+docker compose in front of it (deploy/nginx/gia.conf.template, bench/proxy.py); then, one
+target service at a time, first on gunicorn's own port and then through the proxy, holds IDLE
+connections that send nothing or half a request line, and SLOWLORIS connections that send one
+header byte every few seconds (each opened again when it is closed), and meanwhile times
+``/health/live`` and the service's landing page, one request after the other on fresh
+connections, for SECONDS. Per path: count, p50/p90/p99/max and errors, against the aim of a
+p99 under 1 s while the connections are held.
 
 A measurement, not a test: it exits 0 whatever it finds, and 1 only when the system could
 not be started. Everything it started and created is stopped and removed afterwards.
 
-Usage: python bench/slow_clients.py [--service indicators --service registration]
+Usage: python bench/slow_clients.py [--service indicators --service registration] [--no-direct]
+(``make slow-clients`` installs nginx where it is missing, then runs this.)
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.proxy import buffering_proxy
 from bench.system import running_system
 
 IDLE = 100
@@ -149,9 +153,13 @@ def main() -> None:
     parser.add_argument("--idle", type=int, default=IDLE, help="idle connections")
     parser.add_argument("--partial", type=int, default=PARTIAL, help="idle with half a line")
     parser.add_argument("--slowloris", type=int, default=SLOWLORIS, help="slowloris connections")
+    parser.add_argument(
+        "--no-direct", action="store_true", help="only through the proxy, not on gunicorn's port"
+    )
     args = parser.parse_args()
     services = args.service or ["indicators", "registration"]
-    with running_system("slow") as system:
+    held = (args.idle, args.partial, args.slowloris)
+    with running_system("slow") as system, buffering_proxy(system.urls) as proxied:
         for service in services:
             print(
                 f"\n{service}: {args.idle} idle ({args.partial} with half a request line) + "
@@ -159,10 +167,15 @@ def main() -> None:
                 f"(a byte every {BYTE_EVERY_SECONDS:.0f} s), probed for {SECONDS:.0f} s",
                 flush=True,
             )
-            timings, held = measure(system.urls[service], (args.idle, args.partial, args.slowloris))
-            for path, found in timings.items():
-                print("  " + found.line(path), flush=True)
-            print(f"  held connections closed by the service (and opened again): {held.reopened}")
+            routes = {"through the proxy": proxied[service]}
+            if not args.no_direct:
+                routes = {"on gunicorn's port": system.urls[service], **routes}
+            for route, base in routes.items():
+                print(f" {route} ({base})", flush=True)
+                timings, clients = measure(base, held)
+                for path, found in timings.items():
+                    print("  " + found.line(path), flush=True)
+                print(f"  held connections closed (and opened again): {clients.reopened}")
 
 
 if __name__ == "__main__":

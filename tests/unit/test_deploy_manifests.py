@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bench.proxy import render, template_variable
 from gia import registry
 from gia.registry import MANIFESTS, SERVICES, manifest, processes
 from shared.events.catalogue import PRODUCERS
@@ -282,9 +283,8 @@ def test_redis_and_the_proxy_settings_run_in_compose_and_kubernetes() -> None:
             environment = service["environment"]
             assert environment["GIA_REDIS_URL"] == "redis://redis:6379/0"
             assert "always" in environment["GIA_SECURE_COOKIES"]
-            # compose publishes the services with no proxy in front: trusting one would let
-            # a client name any address and slip the per-address limits
-            assert environment["GIA_PROXY_HOPS"] == "${GIA_PROXY_HOPS:-0}"
+            # the proxy is the one hop in front (test below)
+            assert environment["GIA_PROXY_HOPS"] == "${GIA_PROXY_HOPS:-1}"
     (config,) = documents("configmap.yaml")
     assert config["data"]["GIA_REDIS_URL"] == "redis://redis:6379/0"
     assert (config["data"]["GIA_SECURE_COOKIES"], config["data"]["GIA_PROXY_HOPS"]) == (
@@ -295,3 +295,34 @@ def test_redis_and_the_proxy_settings_run_in_compose_and_kubernetes() -> None:
     assert {("StatefulSet", "redis"), ("Service", "redis")} <= kinds
     (kustomization,) = documents("kustomization.yaml")
     assert {"redis.yaml", "rabbitmq.yaml"} <= set(kustomization["resources"])
+
+
+def test_in_compose_clients_reach_each_service_only_through_the_buffering_proxy() -> None:
+    """Published ports belong to the proxy alone: a port of a service's own would let a
+    client past the proxy, and forge the X-Forwarded-For the service trusts."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    web = {
+        name: service
+        for name, service in compose.items()
+        if service.get("command", [])[:2] == ["gia", "serve"]
+    }
+    assert len(web) == len(SERVICES) and not any("ports" in service for service in web.values())
+    proxy = compose["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    assert (
+        "./deploy/nginx/gia.conf.template:/etc/nginx/templates/gia.conf.template:ro"
+        in (proxy["volumes"])
+    )
+    published = sorted(port.split(":", 1)[1] for port in proxy["ports"])
+    for name, service in web.items():
+        served = service["command"][2]
+        port = service["environment"]["PORT"]
+        assert proxy["environment"][template_variable(served, "UPSTREAM")] == f"{name}:{port}"
+        assert proxy["environment"][template_variable(served, "LISTEN")] == port
+        assert f"{port}:{port}" in published
+        assert proxy["depends_on"][name] == {"condition": "service_healthy"}
+    listen = {name: proxy["environment"][template_variable(name, "LISTEN")] for name in SERVICES}
+    rendered = render(listen, {name: f"{name}-upstream:80" for name in SERVICES})
+    for name in SERVICES:
+        assert f"listen {listen[name]};" in rendered
+        assert f"proxy_pass http://{name}-upstream:80;" in rendered
