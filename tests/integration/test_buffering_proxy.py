@@ -11,7 +11,6 @@ import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,11 +18,11 @@ import pytest
 from bench.proxy import buffering_proxy, nginx_binary
 from gia.migrations import upgrade
 from gia.registry import SERVICES
-from shared.settings import Settings
+from shared.settings import Settings, load_settings
 from tests.e2e.test_gia_run import wait_until
 from tests.factories import staff_headers
 from tests.integration.tcp_proxy import free_port
-from tests.isolation import unavailable
+from tests.isolation import isolated_env, remove, unavailable
 
 pytestmark = pytest.mark.services
 HALF_A_REQUEST_LINE = b"GET / HT"
@@ -42,19 +41,24 @@ def get(base: str, path: str, headers: dict[str, str] | None = None, timeout: fl
         connection.close()
 
 
-@pytest.fixture
-def site(real_env: dict[str, str], real_settings: Settings, tmp_path: Path) -> Iterator[str]:
-    """``gia serve registration`` with a single sync worker, trusting one proxy."""
-    upgrade(real_settings, ("auth", "registration"))
+@pytest.fixture(scope="module")
+def served(
+    service_urls: tuple[str, str], redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Settings]]:
+    """``gia serve registration`` with a single sync worker, trusting one proxy; started once
+    for the module (its data under a prefix of its own, removed afterwards)."""
+    scratch = tmp_path_factory.mktemp("proxied")
+    env = isolated_env(*service_urls, scratch, redis_url=redis_url)
+    settings = load_settings(env)
+    upgrade(settings, ("auth", "registration"))
     port = free_port()
-    env = {
-        **real_env,
+    env |= {
         "GIA_BIND": f"127.0.0.1:{port}",
         "GIA_REGISTRATION_METRICS_PORT": str(free_port()),
         "GIA_WEB_WORKERS": "1",
         "GIA_PROXY_HOPS": "1",
     }
-    log = tmp_path / "serve.log"
+    log = scratch / "serve.log"
     with log.open("w") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "gia", "serve", "registration"],
@@ -66,13 +70,19 @@ def site(real_env: dict[str, str], real_settings: Settings, tmp_path: Path) -> I
     try:
         base = f"http://127.0.0.1:{port}"
         assert wait_until(lambda: get(base, "/health/live")[0] == 200, 30), log.read_text()
-        yield base
+        yield base, settings
     finally:
         server.terminate()
         server.wait(timeout=30)
+        remove(settings)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def site(served: tuple[str, Settings]) -> str:
+    return served[0]
+
+
+@pytest.fixture(scope="module")
 def proxied(site: str) -> Iterator[str]:
     if nginx_binary() is None:
         unavailable("the proxy tests need nginx (make test installs it)")
@@ -135,7 +145,7 @@ def test_request_ids_pass_through_the_proxy(proxied: str) -> None:
 
 
 def test_a_body_over_the_service_limit_gets_the_services_own_answer(
-    proxied: str, real_settings: Settings
+    proxied: str, served: tuple[str, Settings]
 ) -> None:
     """The proxy takes up to 32 MB, so the service answers its own 413 as problem+json."""
     url = urllib.parse.urlsplit(proxied)
@@ -145,7 +155,7 @@ def test_a_body_over_the_service_limit_gets_the_services_own_answer(
             "POST",
             "/api/v1/meetings",
             body=b"{" + b" " * (2 * 1024 * 1024) + b"}",
-            headers={"Content-Type": "application/json", **staff_headers(real_settings)},
+            headers={"Content-Type": "application/json", **staff_headers(served[1])},
         )
         answer = connection.getresponse()
         assert answer.status == 413
