@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
-from sqlalchemy import func, select, update
+from sqlalchemy import func, make_url, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from gia.cli import main
@@ -31,7 +32,7 @@ from shared.db import Database
 from shared.mail import Mailer, compose
 from shared.mail_queue import MAX_ATTEMPTS, MailWorker, queue_mail
 from shared.settings import Settings
-from tests.integration.tcp_proxy import free_port
+from tests.integration.tcp_proxy import TcpProxy, free_port
 
 pytestmark = pytest.mark.services
 
@@ -170,6 +171,45 @@ def test_a_settle_lost_after_sending_repeats_the_mail_once_with_its_message_id(
     with db.transaction() as session:
         ids = {f"<{row_id}@gia.minbzk.nl>" for row_id in session.scalars(select(MailQueue.id))}
     assert set(counts) == ids
+
+
+def test_the_database_gone_between_sending_and_settling_repeats_the_mail_once(
+    real_settings: Settings, db: Database, smtp: tuple[Recorder, Controller]
+) -> None:
+    """A real fault: the worker reaches PostgreSQL through a proxy that the SMTP server cuts
+    while it takes the first mail, so the settle after that send cannot reach the database."""
+    recorder, controller = smtp
+    controller.start()
+    queue(db, 2)
+    url = make_url(real_settings.database_url_for("registration"))
+    proxy = TcpProxy(free_port(), (url.host or "127.0.0.1", url.port or 5432))
+    proxy.start()
+    through_proxy = replace(
+        real_settings,
+        database_url=url.set(host="127.0.0.1", port=proxy.port).render_as_string(False),
+    )
+    cut_database = Database.for_service(through_proxy, "registration")
+    taken = recorder.handle_DATA
+
+    async def cut_while_sending(server: Any, session: Any, envelope: Any) -> str:
+        proxy.stop()
+        return await taken(server, session, envelope)
+
+    recorder.handle_DATA = cut_while_sending  # type: ignore[method-assign]
+    try:
+        with pytest.raises(OperationalError):
+            worker(real_settings, controller, cut_database).deliver_pending()
+        assert len(recorder.message_ids) == 1 and unsent(db) == 2
+    finally:
+        proxy.stop()
+        cut_database.dispose()
+
+    recorder.handle_DATA = taken  # type: ignore[method-assign]
+    sender = worker(real_settings, controller, db)
+    assert sender.deliver_pending() == 1  # the other mail; the first waits out its lease
+    assert sender.deliver_pending(now=utcnow() + mail_queue.LEASE + timedelta(seconds=1)) == 1
+    counts = Counter(recorder.message_ids)
+    assert unsent(db) == 0 and sorted(counts.values()) == [1, 2], counts
 
 
 def test_mail_refused_until_given_up_is_listed_and_can_be_queued_again(
