@@ -9,11 +9,13 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import click
+from kombu import Connection
+from kombu.exceptions import OperationalError
 from sqlalchemy.orm import Session
 
 from gia import supervisor
 from gia.migrations import upgrade
-from gia.registry import MANIFESTS, application_name, processes
+from gia.registry import MANIFESTS, application_name, processes, topology
 from shared.auth.accounts import (
     UnknownAccount,
     add_account,
@@ -27,6 +29,9 @@ from shared.auth.revocations import revoke_token
 from shared.auth.tokens import LONGEST_TTL, ROLES, InvalidToken, mint_token, verify_token
 from shared.clock import amsterdam, amsterdam_today, utcnow
 from shared.db import Database
+from shared.events import dead_letters
+from shared.events.publisher import NotConfirmed
+from shared.events.topology import Topology, TopologyMismatch
 from shared.mail_queue import MailWorker
 from shared.manifest import Job, Manifest, resolve
 from shared.municipalities import check_file
@@ -271,6 +276,7 @@ def build_cli(manifests: Sequence[Manifest] = MANIFESTS) -> click.Group:
             main.add_command(resolve(found.commands))
         for job in found.jobs:
             _place(main, job.command[:-1]).add_command(_job_command(found, job))
+    main.add_command(_dead_letters(manifests))
     return main
 
 
@@ -321,6 +327,88 @@ def _job_command(service: Manifest, job: Job) -> click.Command:
             db.dispose()
 
     return command
+
+
+def _dead_letters(manifests: Sequence[Manifest]) -> click.Group:
+    """``gia dead``: what the consumers parked (``shared.events.dead_letters``)."""
+    consumers = click.Choice([found.name for found in manifests if found.consumer])
+
+    @click.group("dead")
+    def dead() -> None:
+        """Messages the consumers parked on their dead queues: look at them, and replay or drop
+        them. On RabbitMQ as GIA_DEAD_LETTERS_BROKER_URL's user, else GIA_BROKER_URL's."""
+
+    @contextmanager
+    def broker() -> Iterator[tuple[Connection, Topology]]:
+        settings = load_settings()
+        try:
+            with dead_letters.connect(settings) as connection:
+                connection.ensure_connection(max_retries=1)
+                yield connection, topology(settings, manifests)
+        except (OperationalError, TopologyMismatch, NotConfirmed) as error:
+            raise click.ClickException(str(error)) from error
+
+    def all_found(ids: Sequence[str], found: Sequence[dead_letters.Parked]) -> None:
+        if missing := sorted(set(ids) - {parked.id for parked in found}):
+            raise click.ClickException(f"not parked: {', '.join(missing)}")
+
+    @dead.command("list")
+    @click.argument("consumer", required=False, type=consumers)
+    def dead_list(consumer: str | None) -> None:
+        """The parked messages (of CONSUMER, default all), the first parked first: consumer,
+        id, type, source, routing key, reason, when parked (Amsterdam time), deliveries."""
+        with broker() as (connection, found):
+            for parked in dead_letters.parked(connection, found, consumer):
+                when = amsterdam(parked.parked_at) if parked.parked_at else ""
+                click.echo(
+                    f"{parked.consumer}\t{parked.id}\t{parked.type or ''}\t{parked.source or ''}\t"
+                    f"{parked.routing_key}\t{' '.join(parked.reason.split())}\t{when}\t"
+                    f"{parked.deliveries or ''}"
+                )
+
+    @dead.command("show")
+    @click.argument("message_id", metavar="ID")
+    def dead_show(message_id: str) -> None:
+        """The parked message ID in full: its headers, and its body (indented if JSON)."""
+        with broker() as (connection, found):
+            shown = [p for p in dead_letters.parked(connection, found) if p.id == message_id]
+        all_found([message_id], shown)
+        for parked in shown:
+            click.echo(f"consumer: {parked.consumer}\nrouting key: {parked.routing_key}")
+            for name, value in sorted(parked.headers.items()):
+                click.echo(f"{name}: {value}")
+            click.echo(f"\n{parked.pretty_body}\n")
+
+    @dead.command("replay")
+    @click.argument("ids", nargs=-1)
+    @click.option("--all", "everything", is_flag=True, help="Every parked message.")
+    def dead_replay(ids: tuple[str, ...], everything: bool) -> None:
+        """Publish the parked messages IDS (or --all) again under their original routing key,
+        once their cause is fixed; each leaves its dead queue when the broker confirmed it."""
+        if not ids and not everything:
+            raise click.UsageError("Name the messages' ids or give --all.")
+        with broker() as (connection, found):
+            replayed = dead_letters.replay(connection, found, None if everything else ids)
+        for parked in replayed.left:
+            click.echo(
+                f"not replayed {parked.id}: no binding of {parked.consumer}'s queue takes "
+                f"routing key {parked.routing_key!r}",
+                err=True,
+            )
+        click.echo(f"{len(replayed.done)} message(s) replayed")
+        all_found(ids, [*replayed.done, *replayed.left])
+
+    @dead.command("drop")
+    @click.argument("ids", nargs=-1, required=True)
+    @click.confirmation_option(prompt="Drop these parked messages for good?")
+    def dead_drop(ids: tuple[str, ...]) -> None:
+        """Remove the parked messages IDS for good; asks first unless --yes."""
+        with broker() as (connection, found):
+            dropped = dead_letters.drop(connection, found, ids)
+        click.echo(f"{len(dropped)} message(s) dropped")
+        all_found(ids, dropped)
+
+    return dead
 
 
 main = build_cli()

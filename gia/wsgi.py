@@ -2,10 +2,13 @@
 
 import os
 
-from gia.registry import manifest
+from gia.registry import manifest, topology
 from shared.manifest import resolve
 from shared.settings import load_settings
 
 service = manifest(os.environ["GIA_SERVICE"])
 # Its broker user: readiness connects to the broker as the service's own processes do.
-app = resolve(service.app)(load_settings().for_service(service.name))
+settings = load_settings().for_service(service.name)
+app = resolve(service.app)(settings)
+# Every consumer's queues, which only this root knows (the page of parked messages reads them).
+app.extensions["gia"].topology = topology(settings)

@@ -54,6 +54,9 @@ class Manifest:
     jobs: tuple[Job, ...] = ()
     seed: str | None = None  # (db, settings, today) -> what it added, for ``gia seed``
     commands: str | None = None  # a click group of its own, ``gia <group name> ...``
+    # Its staff see and replay every consumer's parked messages (shared.events.dead_letters),
+    # as the dead-letters broker user; its metrics count them.
+    dead_letters: bool = False
 
     @property
     def migrations(self) -> Path:

@@ -24,4 +24,5 @@ MANIFEST = Manifest(
         ),
     ),
     commands="services.indicators.commands:indicators",
+    dead_letters=True,
 )

@@ -68,6 +68,11 @@ add_rules(
         ("/uitnodigingen", staff.invite, "POST"),
         ("/uitnodigingen/herinneren", staff.remind, "POST"),
         ("/uitnodigingen/adressen-wissen", staff.erase_addresses, "POST"),
+        # Staff: events the consumers parked (the message by ?id=, which may hold any text).
+        ("/geparkeerd", staff.parked_page, "GET"),
+        ("/geparkeerd/opnieuw", staff.replay_parked, "POST"),
+        ("/geparkeerd/verwijderen", staff.confirm_drop_parked, "GET"),
+        ("/geparkeerd/verwijderen", staff.drop_parked, "POST"),
         # Feed readers and downloads: a staff session or a feed token.
         ("/feeds/<uuid:token_id>/<string:name>", feeds.feed, "GET"),
         # The municipality: the survey behind its personal link.

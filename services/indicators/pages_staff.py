@@ -1,16 +1,21 @@
 """The ministry staff's pages: the dashboard, a municipality's evidence, who is missing, the
-progress report, the survey's appreciation beside 2011, their own feed tokens, and the survey
-invitations."""
+progress report, the survey's appreciation beside 2011, their own feed tokens, the survey
+invitations, and the events the consumers parked."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from kombu import Connection
+from kombu.exceptions import OperationalError
 from marshmallow import ValidationError
+from werkzeug.exceptions import ServiceUnavailable
 
 from services.indicators import (
     appreciation,
@@ -27,6 +32,8 @@ from services.indicators.labels import PHRASEBOOK
 from services.indicators.rules import EXPLAINED
 from services.indicators.schemas import AppreciationQuery, InvitationChoices, InvitationListForm
 from shared.clock import amsterdam_today
+from shared.events import dead_letters
+from shared.events.topology import Topology
 from shared.problems import Invalid, Problem
 from shared.web.auth import page_for, session_principal
 from shared.web.forms import Feedback, first_message, form_step, load_form
@@ -225,3 +232,73 @@ def erase_addresses() -> ResponseReturnValue:
     erased = transact(invitations.erase_addresses, now())
     flash(f"{erased} e-mailadres(sen) gewist.")
     return redirect(url_for(".invitations_page"))
+
+
+# -- parked events ------------------------------------------------------------------------------
+
+
+@contextmanager
+def _dead_letters() -> Iterator[tuple[Connection, Topology]]:
+    """The broker as the user who may replay, with every consumer's queues; a broker that
+    does not answer makes the page 503."""
+    context = service_context()
+    if context.topology is None:
+        raise RuntimeError("this app was made without the platform's topology (gia.wsgi)")
+    with dead_letters.connect(context.settings, connect_timeout=5) as connection:
+        try:
+            connection.ensure_connection(max_retries=1, timeout=5)
+        except OperationalError as error:
+            raise ServiceUnavailable() from error
+        yield connection, context.topology
+
+
+@page_for("staff")
+def parked_page() -> str:
+    with _dead_letters() as (connection, topology):
+        found = dead_letters.parked(connection, topology)
+    return render_template("indicators/parked.html", parked=found)
+
+
+@page_for("staff")
+def replay_parked() -> ResponseReturnValue:
+    """Once its cause is fixed: the event goes to its consumers again and counts once."""
+    message_id = request.args["id"]
+    with _dead_letters() as (connection, topology):
+        replayed = dead_letters.replay(connection, topology, [message_id])
+    if replayed.left:
+        key = replayed.left[0].routing_key
+        flash(f"Bericht {message_id} is niet opnieuw aangeboden: geen wachtrij neemt {key} aan.")
+    elif replayed.done:
+        flash(f"Bericht {message_id} is opnieuw aangeboden.")
+    else:
+        flash(f"Bericht {message_id} staat niet (meer) geparkeerd.")
+    return redirect(url_for(".parked_page"))
+
+
+@page_for("staff")
+def confirm_drop_parked() -> str:
+    message_id = request.args["id"]
+    return render_template(
+        "gia/confirm.html",
+        heading="Geparkeerd bericht verwijderen?",
+        explanation=[
+            f"Bericht {message_id} wordt definitief verwijderd; het kan daarna niet meer "
+            "opnieuw worden aangeboden."
+        ],
+        action=url_for(".drop_parked", id=message_id),
+        token="",
+        button="Ja, verwijderen",
+        back=url_for(".parked_page"),
+    )
+
+
+@page_for("staff")
+def drop_parked() -> ResponseReturnValue:
+    message_id = request.args["id"]
+    with _dead_letters() as (connection, topology):
+        dropped = dead_letters.drop(connection, topology, [message_id])
+    if dropped:
+        flash(f"Bericht {message_id} is verwijderd.")
+    else:
+        flash(f"Bericht {message_id} staat niet (meer) geparkeerd.")
+    return redirect(url_for(".parked_page"))

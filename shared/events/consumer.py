@@ -5,9 +5,10 @@
   loss.
 - The inbox makes that safe: an event whose id is already there is skipped.
 - A message that is not a valid event, or an event its producer could not have
-  sent (``shared.events.trust``), is parked on the dead-letter queue at once
+  sent (``shared.events.trust``), is parked on the consumer's dead queue at once
   with the reason in the header ``x-gia-error``; one whose handler keeps failing
-  is parked after a few tries. Either way the queue moves on.
+  is parked after a few tries. Either way the queue moves on, and staff replay or
+  drop what was parked (``shared.events.dead_letters``).
 - When the database itself is unreachable nothing is parked: the batch waits
   and is tried again until the database is back.
 """
@@ -29,9 +30,10 @@ from sqlalchemy.orm import Session
 
 from shared.clock import utcnow
 from shared.db import Database
-from shared.events.envelope import CONTENT_TYPE, Event, MalformedEvent, parse_event
+from shared.events.dead_letters import parked_copy
+from shared.events.envelope import Event, MalformedEvent, parse_event
 from shared.events.inbox import InboxMixin
-from shared.events.publisher import ConfirmedPublisher, Outgoing
+from shared.events.publisher import ConfirmedPublisher
 from shared.events.topology import Topology
 from shared.events.trust import RefusedEvent, Trust
 
@@ -193,17 +195,7 @@ class EventConsumer:
         parking = ConfirmedPublisher(connection, self.topology.dead)
 
         def dead_letter(message: Message, reason: str) -> None:
-            parking.publish(
-                [
-                    Outgoing(
-                        message.body,
-                        routing_key=message.delivery_info.get("routing_key") or "unroutable",
-                        headers={"x-gia-error": reason[:1000], "x-gia-queue": self.queue.name},
-                        content_type=message.content_type or CONTENT_TYPE,
-                        content_encoding=message.content_encoding,
-                    )
-                ]
-            )
+            parking.publish([parked_copy(message, self.queue.name, reason)])
 
         buffer: list[Message] = []
         consumer = KombuConsumer(

@@ -19,7 +19,17 @@ from shared.settings import Settings
 # Deliveries of one message before RabbitMQ parks it, a backstop for a consumer
 # that keeps dying on it; the consumer's own bounded retries come first.
 DELIVERY_LIMIT = 20
+# A dead queue is only looked at (``shared.events.dead_letters``), and every look gives the
+# messages back, which counts as a delivery before RabbitMQ 4.3; since 4.0 a quorum queue
+# drops a message past its delivery limit, 20 unless set. No look may reach this one (-1,
+# "no limit" on 4.x, drops at once on 3.x).
+DEAD_DELIVERY_LIMIT = 2**31 - 1
 ACCESS_REFUSED = 403  # the AMQP reply code of a permission the broker user lacks
+PRECONDITION_FAILED = 406  # ... and of a queue or exchange that exists with other arguments
+
+
+class TopologyMismatch(RuntimeError):
+    """The broker has a queue or exchange of this name with other arguments."""
 
 
 @dataclass(frozen=True)
@@ -41,7 +51,14 @@ class Topology:
                 with connection.channel() as channel:
                     entity.bind(channel).declare()
             except connection.channel_errors as error:
-                if getattr(error, "code", None) != ACCESS_REFUSED:
+                code = getattr(error, "code", None)
+                if code == PRECONDITION_FAILED:
+                    raise TopologyMismatch(
+                        f"{entity.name} exists on the broker with other arguments ({error}); "
+                        "an existing queue keeps them: move it as deploy/README.md says under "
+                        "'Moving an existing broker'"
+                    ) from error
+                if code != ACCESS_REFUSED:
                     raise
                 # The refusal closed that channel.
                 with connection.channel() as channel:
@@ -77,32 +94,45 @@ def broker_connection(settings: Settings, **kwargs: Any) -> Connection:
 
 
 def build_topology(settings: Settings, consumers: Mapping[str, Sequence[str]]) -> Topology:
-    """The exchanges, and for each consumer (by name) a queue bound to its routing keys."""
+    """The exchanges, and for each consumer (by name) a queue bound to its routing keys and a
+    dead queue of its own.
+
+    On RabbitMQ both are quorum queues. What a consumer parks, or RabbitMQ dead-letters past
+    the delivery limit, goes to ``gia.dead`` under the consumer queue's name, so it reaches
+    that consumer's dead queue alone; RabbitMQ dead-letters at least once (it keeps the
+    message until the dead queue confirmed it), which needs ``reject-publish`` overflow.
+    """
     prefix = settings.topology_prefix
     on_rabbitmq = settings.effective_broker_url.startswith(("amqp", "pyamqp"))
     events = Exchange(f"{prefix}gia.events", type="topic", durable=True)
     dead = Exchange(f"{prefix}gia.dead", type="topic", durable=True)
-    arguments = (
-        {
-            "x-queue-type": "quorum",
-            "x-dead-letter-exchange": dead.name,
-            "x-delivery-limit": DELIVERY_LIMIT,
-        }
-        if on_rabbitmq
-        else None
-    )
-    queues = {
-        name: Queue(
-            f"{prefix}{name}.events",
+    queues: dict[str, Queue] = {}
+    dead_queues: dict[str, Queue] = {}
+    for name, keys in consumers.items():
+        queue = f"{prefix}{name}.events"
+        queues[name] = Queue(
+            queue,
             events,
             bindings=[binding(events, routing_key=key) for key in keys],
             durable=True,
-            queue_arguments=arguments,
+            queue_arguments={
+                "x-queue-type": "quorum",
+                "x-dead-letter-exchange": dead.name,
+                "x-dead-letter-routing-key": queue,
+                "x-dead-letter-strategy": "at-least-once",
+                "x-overflow": "reject-publish",
+                "x-delivery-limit": DELIVERY_LIMIT,
+            }
+            if on_rabbitmq
+            else None,
         )
-        for name, keys in consumers.items()
-    }
-    dead_queues = {
-        name: Queue(f"{prefix}{name}.dead", dead, routing_key="#", durable=True)
-        for name in consumers
-    }
+        dead_queues[name] = Queue(
+            f"{prefix}{name}.dead",
+            dead,
+            routing_key=queue,
+            durable=True,
+            queue_arguments={"x-queue-type": "quorum", "x-delivery-limit": DEAD_DELIVERY_LIMIT}
+            if on_rabbitmq
+            else None,
+        )
     return Topology(events=events, dead=dead, queues=queues, dead_queues=dead_queues)

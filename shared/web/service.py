@@ -19,7 +19,7 @@ from webargs.flaskparser import FlaskParser
 from shared.clock import Clock, utcnow
 from shared.db import Database
 from shared.events.outbox import EventRecorder
-from shared.events.topology import broker_connection
+from shared.events.topology import Topology, broker_connection
 from shared.mail import Mailer
 from shared.manifest import Manifest, resolve
 from shared.municipalities import Register, load_register
@@ -57,6 +57,9 @@ class ServiceContext:
     recorder: EventRecorder | None
     throttle: Throttle
     clock: Clock = utcnow
+    # Every consumer's queues, which only the composition root knows (gia.wsgi sets them):
+    # the indicators' staff page shows what the consumers parked.
+    topology: Topology | None = None
 
 
 def service_context() -> ServiceContext:

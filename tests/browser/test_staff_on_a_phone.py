@@ -68,6 +68,7 @@ UNDER: dict[str, tuple[str, ...]] = {
         "/ontbrekend",
         "/waardering",
         "/uitnodigingen",
+        "/geparkeerd",
     ),
 }
 

@@ -27,6 +27,7 @@ from services.indicators.models import Evidence, ReceivedEvent
 from services.indicators.rebuild import rebuild, verify
 from shared.db import Database
 from shared.events.catalogue import ATTENDED, SURVEY_ANSWERED
+from shared.events.dead_letters import BROKER_ROLE
 from shared.events.envelope import Event, new_event
 from shared.events.publisher import ConfirmedPublisher, Outgoing
 from shared.events.topology import ACCESS_REFUSED, broker_connection
@@ -48,14 +49,16 @@ def rabbitmqctl(*args: str) -> None:
 @dataclass(frozen=True)
 class Vhost:
     name: str
-    # GIA_<NAME>_BROKER_URL of each service, as its user of the shipped definitions.
+    # GIA_<NAME>_BROKER_URL of each service, and of the dead-letters user, as its user of the
+    # shipped definitions.
     urls: dict[str, str]
 
 
 @pytest.fixture(scope="module")
 def vhost(service_urls: tuple[str, str]) -> Iterator[Vhost]:
-    """A vhost of its own, with guest to declare the topology and each shipped service user
-    (under a name of this run) with its shipped permissions; all removed afterwards."""
+    """A vhost of its own, with guest to declare the topology and each shipped user but the
+    console's administrator (under a name of this run) with its shipped permissions; all
+    removed afterwards."""
     if shutil.which("rabbitmqctl") is None:
         unavailable(
             "rabbitmqctl is not on PATH: this test gives a vhost of its own the shipped users "
@@ -71,7 +74,7 @@ def vhost(service_urls: tuple[str, str]) -> Iterator[Vhost]:
         rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
         for permission in definitions["permissions"]:
             service = permission["user"].removeprefix("gia-").replace("-", "_")
-            if service not in registry.SERVICES:
+            if service not in (*registry.SERVICES, BROKER_ROLE):
                 continue  # the console's administrator, for local development only
             # Hex: a password starting with "-" would be taken by the CLI as an option.
             user, password = f"{tag}-{permission['user']}", secrets.token_hex(16)

@@ -16,6 +16,7 @@ from bench.proxy import render, template_variable
 from gia import registry
 from gia.registry import MANIFESTS, SERVICES, manifest, processes
 from shared.events.catalogue import PRODUCERS
+from shared.events.dead_letters import BROKER_ROLE
 from shared.manifest import Manifest
 from shared.settings import load_settings
 
@@ -139,6 +140,8 @@ def test_prometheus_scrapes_each_web_service_on_its_metrics_port_not_its_public_
 
 DEFINITIONS = json.loads((ROOT / "deploy" / "rabbitmq" / "definitions.json").read_text())
 USERS = {f"gia-{name.replace('_', '-')}": name for name in SERVICES}
+# Besides the services' own users, the one that looks after parked messages.
+BROKER_USERS = {**USERS, f"gia-{BROKER_ROLE.replace('_', '-')}": BROKER_ROLE}
 
 
 def permissions_of(user: str) -> dict[str, str]:
@@ -200,7 +203,38 @@ def test_the_definitions_declare_the_topology_the_application_declares() -> None
         (b.exchange.name, queue.name, b.routing_key)
         for queue in topology.queues.values()
         for b in queue.bindings
-    } | {(topology.dead.name, queue.name, "#") for queue in topology.dead_queues.values()}
+    } | {(topology.dead.name, q.name, q.routing_key) for q in topology.dead_queues.values()}
+
+
+def test_what_a_consumer_parks_reaches_its_own_dead_queue_alone() -> None:
+    topology = registry.topology(
+        load_settings({"GIA_BROKER_URL": "amqp://", "GIA_SECRET_KEY": "k"})
+    )
+    for name, queue in topology.queues.items():
+        arguments = queue.queue_arguments or {}
+        parked_under = arguments["x-dead-letter-routing-key"]
+        assert [d for d in topology.dead_queues.values() if d.routing_key == parked_under] == [
+            topology.dead_queues[name]
+        ]
+        # at-least-once needs reject-publish; RabbitMQ falls back to at-most-once without it
+        assert arguments["x-dead-letter-strategy"] == "at-least-once"
+        assert arguments["x-overflow"] == "reject-publish"
+        assert (topology.dead_queues[name].queue_arguments or {})["x-queue-type"] == "quorum"
+
+
+def test_the_dead_letters_user_reads_the_dead_queues_alone_and_may_replay_every_type() -> None:
+    """Only it may publish every type again; no service's own user reads a dead queue."""
+    user = next(user for user, role in BROKER_USERS.items() if role == BROKER_ROLE)
+    permissions = permissions_of(user)
+    queues = [queue["name"] for queue in DEFINITIONS["queues"]]
+    dead = {f"{service}.dead" for service in SERVICES if manifest(service).consumer}
+    assert {queue for queue in queues if re.search(permissions["read"], queue)} == dead
+    assert permissions["configure"] == "^$"
+    assert re.search(permissions["write"], "gia.events")
+    assert not re.search(permissions["write"], "gia.dead")
+    assert all(re.search(topic_write(user), event_type) for event_type in PRODUCERS)
+    for service_user in USERS:
+        assert not any(re.search(permissions_of(service_user)["read"], queue) for queue in dead)
 
 
 def test_kubernetes_makes_the_same_users_permissions_and_topology() -> None:
@@ -208,14 +242,14 @@ def test_kubernetes_makes_the_same_users_permissions_and_topology() -> None:
     for doc in documents("rabbitmq.yaml"):
         made.setdefault(doc["kind"], []).append(doc["spec"])
     assert {user["importCredentialsSecret"]["name"] for user in made["User"]} == {
-        user.replace("gia-", "gia-broker-") for user in USERS
+        user.replace("gia-", "gia-broker-") for user in BROKER_USERS
     }
     assert {
         (p["userReference"]["name"], *p["permissions"].values()) for p in made["Permission"]
     } == {
         (p["user"], p["configure"], p["write"], p["read"])
         for p in DEFINITIONS["permissions"]
-        if p["user"] in USERS
+        if p["user"] in BROKER_USERS
     }
     assert {
         (p["userReference"]["name"], *p["permissions"].values()) for p in made["TopicPermission"]
@@ -237,11 +271,20 @@ def broker_urls(environment: dict[str, Any]) -> set[str]:
 
 def own_broker_url(command: list[str]) -> set[str]:
     """Relays, consumers and the web servers whose readiness asks the broker connect to it,
-    each as its service's user; nothing else does."""
+    each as its service's user, and the web server whose staff replay parked messages as the
+    dead-letters user too; nothing else does."""
     verb, service = [*command[1:3], "", ""][:2]
+    urls = set()
     if verb in ("relay", "consume") or (verb == "serve" and manifest(service).consumer):
-        return {f"GIA_{service.upper()}_BROKER_URL"}
-    return set()
+        urls.add(f"GIA_{service.upper()}_BROKER_URL")
+    if verb == "serve" and manifest(service).dead_letters:
+        urls.add(f"GIA_{BROKER_ROLE.upper()}_BROKER_URL")
+    return urls
+
+
+def role_of(variable: str) -> str:
+    """The service (or dead_letters) of GIA_<ROLE>_BROKER_URL."""
+    return variable.removeprefix("GIA_").removesuffix("_BROKER_URL").lower()
 
 
 def test_compose_connects_each_process_as_its_services_user_and_never_as_guest() -> None:
@@ -253,7 +296,7 @@ def test_compose_connects_each_process_as_its_services_user_and_never_as_guest()
         assert broker_urls(environment) == own, name
         for variable in own:
             user = environment[variable].split("//")[1].split(":")[0]
-            assert USERS[user] == service["command"][2], name
+            assert BROKER_USERS[user] == role_of(variable), name
 
 
 def test_kubernetes_gives_each_pod_only_its_own_broker_user() -> None:
@@ -271,8 +314,7 @@ def test_kubernetes_gives_each_pod_only_its_own_broker_user() -> None:
             }
             assert broker_urls(secrets) == own_broker_url(container["command"]), file.name
             for variable in broker_urls(secrets):
-                service = container["command"][2].replace("_", "-")
-                assert secrets[variable] == f"gia-broker-{service}"
+                assert secrets[variable] == f"gia-broker-{role_of(variable).replace('_', '-')}"
 
 
 def test_redis_and_the_proxy_settings_run_in_compose_and_kubernetes() -> None:
