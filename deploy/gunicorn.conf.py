@@ -133,7 +133,9 @@ if find_spec("pythonjsonlogger") is not None:
 # says otherwise) and PROMETHEUS_MULTIPROC_DIR (var/metrics/<service> unless set),
 # where every worker writes its metrics for the master to add up
 # (MultiProcessCollector); the directory must start empty and dead workers' files
-# must be marked, which these hooks do. Without both: no metrics server.
+# must be marked, which these hooks do. Without both: no metrics server. The master
+# also reads the service's outbox backlog and given-up mail from its database at each
+# scrape (gia.metrics).
 metrics_port = _int("GIA_METRICS_PORT", 0)
 
 
@@ -155,10 +157,10 @@ def child_exit(server, worker) -> None:  # type: ignore[no-untyped-def]
 def when_ready(server) -> None:  # type: ignore[no-untyped-def]
     if not (metrics_port and os.environ.get("PROMETHEUS_MULTIPROC_DIR")):
         return
-    from shared.web.metrics import serve_metrics
+    from gia.metrics import serve_service_metrics
 
     host = bind[0].rpartition(":")[0].strip("[]")
     try:
-        serve_metrics(host, metrics_port)
+        serve_service_metrics(host, metrics_port)
     except OSError as error:  # the service itself still runs; the scrape will notice
         server.log.error("metrics not served on %s:%s: %s", host, metrics_port, error)

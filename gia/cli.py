@@ -32,6 +32,7 @@ from shared.db import Database
 from shared.events import dead_letters
 from shared.events.publisher import NotConfirmed
 from shared.events.topology import Topology, TopologyMismatch
+from shared.heartbeat import Heartbeat, heartbeat_age, heartbeat_path
 from shared.mail_queue import MailWorker
 from shared.manifest import Job, Manifest, resolve
 from shared.municipalities import check_file
@@ -243,6 +244,23 @@ def build_cli(manifests: Sequence[Manifest] = MANIFESTS) -> click.Group:
         click.echo(f"{count} mail(s) queued again")
 
     @main.command()
+    @click.argument("process", nargs=-1, required=True)
+    @click.option("--max-age", default=60, show_default=True, type=click.IntRange(min=1))
+    def alive(process: tuple[str, ...], max_age: int) -> None:
+        """Exit 0 when the worker PROCESS (as `gia services` names it: relay registration)
+        went round its loop in the last MAX_AGE seconds, else 1: its liveness probe."""
+        name = " ".join(process)
+        workers = [found.name for found in processes(manifests) if found.web is None]
+        if name not in workers:
+            raise click.BadParameter(f"not one of: {', '.join(workers)}", param_hint="PROCESS")
+        age = heartbeat_age(heartbeat_path(load_settings().var_dir, application_name(name)))
+        if age is None or age > max_age:
+            since = "never" if age is None else f"{age:.0f}s ago"
+            click.echo(f"{name}: stuck or gone, its loop last went round {since}", err=True)
+            sys.exit(1)
+        click.echo(f"{name}: alive, its loop went round {age:.0f}s ago")
+
+    @main.command()
     def seed() -> None:
         """Add each service's examples (titles starting "Voorbeeld"), once."""
         settings = load_settings()
@@ -316,12 +334,14 @@ def _job_command(service: Manifest, job: Job) -> click.Command:
         settings = _settings_as(" ".join(job.command))
         db = Database.for_service(settings, service.name)
         stop = supervisor.stop_on_signals()
+        heartbeat = Heartbeat.of_process(settings)
         try:
             while True:
+                heartbeat.beat()
                 count = job.run_once(db, settings, utcnow())
                 if count or not every:
                     click.echo(job.told.format(count))
-                if not every or stop.wait(every):
+                if not every or heartbeat.wait(stop, every):
                     return
         finally:
             db.dispose()

@@ -19,6 +19,7 @@ from gia.registry import MANIFESTS, Process, application_name, processes, topolo
 from shared.db import Database
 from shared.events.relay import Relay
 from shared.events.topology import broker_connection
+from shared.heartbeat import Heartbeat
 from shared.manifest import Manifest, resolve
 from shared.settings import Settings
 
@@ -83,19 +84,19 @@ def relay(settings: Settings, service: Manifest) -> None:
         lambda: broker_connection(settings),
         topology(settings),
         keep_sent=timedelta(days=settings.outbox_keep_days),
-    ).run(stop_on_signals())
+    ).run(stop_on_signals(), Heartbeat.of_process(settings))
     db.dispose()
 
 
 def consume(settings: Settings, service: Manifest) -> None:
     consumer = resolve(service.consumer or "")(settings.for_service(service.name))
-    consumer.run(stop_on_signals())
+    consumer.run(stop_on_signals(), Heartbeat.of_process(settings))
     consumer.db.dispose()
 
 
 def send_mail(settings: Settings, service: Manifest) -> None:
     worker = resolve(service.mail or "")(settings)
-    worker.run(stop_on_signals())
+    worker.run(stop_on_signals(), Heartbeat.of_process(settings))
     worker.db.dispose()
 
 

@@ -16,11 +16,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import Index, Integer, String, Text, delete, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Index,
+    Integer,
+    String,
+    Text,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from shared.clock import utcnow
 from shared.db import Database, UtcDateTime, pending_index
+from shared.heartbeat import NO_HEARTBEAT, Heartbeat
 from shared.mail import Mailer
 from shared.settings import Settings
 
@@ -71,6 +83,16 @@ def stamp_message_id(message: EmailMessage, row_id: str) -> None:
     message["Message-ID"] = f"<{row_id}@gia.minbzk.nl>"
 
 
+def _given_up_criteria(model: type[MailQueueMixin]) -> list[ColumnElement[bool]]:
+    """The rows no longer tried after MAX_ATTEMPTS refusals."""
+    return [model.sent_at.is_(None), model.attempts >= MAX_ATTEMPTS]
+
+
+def count_given_up(session: Session, model: type[MailQueueMixin]) -> int:
+    query = select(func.count()).select_from(model).where(*_given_up_criteria(model))
+    return session.scalar(query) or 0
+
+
 def queue_mail(session: Session, model: type[MailQueueMixin], kind: str, about: str) -> None:
     session.add(model(id=str(uuid.uuid4()), kind=kind, about=about, attempts=0))
 
@@ -96,6 +118,7 @@ class MailWorker:
         self.composers = composers
         self.mailer = mailer
         self.batch_size = batch_size
+        self._heartbeat = NO_HEARTBEAT  # run's
 
     def deliver_pending(self, now: datetime | None = None) -> int:
         """Send up to a batch of due mails, one at a time; returns how many rows were settled.
@@ -110,6 +133,7 @@ class MailWorker:
         settled = 0
         while settled < self.batch_size and self._deliver_one(now or utcnow()):
             settled += 1
+            self._heartbeat.beat()  # a slow mail server is slow, not stuck
         return settled
 
     def _deliver_one(self, now: datetime) -> bool:
@@ -164,9 +188,7 @@ class MailWorker:
         model = self.model
         with self.db.transaction() as session:
             rows = session.scalars(
-                select(model)
-                .where(model.sent_at.is_(None), model.attempts >= MAX_ATTEMPTS)
-                .order_by(model.retry_at)
+                select(model).where(*_given_up_criteria(model)).order_by(model.retry_at)
             ).all()
             found = []
             for row in rows:
@@ -181,7 +203,7 @@ class MailWorker:
         """Put given-up mail (these ids, or all) back in the queue with fresh attempts;
         returns how many."""
         model = self.model
-        chosen = [model.sent_at.is_(None), model.attempts >= MAX_ATTEMPTS]
+        chosen = _given_up_criteria(model)
         if ids is not None:
             chosen.append(model.id.in_(ids))
         with self.db.transaction() as session:
@@ -202,12 +224,14 @@ class MailWorker:
             db or Database.for_service(settings, service), model, composers, Mailer(settings)
         )
 
-    def run(self, stop: threading.Event) -> None:
+    def run(self, stop: threading.Event, heartbeat: Heartbeat = NO_HEARTBEAT) -> None:
+        self._heartbeat = heartbeat
         while not stop.is_set():
+            heartbeat.beat()
             try:
                 settled = self.deliver_pending()
             except Exception:  # the database is away: try again shortly
                 log.exception("mail worker could not read its queue")
                 settled = 0
             if settled < self.batch_size:
-                stop.wait(IDLE_POLL_SECONDS)
+                heartbeat.wait(stop, IDLE_POLL_SECONDS)

@@ -48,7 +48,7 @@ class Manifest:
     api: str  # its API blueprint (under /api/v1)
     pages: str  # its pages' blueprint
     outbox: str | None = None  # its outbox model; a service with one gets a relay
-    mail: str | None = None  # (settings) -> MailWorker sending the mail it queues
+    mail: str | None = None  # (settings, db=None) -> MailWorker sending the mail it queues
     consumer: str | None = None  # (settings) -> EventConsumer
     consumes: tuple[str, ...] = ()  # routing keys bound to its queue
     jobs: tuple[Job, ...] = ()

@@ -10,11 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from alembic import command, context
+from alembic import command, context, op
 from alembic.config import Config
 from sqlalchemy import MetaData
 
 from shared.db import Database, UtcDateTime
+from shared.events.outbox import NOTIFY_CHANNEL
 from shared.settings import Settings
 
 
@@ -50,3 +51,26 @@ def run_env(metadata: MetaData) -> None:
             render_item=_render_item,
         )
         context.run_migrations()
+
+
+def add_outbox_notify() -> None:
+    """On PostgreSQL, a trigger that announces each committed insert into this database's
+    ``outbox`` on NOTIFY_CHANNEL, with the table's schema as payload, so its relay wakes at
+    once (``shared.events.relay``); SQLite has no notifications and its relay polls."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(
+        "CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"PERFORM pg_notify('{NOTIFY_CHANNEL}', TG_TABLE_SCHEMA); RETURN NULL; END $$"
+    )
+    op.execute(
+        "CREATE TRIGGER outbox_notify AFTER INSERT ON outbox "
+        "FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify()"
+    )
+
+
+def drop_outbox_notify() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute("DROP TRIGGER outbox_notify ON outbox")
+    op.execute("DROP FUNCTION outbox_notify()")

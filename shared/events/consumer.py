@@ -11,6 +11,8 @@
   drop what was parked (``shared.events.dead_letters``).
 - When the database itself is unreachable nothing is parked: the batch waits
   and is tried again until the database is back.
+- A lost broker or database is tried again after a few seconds at most
+  (``shared.events.backoff``).
 """
 
 from __future__ import annotations
@@ -30,19 +32,20 @@ from sqlalchemy.orm import Session
 
 from shared.clock import utcnow
 from shared.db import Database
+from shared.events.backoff import Backoff
 from shared.events.dead_letters import parked_copy
 from shared.events.envelope import Event, MalformedEvent, parse_event
 from shared.events.inbox import InboxMixin
 from shared.events.publisher import ConfirmedPublisher
 from shared.events.topology import Topology
 from shared.events.trust import RefusedEvent, Trust
+from shared.heartbeat import NO_HEARTBEAT, Heartbeat
 
 log = logging.getLogger(__name__)
 
 # Applies a batch of new events, in order, inside the batch transaction.
 Projection = Callable[[Session, list[Event]], None]
 DATABASE_DOWN = (OperationalError, InterfaceError)
-MAX_BACKOFF_SECONDS = 30.0
 
 
 def take_in(
@@ -106,6 +109,7 @@ class EventConsumer:
         self.batch_size = batch_size
         self.max_wait = max_wait
         self.max_attempts = max_attempts
+        self._heartbeat = NO_HEARTBEAT  # run's
 
     # -- applying events ---------------------------------------------------
 
@@ -115,7 +119,7 @@ class EventConsumer:
             return take_in(session, self.inbox, self.project, list(events))
 
     def _apply_until_database_answers(self, events: list[Event], stop: threading.Event) -> None:
-        backoff = 0.2
+        backoff = Backoff(0.2)
         while True:
             try:
                 self.apply(events)
@@ -123,9 +127,9 @@ class EventConsumer:
             except DATABASE_DOWN as error:
                 if stop.is_set():
                     raise
-                log.warning("database unavailable, retrying in %.1fs: %s", backoff, error)
-                stop.wait(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+                wait = backoff.next()
+                log.warning("database unavailable, retrying in %.1fs: %s", wait, error)
+                self._heartbeat.wait(stop, wait)
 
     # -- one batch -----------------------------------------------------------
 
@@ -209,6 +213,7 @@ class EventConsumer:
         with consumer:
             first_at = 0.0
             while not stop.is_set():
+                self._heartbeat.beat()
                 with suppress(TimeoutError):
                     connection.drain_events(timeout=self.max_wait)
                 if not buffer:
@@ -221,17 +226,19 @@ class EventConsumer:
                     first_at = 0.0
                     self.handle_batch(batch, dead_letter, stop)
 
-    def run(self, stop: threading.Event) -> None:
-        backoff = 0.5
+    def run(self, stop: threading.Event, heartbeat: Heartbeat = NO_HEARTBEAT) -> None:
+        self._heartbeat = heartbeat
+        backoff = Backoff()
         while not stop.is_set():
+            heartbeat.beat()
             try:
                 with self.connect() as connection:
                     connection.ensure_connection(max_retries=1)
-                    backoff = 0.5
+                    backoff.reset()
                     self._consume(connection, stop)
             except Exception as error:
                 if stop.is_set():
                     break
-                log.warning("consumer lost its connection, retrying in %.1fs: %s", backoff, error)
-                stop.wait(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+                wait = backoff.next()
+                log.warning("consumer lost its connection, retrying in %.1fs: %s", wait, error)
+                heartbeat.wait(stop, wait)

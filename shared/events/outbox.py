@@ -2,7 +2,9 @@
 
 Nothing is published from a request. The relay (``shared.events.relay``) sends
 the rows later, so a change and its event are committed together or not at all,
-and an event survives a broker that is down.
+and an event survives a broker that is down. On PostgreSQL a trigger announces every
+insert on NOTIFY_CHANNEL (``shared.migrations.add_outbox_notify``), so the relay need not
+poll for new rows.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, LargeBinary, String, Text
+from sqlalchemy import Integer, LargeBinary, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from shared.clock import utcnow
 from shared.db import UtcDateTime, pending_index
 from shared.events.envelope import Event, new_event
+
+# The payload is the schema of the outbox that got a row, so each relay wakes for its own.
+NOTIFY_CHANNEL = "gia_outbox"
 
 
 class OutboxMixin:
@@ -59,3 +64,12 @@ class EventRecorder:
             )
         )
         return event
+
+
+def backlog(session: Session, outbox_model: type[OutboxMixin]) -> tuple[int, datetime | None]:
+    """How many rows are pending, and when the oldest of them was written."""
+    outbox = outbox_model
+    count, oldest = session.execute(
+        select(func.count(), func.min(outbox.created_at)).where(outbox.sent_at.is_(None))
+    ).one()
+    return count, oldest

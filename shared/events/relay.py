@@ -4,7 +4,11 @@ Rows are claimed with ``FOR UPDATE SKIP LOCKED`` so several relays can run side
 by side without sending a row twice; a row is marked sent only after the broker
 confirmed it, in the same transaction that claimed it. If the broker is down the
 transaction rolls back, the rows stay pending, and the relay backs off and
-tries again.
+tries again (``shared.events.backoff``: never longer than a few seconds).
+
+On PostgreSQL an idle relay waits for the outbox trigger's notification of a new row
+(``OutboxListener``) and looks on its own only every LISTENING_POLL_SECONDS; on SQLite it
+polls.
 
 Each relay also removes its sent rows once they are older than ``keep_sent``
 (``GIA_OUTBOX_KEEP_DAYS``), an hourly look in the same loop, so no process of
@@ -18,26 +22,87 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
+import psycopg
 from kombu import Connection
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import DBAPIError
 
 from shared.clock import utcnow
 from shared.db import Database
-from shared.events.outbox import OutboxMixin
+from shared.events.backoff import Backoff
+from shared.events.outbox import NOTIFY_CHANNEL, OutboxMixin
 from shared.events.publisher import ConfirmedPublisher, Outgoing
 from shared.events.topology import Topology
+from shared.heartbeat import NO_HEARTBEAT, Heartbeat
 
 log = logging.getLogger(__name__)
 
-# An idle relay looks again soon, then less often, up to the longest wait an
+# A polling relay looks again soon, then less often, up to the longest wait an
 # event may spend unseen in the outbox.
 IDLE_POLL_SECONDS = 0.02
 MAX_IDLE_POLL_SECONDS = 0.4
-MAX_BACKOFF_SECONDS = 30.0
+# A listening relay is woken by each new row; it looks on its own this often all the same.
+LISTENING_POLL_SECONDS = 5.0
+# How soon a waiting relay notices it is asked to stop.
+STOP_CHECK_SECONDS = 0.25
 PRUNE_EVERY_SECONDS = 3600.0
 # Rows removed per statement, so a long-idle outbox is pruned without one long lock.
 PRUNE_BATCH = 1000
+
+
+class OutboxListener:
+    """LISTENs on a connection of its own for the rows the outbox trigger announces
+    (``shared.migrations.add_outbox_notify``)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._connection: psycopg.Connection[Any] | None = None
+        self._schema = ""
+        self._retry_at = 0.0
+
+    @property
+    def connected(self) -> bool:
+        return self._connection is not None
+
+    def listen(self) -> None:
+        """Connect and LISTEN where not yet done; after a failure, not again for
+        LISTENING_POLL_SECONDS, while the relay polls."""
+        if self._connection is None and time.monotonic() >= self._retry_at:
+            pooled = None
+            try:
+                pooled = self.db.engine.raw_connection()
+                connection = pooled.driver_connection
+                pooled.detach()  # it stays in LISTEN: never hand it to a transaction
+                connection.autocommit = True
+                connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                self._schema = connection.execute("SELECT current_schema()").fetchone()[0]
+                self._connection = connection
+            except (psycopg.Error, DBAPIError) as error:
+                log.warning("relay cannot listen for new outbox rows, polling: %s", error)
+                if pooled is not None:
+                    pooled.close()
+                self._retry_at = time.monotonic() + LISTENING_POLL_SECONDS
+
+    def wait(self, seconds: float) -> bool:
+        """True once a row was added to this outbox, or the connection was lost (so look);
+        False after ``seconds`` without."""
+        assert self._connection is not None
+        try:
+            return any(
+                notify.payload == self._schema
+                for notify in self._connection.notifies(timeout=seconds)
+            )
+        except psycopg.Error as error:
+            log.warning("relay stopped listening for new outbox rows: %s", error)
+            self.close()
+            return True
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+        self._connection = None
 
 
 class Relay:
@@ -49,6 +114,7 @@ class Relay:
         topology: Topology,
         batch_size: int = 500,
         keep_sent: timedelta | None = None,
+        listening_poll: float = LISTENING_POLL_SECONDS,
     ) -> None:
         self.db = db
         self.outbox = outbox_model
@@ -56,6 +122,8 @@ class Relay:
         self.topology = topology
         self.batch_size = batch_size
         self.keep_sent = keep_sent
+        self.listening_poll = listening_poll
+        self._listener = OutboxListener(db) if db.is_postgres else None
         self._connection: Connection | None = None
         self._publisher: ConfirmedPublisher | None = None
 
@@ -143,28 +211,46 @@ class Relay:
                 .values(attempts=outbox.attempts + 1, last_error=str(error)[:500])
             )
 
-    def run(self, stop: threading.Event) -> None:
-        backoff = 0.5
+    def _await_rows(self, stop: threading.Event, heartbeat: Heartbeat, idle: float) -> None:
+        """Wait until a new row is announced, at most ``listening_poll``; when not listening,
+        ``idle`` seconds."""
+        if self._listener is None or not self._listener.connected:
+            heartbeat.wait(stop, idle)
+            return
+        deadline = time.monotonic() + self.listening_poll
+        while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
+            heartbeat.beat()
+            if self._listener.wait(min(left, STOP_CHECK_SECONDS)):
+                return
+
+    def run(self, stop: threading.Event, heartbeat: Heartbeat = NO_HEARTBEAT) -> None:
+        backoff = Backoff()
         idle = IDLE_POLL_SECONDS
         prune_due = time.monotonic()
         while not stop.is_set():
+            heartbeat.beat()
             prune_due = self._prune_if_due(prune_due)
+            if self._listener is not None:
+                # Listening before the look: a row committed after it is announced.
+                self._listener.listen()
             try:
                 sent = self.publish_pending()
-                backoff = 0.5
+                backoff.reset()
             except Exception as error:  # broker or database trouble: keep the rows, retry later
-                log.warning("relay could not publish, retrying in %.1fs: %s", backoff, error)
+                wait = backoff.next()
+                log.warning("relay could not publish, retrying in %.1fs: %s", wait, error)
                 self.close()
                 try:
                     self._note_failure(error)
                 except Exception:
                     log.exception("relay could not record the failed attempt")
-                stop.wait(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+                heartbeat.wait(stop, wait)
                 continue
             idle = IDLE_POLL_SECONDS if sent else min(idle * 2, MAX_IDLE_POLL_SECONDS)
             if sent < self.batch_size:
-                stop.wait(idle)
+                self._await_rows(stop, heartbeat, idle)
+        if self._listener is not None:
+            self._listener.close()
         self.close()
 
 

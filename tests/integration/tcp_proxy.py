@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -17,6 +18,8 @@ class TcpProxy:
         self.port = port
         self.target = target
         self._server: socket.socket | None = None
+        self._open: set[socket.socket] = set()
+        self._lock = threading.Lock()
 
     def start(self) -> None:
         server = socket.socket()
@@ -27,9 +30,16 @@ class TcpProxy:
         threading.Thread(target=self._accept, args=(server,), daemon=True).start()
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            self._server = None
+        """Refuse new connections and cut the open ones, as a broker that goes away does."""
+        with self._lock:
+            server, self._server = self._server, None
+            cut, self._open = self._open, set()
+        for connection in [server, *cut] if server else cut:
+            # shutdown, not close alone: a close leaves a blocked accept() accepting and a
+            # blocked recv() connected
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+            connection.close()
 
     def _accept(self, server: socket.socket) -> None:
         while True:
@@ -38,6 +48,12 @@ class TcpProxy:
             except OSError:
                 return
             upstream = socket.create_connection(self.target)
+            with self._lock:
+                if self._server is not server:  # stopped while this one came in
+                    client.close()
+                    upstream.close()
+                    return
+                self._open |= {client, upstream}
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
 
@@ -49,4 +65,7 @@ class TcpProxy:
         except OSError:
             pass
         finally:
-            sink.close()
+            # Ends the other direction too. Not a close: that direction may still be in
+            # recv() on this socket, and a closed socket can no longer be shut down.
+            with contextlib.suppress(OSError):
+                sink.shutdown(socket.SHUT_RDWR)

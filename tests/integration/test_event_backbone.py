@@ -162,3 +162,75 @@ def test_event_written_while_broker_unreachable_is_sent_when_it_is_back(
         stop_consumer.set()
         relay_thread.join(5)
         consumer_thread.join(5)
+
+
+def record_one(backbone: Backbone) -> None:
+    with backbone.registration.transaction() as session:
+        backbone.recorder.record(session, ATTENDED, subject="r", data=attendance_data())
+
+
+# Past the retry at 15.5 s of a back-off doubling from 0.5 s: uncapped, the next would wait 16 s.
+OUTAGE_SECONDS = 16.0
+RECOVERY_SECONDS = 5.0
+
+
+def test_events_written_while_the_broker_is_away_are_counted_within_seconds_of_its_return(
+    backbone: Backbone,
+) -> None:
+    port = free_port()
+    proxy = TcpProxy(port, ("127.0.0.1", 5672))
+    via_proxy = replace(backbone.settings, broker_url=f"amqp://guest:guest@127.0.0.1:{port}//")
+    relay = Relay(
+        backbone.registration,
+        Outbox,
+        lambda: broker_connection(via_proxy),
+        registry.topology(backbone.settings),
+    )
+    backbone.consumer.connect = lambda: broker_connection(via_proxy)
+    proxy.start()
+    stop_relay, relay_thread = running(relay.run)
+    stop_consumer, consumer_thread = running(backbone.consumer.run)
+    try:
+        record_one(backbone)
+        assert wait_for(lambda: received(backbone.indicators) == 1)
+        proxy.stop()  # both lose their connections
+        written = 1
+        back_at = time.monotonic() + OUTAGE_SECONDS
+        while time.monotonic() < back_at:
+            record_one(backbone)
+            written += 1
+            time.sleep(1)
+        assert received(backbone.indicators) == 1
+        proxy.start()
+        back = time.monotonic()
+        assert wait_for(lambda: received(backbone.indicators) == written, timeout=60)
+        recovered = time.monotonic() - back
+        assert recovered <= RECOVERY_SECONDS, f"counted {recovered:.1f}s after the broker's return"
+    finally:
+        proxy.stop()
+        stop_relay.set()
+        stop_consumer.set()
+        relay_thread.join(5)
+        consumer_thread.join(5)
+
+
+def test_a_new_row_wakes_the_relay_at_once_though_it_would_not_look_for_an_hour(
+    backbone: Backbone,
+) -> None:
+    relay = Relay(
+        backbone.registration,
+        Outbox,
+        lambda: broker_connection(backbone.settings),
+        registry.topology(backbone.settings),
+        listening_poll=3600,
+    )
+    record_one(backbone)
+    stop, thread = running(relay.run)
+    try:
+        assert wait_until_drained(backbone.registration, Outbox, timeout=10)
+        time.sleep(0.5)  # the relay waits now, for a notification or an hour
+        record_one(backbone)
+        assert wait_until_drained(backbone.registration, Outbox, timeout=1)
+    finally:
+        stop.set()
+        thread.join(5)

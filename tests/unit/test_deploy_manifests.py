@@ -122,6 +122,28 @@ def test_kubernetes_runs_every_process_of_the_registry_a_job_looping_or_as_a_cro
     assert deployed == expected
 
 
+def workers() -> dict[tuple[str, ...], list[str]]:
+    """The registry's worker processes, by their command after ``gia``: their names' words."""
+    return {process.args: process.name.split() for process in processes() if process.web is None}
+
+
+def test_kubernetes_probes_each_worker_with_gia_alive_naming_its_process() -> None:
+    for doc in documents("workers.yaml"):
+        (container,) = doc["spec"]["template"]["spec"]["containers"]
+        probe = container["livenessProbe"]["exec"]["command"]
+        assert probe == ["gia", "alive", *workers()[tuple(container["command"][1:])]]
+
+
+def test_compose_checks_each_worker_with_gia_alive_naming_its_process() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    checks = {
+        tuple(service["command"][1:]): service["healthcheck"]["test"]
+        for service in compose.values()
+        if tuple(service.get("command", [])[1:]) in workers()
+    }
+    assert checks == {args: ["CMD", "gia", "alive", *words] for args, words in workers().items()}
+
+
 @pytest.mark.parametrize("manifest", MANIFESTS, ids=lambda found: found.name)
 def test_prometheus_scrapes_each_web_service_on_its_metrics_port_not_its_public_one(
     manifest: Manifest,

@@ -1,0 +1,20 @@
+"""the outbox announces each new row to its relay (PostgreSQL NOTIFY)
+
+Revision ID: 0009
+Revises: 0008
+"""
+
+from shared.migrations import add_outbox_notify, drop_outbox_notify
+
+revision = "0009"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    add_outbox_notify()
+
+
+def downgrade() -> None:
+    drop_outbox_notify()
