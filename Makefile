@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test tools slow-clients lint lock clean
+.PHONY: run test tools slow-clients faults lint lock clean
 
 # Exactly the locked set, checked against its hashes (make lock updates it); then the
 # project itself, without resolving its dependencies again.
@@ -56,6 +56,11 @@ tools:
 
 slow-clients: $(STAMP) tools
 	$(BIN)/python bench/slow_clients.py
+
+# Faults under load on a three-node RabbitMQ cluster of its own (rabbitmq-server installed,
+# local PostgreSQL and Redis as for the tests): exit 1 on any event lost or counted twice.
+faults: $(STAMP)
+	$(BIN)/python bench/faults.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
