@@ -71,7 +71,7 @@ from bench.registration_rush import (
 )
 from bench.system import ROOT, gia, system_env, unsent_mail
 from gia.registry import MANIFESTS, application_name, processes, topology
-from gia.supervisor import Child, _stop, children
+from gia.supervisor import Child, children, stop_children
 from services.indicators.rebuild import verify
 from shared.auth.tokens import mint_token
 from shared.db import Database
@@ -244,7 +244,7 @@ class Supervisor:
         self.stopping.set()
         if self.watcher.is_alive():
             self.watcher.join()
-        _stop(list(self.children.values()))
+        stop_children(list(self.children.values()))
 
     def log_tail(self, name: str, size: int = 2000) -> str:
         path = self.logs / f"{name.replace(' ', '-')}.log"

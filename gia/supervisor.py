@@ -151,7 +151,9 @@ def _ready(url: str) -> bool:
         return False
 
 
-def _stop(running: list[Child]) -> None:
+def stop_children(running: list[Child]) -> None:
+    """SIGTERM to all at once, so they finish together; whatever still runs after the
+    grace period is killed with its whole session."""
     for child in running:
         if child.exited() is None and child.process:
             child.process.send_signal(signal.SIGTERM)
@@ -194,7 +196,7 @@ def run_all(
                         announce(_banner(urls))
             stop.wait(0.25 if waiting else 1.0)
     announce(f"{trouble}; stopping the rest" if trouble else "stopping…")
-    _stop(running)
+    stop_children(running)
     return 1 if trouble else 0
 
 

@@ -15,9 +15,14 @@ from typing import Any
 
 from sqlalchemy import DateTime, Engine, Index, TypeDecorator, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.settings import Settings
+
+# What SQLAlchemy raises while the database cannot be reached: worth waiting out, unlike
+# any other error.
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,7 +32,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from shared.clock import utcnow
-from shared.db import Database, UtcDateTime, pending_index
+from shared.db import DATABASE_DOWN, Database, UtcDateTime, pending_index
+from shared.events.backoff import Backoff
 from shared.heartbeat import NO_HEARTBEAT, Heartbeat
 from shared.mail import Mailer
 from shared.settings import Settings
@@ -45,6 +47,9 @@ MAX_ATTEMPTS = 10
 # How long a claimed row stays with the worker that claimed it: far longer than one send
 # (each SMTP step times out after 10 seconds).
 LEASE = timedelta(minutes=5)
+# Recording a send stops being retried this long before its lease ends, so it never
+# settles a row another worker may already have claimed.
+LEASE_MARGIN = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -160,14 +165,37 @@ class MailWorker:
             if message is not None:
                 stamp_message_id(message, row_id)
         sent = message is None or self.mailer.send(message)
-        with self.db.transaction() as session:
-            # The lease is the claim: a row whose lease ran out and passed to another
-            # worker has another ``retry_at`` and is that worker's to settle.
-            row = session.scalars(
-                select(model).where(model.id == row_id, model.retry_at == lease).with_for_update()
-            ).first()
-            self._settle(row, kind, sent, now)
+        self._record(row_id, kind, sent, now, lease)
         return True
+
+    def _record(self, row_id: str, kind: str, sent: bool, now: datetime, lease: datetime) -> None:
+        """Settle the send, waiting out a database that is away for a moment.
+
+        Once the mail server took a mail, only a lost record can send it again; so the
+        record is tried until shortly before the lease ends, after which another worker
+        may claim the row anyway (and the mail goes once more, with the same Message-ID).
+        """
+        model = self.model
+        give_up_at = time.monotonic() + (lease - now - LEASE_MARGIN).total_seconds()
+        backoff = Backoff(first=0.2)
+        while True:
+            try:
+                with self.db.transaction() as session:
+                    # The lease is the claim: a row whose lease ran out and passed to
+                    # another worker has another ``retry_at`` and is that worker's to settle.
+                    row = session.scalars(
+                        select(model)
+                        .where(model.id == row_id, model.retry_at == lease)
+                        .with_for_update()
+                    ).first()
+                    self._settle(row, kind, sent, now)
+                return
+            except DATABASE_DOWN as error:
+                wait = backoff.next()
+                if time.monotonic() + wait >= give_up_at:
+                    raise
+                log.warning("mail %s sent; recording it in %.1fs: %s", row_id, wait, error)
+                self._heartbeat.wait(threading.Event(), wait)
 
     def _settle(self, row: MailQueueMixin | None, kind: str, sent: bool, now: datetime) -> None:
         if row is None:

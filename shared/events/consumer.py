@@ -27,17 +27,16 @@ from kombu import Connection
 from kombu import Consumer as KombuConsumer
 from kombu.message import Message
 from sqlalchemy import insert, select
-from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from shared.clock import utcnow
-from shared.db import Database
+from shared.db import DATABASE_DOWN, Database
 from shared.events.backoff import Backoff
 from shared.events.dead_letters import parked_copy
 from shared.events.envelope import Event, MalformedEvent, parse_event
 from shared.events.inbox import InboxMixin
 from shared.events.publisher import ConfirmedPublisher
-from shared.events.topology import Topology
+from shared.events.topology import Topology, tries_per_node
 from shared.events.trust import RefusedEvent, Trust
 from shared.heartbeat import NO_HEARTBEAT, Heartbeat
 
@@ -45,7 +44,6 @@ log = logging.getLogger(__name__)
 
 # Applies a batch of new events, in order, inside the batch transaction.
 Projection = Callable[[Session, list[Event]], None]
-DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def take_in(
@@ -233,7 +231,7 @@ class EventConsumer:
             heartbeat.beat()
             try:
                 with self.connect() as connection:
-                    connection.ensure_connection(max_retries=1)
+                    connection.ensure_connection(max_retries=tries_per_node(connection))
                     backoff.reset()
                     self._consume(connection, stop)
             except Exception as error:

@@ -34,7 +34,7 @@ from shared.db import Database
 from shared.events.backoff import Backoff
 from shared.events.outbox import NOTIFY_CHANNEL, OutboxMixin
 from shared.events.publisher import ConfirmedPublisher, Outgoing
-from shared.events.topology import Topology
+from shared.events.topology import Topology, tries_per_node
 from shared.heartbeat import NO_HEARTBEAT, Heartbeat
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ class Relay:
     def _ensure_publisher(self) -> ConfirmedPublisher:
         if self._publisher is None:
             connection = self.connect()
-            connection.ensure_connection(max_retries=1, interval_start=0)
+            connection.ensure_connection(max_retries=tries_per_node(connection), interval_start=0)
             self.topology.declare(connection)
             self._connection = connection
             self._publisher = ConfirmedPublisher(connection, self.topology.events)

@@ -93,6 +93,13 @@ def broker_connection(settings: Settings, **kwargs: Any) -> Connection:
     return Connection(url, **kwargs)
 
 
+def tries_per_node(connection: Connection) -> int:
+    """``max_retries`` for a connect that tries each broker node once: with fail-over URLs
+    (``amqp://a;amqp://b;amqp://c``) kombu moves to the next node per retry, so one retry
+    would never reach the third."""
+    return max(1, len(connection.alt))
+
+
 def build_topology(settings: Settings, consumers: Mapping[str, Sequence[str]]) -> Topology:
     """The exchanges, and for each consumer (by name) a queue bound to its routing keys and a
     dead queue of its own.
