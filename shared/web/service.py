@@ -43,6 +43,13 @@ T = TypeVar("T")
 # logs carry no text a caller chose.
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
+# The APIs' semantic version (API Design Rules /core/uri-version, /core/version-header):
+# its major in every path, the whole in the documents' info.version and in the API-Version
+# header of every answer.
+API_VERSION = "1.0.0"
+API_PREFIX = f"/api/v{API_VERSION.split('.')[0]}"
+OPENAPI_PATH = f"{API_PREFIX}/openapi.json"
+
 
 @dataclass
 class ServiceContext:
@@ -129,16 +136,23 @@ def create_service_app(manifest: Manifest, settings: Settings, clock: Clock = ut
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
         JSON_SORT_KEYS=False,
         API_TITLE=manifest.title,
-        API_VERSION="v1",
+        API_VERSION=API_VERSION,
         OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX="/api/v1",
-        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_URL_PREFIX=API_PREFIX,
+        OPENAPI_JSON_PATH=OPENAPI_PATH.rsplit("/", 1)[1],
         API_SPEC_OPTIONS={
+            "info": {
+                "contact": {
+                    "name": "Programmabureau GIA 2012, ministerie van BZK",
+                    "email": settings.contact_email,
+                }
+            },
+            "servers": [{"url": manifest.public_url(settings), "description": manifest.title}],
             "components": {
                 "securitySchemes": {
                     "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
                 }
-            }
+            },
         },
     )
     db = Database.for_service(settings, name)
@@ -160,8 +174,12 @@ def create_service_app(manifest: Manifest, settings: Settings, clock: Clock = ut
         g.request_id = given if REQUEST_ID.fullmatch(given) else str(uuid.uuid4())
 
     @app.after_request
-    def _echo_request_id(response: Any) -> Any:
+    def _echo_request_id_and_version(response: Any) -> Any:
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        response.headers["API-Version"] = API_VERSION
+        if request.path == OPENAPI_PATH:
+            # The document is public: other sites' tools (viewers, validators) may read it.
+            response.headers["Access-Control-Allow-Origin"] = "*"
         return response
 
     install_access_log(app)

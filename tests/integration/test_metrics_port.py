@@ -79,6 +79,9 @@ def test_a_served_service_counts_its_requests_on_its_metrics_port_only(
         scraped = wait_until(lambda: fetch(metrics), timeout=10)
         counted = [row for row in scraped.splitlines() if row.startswith(line)]
         assert counted and float(counted[0].split()[-1]) >= 6, scraped
+        with urllib.request.urlopen(metrics, timeout=3) as answer:
+            kind = answer.headers["Content-Type"]
+        assert kind.startswith("text/plain") and kind.count("charset=") == 1, kind
 
 
 def gauges(metrics: str) -> dict[str, float]:
