@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib import import_module
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
@@ -14,7 +15,7 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from flask_wtf.csrf import CSRFProtect
 from marshmallow import Schema
 from sqlalchemy.orm import Session
-from webargs.flaskparser import FlaskParser
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from shared.clock import Clock, utcnow
 from shared.db import Database
@@ -23,7 +24,7 @@ from shared.events.topology import Topology, broker_connection
 from shared.mail import Mailer
 from shared.manifest import Manifest, resolve
 from shared.municipalities import Register, load_register
-from shared.problems import problem_body
+from shared.problems import UnsupportedType, problem_body
 from shared.settings import AUTH_DATABASE, Settings
 from shared.throttle import Throttle
 from shared.web.auth import install_authentication
@@ -32,6 +33,7 @@ from shared.web.fields import refuse_nul
 from shared.web.headers import secure_edges
 from shared.web.logs import configure_logging, install_access_log
 from shared.web.metrics import install_metrics
+from shared.web.openapi import DocumentedApi
 
 csrf = CSRFProtect()
 P = ParamSpec("P")
@@ -142,10 +144,12 @@ def create_service_app(manifest: Manifest, settings: Settings, clock: Clock = ut
         OPENAPI_JSON_PATH=OPENAPI_PATH.rsplit("/", 1)[1],
         API_SPEC_OPTIONS={
             "info": {
+                # what the service is for, as its package says
+                "description": import_module(manifest.package).__doc__,
                 "contact": {
                     "name": "Programmabureau GIA 2012, ministerie van BZK",
                     "email": settings.contact_email,
-                }
+                },
             },
             "servers": [{"url": manifest.public_url(settings), "description": manifest.title}],
             "components": {
@@ -185,7 +189,7 @@ def create_service_app(manifest: Manifest, settings: Settings, clock: Clock = ut
     install_access_log(app)
     secure_edges(app, settings)
     csrf.init_app(app)
-    api = ProblemApi(app)
+    api = DocumentedApi(app)
     register_error_handlers(app)
     install_authentication(app)
     install_metrics(app, name)
@@ -206,7 +210,20 @@ def register_api(app: Flask, api: ProblemApi, *blueprints: Any) -> None:
 
 
 class InputParser(FlaskParser):
-    """webargs' parser, refusing text no database stores before any schema reads it."""
+    """webargs' parser: invalid input is 400 (API Design Rules; webargs says 422), a body
+    of another type than JSON where JSON is taken 415 (webargs would read it as no body,
+    and answer that fields are missing), and text no database stores is refused before
+    any schema reads it."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+
+    def load_json(self, req: Any, schema: Schema) -> Any:
+        if req.mimetype and not is_json_request(req):
+            raise UnsupportedType(
+                f"This operation takes a JSON body (Content-Type: application/json), "
+                f"not {req.mimetype}."
+            )
+        return super().load_json(req, schema)
 
     def pre_load(
         self, location_data: Mapping[str, Any], *, schema: Schema, req: Any, location: str

@@ -108,3 +108,29 @@ def test_core_publish_openapi_cors(client: FlaskClient) -> None:
     assert answer.headers["Access-Control-Allow-Origin"] == "*"
     # only the document: the API's own answers are not opened to other sites
     assert "Access-Control-Allow-Origin" not in client.get(f"{API_PREFIX}/bestaat-niet").headers
+
+
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+def operations(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Each operation of the document, labelled ``METHOD path``."""
+    return [
+        (f"{method.upper()} {path}", operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in HTTP_METHODS
+    ]
+
+
+def test_core_doc_openapi_description(document: dict[str, Any]) -> None:
+    """/core/doc-openapi (info.description): the document says what the API is for."""
+    assert len(document["info"].get("description", "").split()) >= 5
+
+
+def test_core_doc_openapi_operation_ids(document: dict[str, Any]) -> None:
+    """/core/doc-openapi (operationId): every operation is named, in camelCase and once in
+    its document, so that generated clients and links between operations can name it."""
+    ids = [operation.get("operationId", "") for _, operation in operations(document)]
+    assert ids and all(re.fullmatch(r"[a-z][a-zA-Z0-9]*", name) for name in ids), ids
+    assert len(set(ids)) == len(ids), sorted(ids)
