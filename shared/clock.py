@@ -20,6 +20,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def utc_text(moment: datetime) -> str:
+    """A moment as the APIs answer it: in UTC, written with ``Z`` (API Design Rules), whatever
+    offset a caller sent it with or the database gave it back in."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def amsterdam(moment: datetime, pattern: str = "%d-%m-%Y %H:%M") -> str:
     return moment.astimezone(AMSTERDAM).strftime(pattern)
 

@@ -20,6 +20,7 @@ from services.essay_contest.domain import (
     why_writing_closed,
 )
 from services.essay_contest.models import Contest, Entry, Juror, ScoreSheet
+from shared.clock import utc_text
 from shared.problems import Conflict, Invalid, NotFound
 
 
@@ -78,7 +79,7 @@ def change_contest(session: Session, contest_id: str, data: dict[str, Any]) -> C
 def writing_open(contest: Contest, now: datetime) -> None:
     reason = why_writing_closed(contest.opens_at, contest.closes_at, now)
     if reason:
-        raise Conflict(reason, deadline=contest.closes_at.isoformat())
+        raise Conflict(reason, deadline=utc_text(contest.closes_at))
 
 
 def submitted_entries(session: Session, contest_id: str) -> list[Entry]:

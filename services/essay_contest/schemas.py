@@ -139,16 +139,16 @@ class ContestOut(Reckoned):
     title = fields.String()
     question = fields.String()
     rules = fields.String()
-    opens_at = fields.AwareDateTime()
-    closes_at = fields.AwareDateTime()
-    publishes_at = fields.AwareDateTime()
+    opens_at = Moment()
+    closes_at = Moment()
+    publishes_at = Moment()
     min_words = fields.Integer()
     max_words = fields.Integer()
     requires_council_confirmation = fields.Boolean()
     criteria = fields.List(fields.Nested(CriterionIn), attribute="criteria_spec")
     phase = fields.String()
     countdown = fields.Nested(Countdown, allow_none=True)
-    published_at = fields.AwareDateTime(allow_none=True)
+    published_at = Moment(allow_none=True)
 
     reckon = {
         "phase": lambda contest: contest.phase_at(now()),
@@ -234,8 +234,8 @@ class EntryOut(Schema):
     word_count = fields.Integer()
     fingerprint = fields.String(allow_none=True)
     revision = fields.Integer()
-    submitted_at = fields.AwareDateTime(allow_none=True)
-    updated_at = fields.AwareDateTime()
+    submitted_at = Moment(allow_none=True)
+    updated_at = Moment()
     authors = fields.List(fields.Nested(AuthorOut))
 
 
@@ -252,9 +252,9 @@ class CouncilOut(Schema):
             "expired (ask again: POST .../council-confirmation); confirmed; denied"
         },
     )
-    asked_at = fields.AwareDateTime(allow_none=True)
-    valid_until = fields.AwareDateTime(allow_none=True)
-    answered_at = fields.AwareDateTime(allow_none=True)
+    asked_at = Moment(allow_none=True)
+    valid_until = Moment(allow_none=True)
+    answered_at = Moment(allow_none=True)
 
 
 class EntrantOut(Schema):
@@ -293,7 +293,7 @@ class CouncilAnsweredOut(Schema):
     contest_id = fields.UUID()
     municipality_code = fields.String()
     answer = fields.String(attribute="council_answer")
-    answered_at = fields.AwareDateTime(attribute="council_answered_at")
+    answered_at = Moment(attribute="council_answered_at")
 
 
 class GriffieIn(Schema):
@@ -311,7 +311,7 @@ class GriffieOut(Schema):
     municipality = fields.String(metadata={"description": "Its name in the register"})
     email = fields.String()
     example = fields.Boolean(metadata={"description": "An example address (.example)"})
-    updated_at = fields.AwareDateTime()
+    updated_at = Moment()
 
 
 class ScoreIn(Schema):
@@ -428,6 +428,6 @@ class ResultsOut(Schema):
 
     contest_id = fields.UUID(attribute="contest.id")
     title = fields.String(attribute="contest.title")
-    published_at = fields.AwareDateTime(attribute="contest.published_at")
+    published_at = Moment(attribute="contest.published_at")
     jury_report = fields.String(attribute="contest.jury_report")
     winners = fields.List(fields.Nested(WinnerOut))

@@ -17,7 +17,7 @@ from services.guide.domain import ROLES, SLUG, Choice
 from services.guide.links import guide_url
 from shared.clock import amsterdam_today
 from shared.themes import THEMES
-from shared.web.fields import Day, MunicipalityField
+from shared.web.fields import Day, Moment, MunicipalityField
 from shared.web.service import now, service_context
 
 SAYS_SOMETHING = validate.Regexp(r"\S", error="May not be empty.")
@@ -196,5 +196,5 @@ class MunicipalityCountOut(Schema):
     guides = fields.Dict(
         keys=fields.String(), values=fields.Integer(), metadata={"description": "By guide slug"}
     )
-    first_at = fields.AwareDateTime()
-    last_at = fields.AwareDateTime()
+    first_at = Moment()
+    last_at = Moment()

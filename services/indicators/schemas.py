@@ -20,7 +20,7 @@ from services.indicators.figures import ALL, DIMENSIONS, TARGET_GROUP
 from services.indicators.rules import ACTIVITY, INDICATORS
 from shared.events.catalogue import SURVEY_USES
 from shared.municipalities import Municipality
-from shared.web.fields import MunicipalityField
+from shared.web.fields import Moment, MunicipalityField
 from shared.web.service import now
 
 # Every municipality of the register several times over; a bigger list is a mistake.
@@ -44,7 +44,7 @@ class FigureOut(Schema):
     target = fields.Float()
     gap = fields.Float(metadata={"description": "Target minus value, never below 0"})
     reached = fields.Boolean()
-    newest_event_at = fields.AwareDateTime(
+    newest_event_at = Moment(
         allow_none=True, metadata={"description": "Time of the newest event counted"}
     )
 
@@ -57,7 +57,7 @@ class GroupOut(Schema):
 class IndicatorsOut(Schema):
     """An overview, as of the moment it was read."""
 
-    as_of = fields.AwareDateTime(dump_default=now)
+    as_of = Moment(dump_default=now)
     scope = fields.String()
     group_by = fields.String(allow_none=True)
     indicators = fields.List(fields.Nested(FigureOut), attribute="figures")
@@ -99,7 +99,7 @@ class ComparedOut(Schema):
 class ComparisonOut(Schema):
     """The evaluation of 2008-2011 beside the live figures of 2012."""
 
-    as_of = fields.AwareDateTime(dump_default=now)
+    as_of = Moment(dump_default=now)
     title = fields.String(metadata={"description": "The data file of the 2008-2011 figures"})
     version = fields.String()
     date = fields.String()
@@ -118,10 +118,10 @@ class EvidenceOut(Schema):
     indicator = fields.String()
     basis = fields.String(metadata={"description": "What it rests on: an attendance, a survey"})
     holds = fields.Boolean()
-    given_at = fields.AwareDateTime(allow_none=True)
+    given_at = Moment(allow_none=True)
     given_by = fields.String(allow_none=True, metadata={"description": "Event id"})
     given_type = fields.String(allow_none=True)
-    withdrawn_at = fields.AwareDateTime(allow_none=True)
+    withdrawn_at = Moment(allow_none=True)
     withdrawn_by = fields.String(allow_none=True, metadata={"description": "Event id"})
     withdrawn_type = fields.String(allow_none=True)
     links = fields.Dict(
@@ -164,9 +164,9 @@ class EventOut(Schema):
     type = fields.String()
     source = fields.String()
     subject = fields.String()
-    time = fields.AwareDateTime()
+    time = Moment()
     data = fields.Dict()
-    received_at = fields.AwareDateTime()
+    received_at = Moment()
 
 
 class _Survey(Schema):
@@ -222,7 +222,7 @@ SurveyIn = _Survey.from_dict(
 class SurveyOut(SurveyIn):
     id = fields.String()
     municipality_code = fields.String()
-    answered_at = fields.AwareDateTime()
+    answered_at = Moment()
     event_id = fields.String()
 
 
@@ -283,7 +283,7 @@ class QuestionOut(Schema):
 class AppreciationOut(Schema):
     """The survey's latest answers per band or region, beside the evaluation's tables 6-11."""
 
-    as_of = fields.AwareDateTime(dump_default=now)
+    as_of = Moment(dump_default=now)
     group_by = fields.String()
     groups = fields.List(fields.String())
     respondents = fields.List(fields.Nested(RespondentsOut))

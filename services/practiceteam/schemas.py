@@ -18,7 +18,7 @@ from services.practiceteam.domain import TEAM_ROLES, Status, allowed_next, why_l
 from services.practiceteam.requests import SORTS
 from shared.municipalities import REGIONS
 from shared.themes import THEMES
-from shared.web.fields import Day, MunicipalityField
+from shared.web.fields import Day, Moment, MunicipalityField
 from shared.web.service import service_context
 
 STATUSES = [status.value for status in Status]
@@ -202,7 +202,7 @@ class TransitionView(Schema):
     to = fields.String(attribute="to_status")
     actor = fields.String()
     note = fields.String(allow_none=True)
-    at = fields.AwareDateTime()
+    at = Moment()
 
 
 class MessageView(Schema):
@@ -211,7 +211,7 @@ class MessageView(Schema):
     kind = fields.String()
     in_reply_to = fields.UUID(allow_none=True)
     body = fields.String()
-    created_at = fields.AwareDateTime()
+    created_at = Moment()
 
 
 class MemberView(Schema):
@@ -230,10 +230,8 @@ class AttachmentView(Schema):
     media_type = fields.String()
     size = fields.Integer()
     actor = fields.String()
-    created_at = fields.AwareDateTime()
-    erased_at = fields.AwareDateTime(
-        allow_none=True, metadata={"description": "The file is gone since then"}
-    )
+    created_at = Moment()
+    erased_at = Moment(allow_none=True, metadata={"description": "The file is gone since then"})
     href = fields.Function(
         lambda a: attachment_link(service_context().settings, a.request_id, a.id),
         metadata={"description": "GET: the document, through the tracking link's token"},
@@ -245,7 +243,7 @@ class SignalView(Schema):
     summary = fields.String()
     body = fields.String()
     themes = fields.List(fields.String())
-    created_at = fields.AwareDateTime()
+    created_at = Moment()
 
 
 class NextStepView(Schema):
@@ -256,7 +254,7 @@ class NextStepView(Schema):
 class EvaluationView(Schema):
     score = fields.Integer()
     comment = fields.String()
-    at = fields.AwareDateTime()
+    at = Moment()
 
 
 class RequestSummary(Schema):
@@ -268,11 +266,11 @@ class RequestSummary(Schema):
     target_group = fields.Boolean(metadata={"description": "A municipality in the target group"})
     regions = fields.List(fields.String())
     themes = fields.List(fields.String())
-    created_at = fields.AwareDateTime()
-    status_changed_at = fields.AwareDateTime()
+    created_at = Moment()
+    status_changed_at = Moment()
     overdue = fields.Boolean(metadata={"description": "Waiting for intake over 10 working days"})
     next_step = fields.Nested(NextStepView, allow_none=True)
-    erased_at = fields.AwareDateTime(
+    erased_at = Moment(
         allow_none=True,
         metadata={"description": "When the personal data was erased; null while it is kept"},
     )
@@ -314,7 +312,7 @@ class StaffMemberView(MemberView):
     id = fields.UUID()
     email = fields.String()
     by = fields.String()
-    assigned_at = fields.AwareDateTime()
+    assigned_at = Moment()
 
 
 class StaffAttachmentView(AttachmentView):
@@ -335,7 +333,7 @@ class NoteView(Schema):
     id = fields.UUID()
     by = fields.String()
     body = fields.String()
-    created_at = fields.AwareDateTime()
+    created_at = Moment()
 
 
 class StaffRequestView(RequestView):

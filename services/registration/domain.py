@@ -9,7 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from shared.clock import AMSTERDAM
+from shared.clock import AMSTERDAM, utc_text
 
 KINDS = ("gia", "raad_voor_raad")
 ROLES = ("official", "council_member", "alderman", "other")
@@ -43,7 +43,7 @@ def why_registration_closed(*, cancelled: bool, deadline: datetime, now: datetim
     if cancelled:
         return "This meeting has been cancelled."
     if now >= deadline:
-        return f"Registration closed at {deadline.isoformat()}."
+        return f"Registration closed at {utc_text(deadline)}."
     return None
 
 

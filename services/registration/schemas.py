@@ -71,7 +71,7 @@ class MeetingOut(MeetingIn):
     id = fields.UUID()
     seats_left = fields.Integer()
     waiting = fields.Integer(metadata={"description": "People on the waiting list"})
-    cancelled_at = fields.AwareDateTime(allow_none=True)
+    cancelled_at = Moment(allow_none=True)
 
 
 class MeetingQuery(Schema):
@@ -132,9 +132,9 @@ class RegistrationOut(Schema):
     municipality_code = fields.String(allow_none=True, attribute="registration.municipality_code")
     organisation = fields.String(allow_none=True, attribute="registration.organisation")
     walk_in = fields.Boolean(attribute="registration.walk_in")
-    checked_in_at = fields.AwareDateTime(allow_none=True, attribute="registration.checked_in_at")
-    cancelled_at = fields.AwareDateTime(allow_none=True, attribute="registration.cancelled_at")
-    created_at = fields.AwareDateTime(attribute="registration.created_at")
+    checked_in_at = Moment(allow_none=True, attribute="registration.checked_in_at")
+    cancelled_at = Moment(allow_none=True, attribute="registration.cancelled_at")
+    created_at = Moment(attribute="registration.created_at")
     links = fields.Nested(Links, attribute="registration")
 
 
@@ -187,9 +187,9 @@ class AnswerIn(Schema):
 class SignalOut(SignalIn):
     id = fields.UUID()
     meeting_id = fields.UUID()
-    recorded_at = fields.AwareDateTime()
+    recorded_at = Moment()
     answer = fields.String(allow_none=True)
-    answered_at = fields.AwareDateTime(allow_none=True)
+    answered_at = Moment(allow_none=True)
     mailed_to = fields.Integer(
         metadata={"description": "How many people who were at the meeting were mailed the answer"}
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
+from shared.clock import utc_text
 from shared.municipalities import Register, UnknownMunicipality
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -16,13 +17,16 @@ HOLDS_NUL = "Text may not contain the NUL character (U+0000)."
 
 
 class Moment(fields.AwareDateTime):
-    """A date and time with its offset (ISO 8601), in this century.
+    """A date and time with its offset (ISO 8601), in this century; answered in UTC.
 
     Far enough from the ends of what Python can count that storing it in UTC and
     showing it in Dutch time, or a day either side of it, always stays a valid date.
     """
 
     default_error_messages = {"out_of_range": "Use a date and time between 2000 and 2099."}
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else utc_text(value)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         moment = super()._deserialize(value, attr, data, **kwargs)

@@ -23,6 +23,7 @@ from services.essay_contest.app import create_app
 from services.essay_contest.domain import jury_handle
 from services.essay_contest.models import Contest, Entrant, Entry, Outbox, ScoreSheet, Submission
 from services.essay_contest.notices import mail_worker
+from shared.clock import utc_text
 from shared.db import Database
 from shared.events.catalogue import ESSAY_SIGNED_UP, ESSAY_SUBMITTED, ESSAY_WINNERS_ANNOUNCED
 from shared.mail import sent_messages
@@ -206,7 +207,7 @@ def test_submit_revise_withdraw_before_the_deadline_and_409_after_it(
     ):
         assert late.status_code == 409
         assert "01-11-2012 12:00" in late.json["detail"]
-        assert late.json["deadline"] == CLOSES.isoformat()
+        assert late.json["deadline"] == utc_text(CLOSES)
     assert contest.entry(anna, method="get").status_code == 405  # the entry is read via the entrant
 
 
