@@ -311,3 +311,14 @@ def test_personal_data_is_erased_only_after_the_programme_year(
     kept = client.get(f"/api/v1/registrations/{person['id']}", headers=staff).json
     assert kept["name"] is None and kept["email"] is None
     assert kept["municipality_code"] == "GM0599" and kept["checked_in_at"]
+
+
+def test_core_date_time_in_utc(client: FlaskClient, staff: dict[str, str]) -> None:
+    """API Design Rules: times are answered in UTC with Z, the same by POST as by GET,
+    whatever offset the caller sent (+02:00 here)."""
+    made = client.post("/api/v1/meetings", json=MEETING, headers=staff)
+    assert made.status_code == 201
+    read = client.get(f"/api/v1/meetings/{made.json['id']}", headers=staff)
+    for answer in (made.json, read.json):
+        assert answer["starts_at"] == "2030-10-10T08:00:00Z"
+        assert answer["registration_deadline"] == "2030-10-09T10:00:00Z"
