@@ -72,6 +72,9 @@ ENTRANT = [{}]  # the token of the entrant's personal link, in the query
 @api.get("/contests")
 @api.response(200, ContestOut(many=True))
 def list_contests() -> Any:
+    """Every contest.
+
+    The essay contests with their rules, criteria and phase. Open to anyone."""
     return transact(contests.all_contests)
 
 
@@ -81,13 +84,19 @@ def list_contests() -> Any:
 @api.response(201, StaffContestOut)
 @api.doc(security=STAFF)
 def create_contest(data: dict[str, Any]) -> Any:
+    """Create a contest.
+
+    Its theme, rules, criteria with weights, dates and jury. Staff only (bearer token)."""
     return transact(contests.create_contest, data)
 
 
 @api.get("/contests/<uuid:contest_id>")
 @api.response(200, ContestOut)
 def get_contest(contest_id: Any) -> Any:
-    """The contest with its rules, criteria, phase and the time left until the deadline."""
+    """One contest.
+
+    The contest with its rules, criteria, phase and the time left until the deadline. Open to
+    anyone."""
     return transact(contests.get_contest, str(contest_id))
 
 
@@ -96,7 +105,9 @@ def get_contest(contest_id: Any) -> Any:
 @api.response(200, StaffContestOut)
 @api.doc(security=STAFF)
 def contest_settings(contest_id: Any) -> Any:
-    """The contest with its jury and the jury's report."""
+    """A contest's settings.
+
+    The contest with its jury and the jury's report. Staff only (bearer token)."""
     return transact(contests.get_contest, str(contest_id))
 
 
@@ -106,6 +117,9 @@ def contest_settings(contest_id: Any) -> Any:
 @api.response(200, StaffContestOut)
 @api.doc(security=STAFF)
 def change_contest(data: dict[str, Any], contest_id: Any) -> Any:
+    """Change a contest.
+
+    Any of its settings. Staff only (bearer token)."""
     return transact(contests.change_contest, str(contest_id), data)
 
 
@@ -127,7 +141,10 @@ def change_contest(data: dict[str, Any], contest_id: Any) -> Any:
     },
 )
 def sign_up(data: dict[str, Any], contest_id: Any) -> Any:
-    """Sign up; the link to confirm the address (valid 48 hours) goes by e-mail."""
+    """Sign up for a contest.
+
+    A council member signs up; the link to confirm the address (valid 48 hours) goes by e-mail.
+    Open to anyone, limited per address."""
     settings = service_context().settings
     signed = transact(entrants.sign_up, settings, str(contest_id), data, now())
     if signed.retry_after is None:
@@ -151,7 +168,10 @@ def sign_up(data: dict[str, Any], contest_id: Any) -> Any:
 @api.response(200, SignUpOut)
 @api.alt_response(410, description="The link has expired")
 def confirm(data: dict[str, Any]) -> Any:
-    """Confirm the address with the token from the e-mail; the personal link follows by e-mail."""
+    """Confirm an e-mail address.
+
+    With the token from the confirmation mail; the personal link follows by e-mail. Open to
+    anyone holding the token."""
     context = service_context()
     return transact(
         entrants.confirm_email, context.recorder, context.settings, data["token"], now()
@@ -170,8 +190,10 @@ def _own(entrant_id: Any, **_: Any) -> str:
 @api.response(200, EntrantOut)
 @api.doc(security=ENTRANT)
 def get_entrant(_query: dict[str, Any], entrant_id: Any) -> Any:
-    """The entrant's own page: their details, their entry (drafts included) and where the
-    griffie's confirmation of their council membership stands."""
+    """An entrant's own page.
+
+    Their details, their entry (drafts included) and where the griffie's confirmation of their
+    council membership stands. Only the entrant, through the token of their personal link."""
     return transact(entrants.own_page, granted(_own), now())
 
 
@@ -182,7 +204,10 @@ def get_entrant(_query: dict[str, Any], entrant_id: Any) -> Any:
 @api.response(200, EntrantOut)
 @api.doc(security=ENTRANT)
 def change_entrant(_query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
-    """Consent to publication of the essay, and the party."""
+    """Change one's details.
+
+    Consent to publication of the essay, and the party. Only the entrant, through the token of
+    their personal link."""
     return transact(entrants.change_entrant, granted(_own), data, now())
 
 
@@ -197,8 +222,11 @@ def change_entrant(_query: dict[str, Any], data: dict[str, Any], entrant_id: Any
 )
 @api.doc(security=ENTRANT)
 def ask_griffie(_query: dict[str, Any], entrant_id: Any) -> Any:
-    """Ask the griffie of one's municipality (again) to confirm one sits on its council: when
-    its link expired unanswered, or the contest began to require it after one signed up."""
+    """Ask the griffie to confirm.
+
+    Ask the griffie of one's municipality (again) to confirm one sits on its council: when its
+    link expired unanswered, or the contest began to require it after one signed up. Only the
+    entrant, through the token of their personal link."""
     return transact(entrants.ask_griffie, granted(_own), now())
 
 
@@ -212,8 +240,10 @@ def ask_griffie(_query: dict[str, Any], entrant_id: Any) -> Any:
 @api.alt_response(409, description="The griffie has answered already: the answer stands")
 @api.alt_response(410, description="The link has expired; the entrant can ask for a new one")
 def answer_griffie(data: dict[str, Any]) -> Any:
-    """The griffie's answer, once, with the token of its link (valid 14 days): whether the
-    entrant sits on the municipality's council. The entrant hears it by mail."""
+    """The griffie's answer.
+
+    Once, with the token of its link (valid 14 days): whether the entrant sits on the
+    municipality's council. The entrant hears it by mail. Only the griffie holding the token."""
     settings = service_context().settings
     given = CouncilAnswer(data["answer"])
     return transact(council.answer, settings, data["token"], given, now())
@@ -224,7 +254,9 @@ def answer_griffie(data: dict[str, Any]) -> Any:
 @api.response(200, GriffieOut(many=True))
 @api.doc(security=STAFF)
 def list_griffies() -> Any:
-    """The griffie address of each municipality staff know one for."""
+    """Griffie addresses.
+
+    The griffie address of each municipality staff know one for. Staff only (bearer token)."""
     return transact(council.address_book, service_context().register, now()).griffies
 
 
@@ -237,8 +269,10 @@ def list_griffies() -> Any:
 )
 @api.doc(security=STAFF)
 def set_griffie(data: dict[str, Any], municipality: str) -> Any:
-    """Set (or replace) the griffie address of a municipality, named by its CBS code or name;
-    entrants who waited for it are asked about at once."""
+    """Set a griffie address.
+
+    Set (or replace) the address of a municipality, named by its CBS code or name; entrants who
+    waited for it are asked about at once. Staff only (bearer token)."""
     register = service_context().register
     return transact(council.set_griffie, register, municipality, data["email"], now())
 
@@ -249,6 +283,9 @@ def set_griffie(data: dict[str, Any], municipality: str) -> Any:
 @api.alt_response(404, description="No such municipality, or no griffie address known for it")
 @api.doc(security=STAFF)
 def remove_griffie(municipality: str) -> Any:
+    """Remove a griffie address.
+
+    The municipality's griffie is no longer mailed. Staff only (bearer token)."""
     transact(council.remove_griffie, service_context().register, municipality)
 
 
@@ -260,6 +297,10 @@ def remove_griffie(municipality: str) -> Any:
 @api.alt_response(409, description="Writing is closed, or the entrant has an entry already")
 @api.doc(security=ENTRANT)
 def start_entry(_query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
+    """Start an entry.
+
+    The entrant's essay as a first draft, while writing is open. Only the entrant, through the
+    token of their personal link."""
     return transact(entries.start_entry, granted(_own), data, now())
 
 
@@ -272,7 +313,10 @@ def start_entry(_query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -
 @api.alt_response(422, description="A submitted entry revised outside the word limits")
 @api.doc(security=ENTRANT)
 def save_entry(_query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
-    """Save the draft; a submitted entry is revised and received again, with a new receipt."""
+    """Save the entry.
+
+    Save the draft; a submitted entry is revised and received again, with a new receipt. Only
+    the entrant, through the token of their personal link."""
     own = granted(_own)
     return transact(entries.save_entry, service_context().recorder, own, data, now())
 
@@ -285,7 +329,10 @@ def save_entry(_query: dict[str, Any], data: dict[str, Any], entrant_id: Any) ->
 @api.alt_response(422, description="Outside the word limits (the count is in the answer)")
 @api.doc(security=ENTRANT)
 def submit_entry(_query: dict[str, Any], entrant_id: Any) -> Any:
-    """Submit; every author gets a receipt with the SHA-256 fingerprint of the text."""
+    """Submit the entry.
+
+    Every author gets a receipt with the SHA-256 fingerprint of the text. Only the entrant,
+    through the token of their personal link."""
     own = granted(_own)
     return transact(entries.submit_entry, service_context().recorder, own, now())
 
@@ -296,6 +343,10 @@ def submit_entry(_query: dict[str, Any], entrant_id: Any) -> Any:
 @api.response(200, EntryOut)
 @api.doc(security=ENTRANT)
 def withdraw_entry(_query: dict[str, Any], entrant_id: Any) -> Any:
+    """Withdraw the entry.
+
+    The entry leaves the contest; it is not judged. Only the entrant, through the token of their
+    personal link."""
     own = granted(_own)
     return transact(entries.withdraw_entry, service_context().recorder, own, now())
 
@@ -309,7 +360,10 @@ def withdraw_entry(_query: dict[str, Any], entrant_id: Any) -> Any:
 @api.alt_response(429, **REFUSED)
 @api.doc(security=ENTRANT)
 def invite_co_author(_query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
-    """Invite a council member who signed up; they confirm through their own link."""
+    """Invite a co-author.
+
+    A council member who signed up; they confirm through their own link. Only the entrant,
+    through the token of their personal link, limited per address."""
     own = granted(_own)
     return transact(co_authors.invite_co_author, own, data["email"], now())
 
@@ -320,7 +374,10 @@ def invite_co_author(_query: dict[str, Any], data: dict[str, Any], entrant_id: A
 @api.response(200, EntryOut)
 @api.doc(security=ENTRANT)
 def take_back_invitation(_query: dict[str, Any], entrant_id: Any, author_id: Any) -> Any:
-    """Take back an invitation the co-author has not answered."""
+    """Take back an invitation.
+
+    An invitation the co-author has not answered. Only the entrant, through the token of their
+    personal link."""
     own = granted(_own)
     return transact(co_authors.take_back_invitation, own, str(author_id), now())
 
@@ -332,7 +389,10 @@ def take_back_invitation(_query: dict[str, Any], entrant_id: Any, author_id: Any
 @api.response(200, EntrantOut)
 @api.doc(security=ENTRANT)
 def answer_invitation(_query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
-    """Confirm (accept) or decline co-authorship of the entry one was invited to."""
+    """Answer an invitation.
+
+    Confirm (accept) or decline co-authorship of the entry one was invited to. Only the invited
+    entrant, through the token of their personal link."""
     own = granted(_own)
     return transact(co_authors.answer_invitation, own, data["accept"], now())
 
@@ -350,7 +410,9 @@ def _judge() -> judging.Judge:
 @api.response(200, JuryEntryOut(many=True))
 @api.doc(security=STAFF)
 def jury_entries(contest_id: Any) -> Any:
-    """The entries to judge, anonymised, in an order of this jury member's own."""
+    """The entries to judge.
+
+    Anonymised, in an order of this jury member's own. Jury only (bearer token)."""
     return transact(judging.jury_entries, str(contest_id), _judge())
 
 
@@ -359,6 +421,9 @@ def jury_entries(contest_id: Any) -> Any:
 @api.response(200, JuryEntryOut)
 @api.doc(security=STAFF)
 def jury_entry(contest_id: Any, handle: str) -> Any:
+    """One entry to judge.
+
+    Anonymised, with this jury member's scores so far. Jury only (bearer token)."""
     return transact(judging.jury_entry, str(contest_id), _judge(), handle)
 
 
@@ -370,7 +435,10 @@ def jury_entry(contest_id: Any, handle: str) -> Any:
 @api.alt_response(409, description="The scores were submitted already and are final")
 @api.doc(security=STAFF)
 def score_entry(data: dict[str, Any], contest_id: Any, handle: str) -> Any:
-    """Score every criterion and comment; with ``final`` the scores are submitted for good."""
+    """Score an entry.
+
+    Every criterion and a comment; with `final` the scores are submitted for good. Jury only
+    (bearer token)."""
     return transact(judging.score_entry, str(contest_id), _judge(), handle, data)
 
 
@@ -379,7 +447,9 @@ def score_entry(data: dict[str, Any], contest_id: Any, handle: str) -> Any:
 @api.response(200, JuryEntryOut)
 @api.doc(security=STAFF)
 def declare_conflict(contest_id: Any, handle: str) -> Any:
-    """Declare a conflict of interest: the jury member no longer judges this entry."""
+    """Declare a conflict of interest.
+
+    The jury member no longer judges this entry. Jury only (bearer token)."""
     return transact(judging.declare_conflict, str(contest_id), _judge(), handle)
 
 
@@ -391,9 +461,11 @@ def declare_conflict(contest_id: Any, handle: str) -> Any:
 @api.response(200, StandingOut(many=True))
 @api.doc(security=STAFF)
 def contest_ranking(contest_id: Any) -> Any:
-    """Submitted entries by the weighted mean of final scores, with the spread between jury
-    members, a flag for too few scores and each jury member's scores and comment.
-    Tie-break: see services/essay_contest/domain.py."""
+    """The ranking.
+
+    Submitted entries by the weighted mean of final scores, with the spread between jury
+    members, a flag for too few scores and each jury member's scores and comment. Staff only
+    (bearer token)."""
     _, ranked = transact(contest_results.ranking, str(contest_id))
     return ranked
 
@@ -403,7 +475,10 @@ def contest_ranking(contest_id: Any) -> Any:
 @api.response(200, description="The ranking as CSV, with the mean of every criterion")
 @api.doc(security=STAFF)
 def contest_ranking_csv(contest_id: Any) -> Any:
-    """The ranking for a spreadsheet: weighted mean, each criterion's mean, spread, place."""
+    """The ranking, as CSV.
+
+    For a spreadsheet: weighted mean, each criterion's mean, spread and place. Staff only
+    (bearer token)."""
     contest, ranked = transact(contest_results.ranking, str(contest_id))
     return exports.ranking_csv(contest, ranked, service_context().register)
 
@@ -413,8 +488,10 @@ def contest_ranking_csv(contest_id: Any) -> Any:
 @api.response(200, MunicipalityCountOut(many=True))
 @api.doc(security=STAFF)
 def contest_municipalities(contest_id: Any) -> Any:
-    """Per municipality: entrants signed up, confirmed, and entries submitted. The counts
-    stay after personal data is erased."""
+    """Counts by municipality.
+
+    Entrants signed up, confirmed, and entries submitted; the counts stay after personal data is
+    erased. Staff only (bearer token)."""
     register = service_context().register
     _, counts = transact(contest_results.counts_by_municipality, str(contest_id), register)
     return counts
@@ -425,6 +502,9 @@ def contest_municipalities(contest_id: Any) -> Any:
 @api.response(200, description="The counts by municipality as CSV")
 @api.doc(security=STAFF)
 def contest_municipalities_csv(contest_id: Any) -> Any:
+    """Counts by municipality, as CSV.
+
+    The same, for a spreadsheet. Staff only (bearer token)."""
     register = service_context().register
     contest, counts = transact(contest_results.counts_by_municipality, str(contest_id), register)
     return exports.municipalities_csv(contest, counts)
@@ -436,7 +516,10 @@ def contest_municipalities_csv(contest_id: Any) -> Any:
 @api.response(200, StaffContestOut)
 @api.doc(security=STAFF)
 def set_results(data: dict[str, Any], contest_id: Any) -> Any:
-    """The jury's decision: winners by place and the jury's report (until published)."""
+    """Set the results.
+
+    The jury's decision: winners by place and the jury's report (until published). Staff only
+    (bearer token)."""
     return transact(contest_results.set_results, str(contest_id), data, now())
 
 
@@ -446,7 +529,10 @@ def set_results(data: dict[str, Any], contest_id: Any) -> Any:
 @api.alt_response(409, description="Before the publication date, or no winners chosen")
 @api.doc(security=STAFF)
 def publish_results(contest_id: Any) -> Any:
-    """From the publication date: the results go public and the winners are invited."""
+    """Publish the results.
+
+    From the publication date: the results go public and the winners are invited. Staff only
+    (bearer token)."""
     recorder = service_context().recorder
     return transact(contest_results.publish_results, recorder, str(contest_id), now())
 
@@ -454,7 +540,9 @@ def publish_results(contest_id: Any) -> Any:
 @api.get("/contests/<uuid:contest_id>/results")
 @api.response(200, ResultsOut)
 def results(contest_id: Any) -> Any:
-    """The published winners; an essay's text only when every one of its authors consented."""
+    """The published results.
+
+    The winners; an essay's text only when every one of its authors consented. Open to anyone."""
     return transact(contest_results.published_results, str(contest_id))
 
 
@@ -463,5 +551,8 @@ def results(contest_id: Any) -> Any:
 @api.response(200, description="How many entrants were erased")
 @api.doc(security=STAFF)
 def erase_personal_data(contest_id: Any) -> Any:
-    """After publication: entrants who neither won nor consented are forgotten."""
+    """Erase personal data.
+
+    After publication: entrants who neither won nor consented are forgotten. Staff only (bearer
+    token)."""
     return {"erased": transact(contest_results.erase_personal_data, str(contest_id), now())}

@@ -16,15 +16,14 @@ from services.guide.domain import Choice
 from services.guide.files import read_file, room_for_files, send, store
 from services.guide.schemas import (
     DownloaderIn,
-    EditionIn,
     EditionOut,
+    EditionUpload,
     GuideCountOut,
     GuideIn,
     GuideOut,
     MunicipalityCountOut,
-    ToolboxItemIn,
     ToolboxItemOut,
-    UploadIn,
+    ToolboxItemUpload,
 )
 from shared.spreadsheet import download as csv_download
 from shared.web.auth import bearer_principal, require_role
@@ -50,7 +49,9 @@ def _staff() -> str:
 @api.get("/guides")
 @api.response(200, GuideOut(many=True))
 def list_guides() -> Any:
-    """Every guide, also those announced but not yet out, oldest first."""
+    """Every guide.
+
+    Also those announced but not yet out, oldest first. Open to anyone."""
     return transact(guides.list_guides)
 
 
@@ -61,30 +62,36 @@ def list_guides() -> Any:
 @api.alt_response(409, description="There is a guide at that slug already")
 @api.doc(security=STAFF)
 def publish_guide(data: dict[str, Any]) -> Any:
-    """Announce a guide; officials can download it from `available_from` on, once it has an
-    edition."""
+    """Announce a guide.
+
+    Officials can download it from `available_from` on, once it has an edition. Staff only
+    (bearer token)."""
     return transact(guides.publish_guide, data, _staff())
 
 
 @api.get("/guides/<uuid:guide_id>")
 @api.response(200, GuideOut)
 def get_guide(guide_id: Any) -> Any:
+    """One guide.
+
+    With its editions and toolbox items. Open to anyone."""
     return transact(guides.get_guide, str(guide_id))
 
 
 @api.post("/guides/<uuid:guide_id>/editions")
 @require_role("staff")
 @takes_uploads(1)
-@api.arguments(EditionIn, location="form")
-@api.arguments(UploadIn, location="files")
+@api.arguments(EditionUpload, location="multipart")
 @api.response(201, EditionOut)
 @api.alt_response(413, description="Larger than the limit (GIA_GUIDE_MAX_BYTES)")
 @api.alt_response(415, description="Not a PDF or office document, judged by its content")
 @api.doc(security=STAFF)
-def add_edition(data: dict[str, Any], files: dict[str, Any], guide_id: Any) -> Any:
-    """The guide's next edition (multipart: `file` and the fields); whoever downloaded the
-    guide and left an e-mail address is told once."""
-    name, content = read_file(files["file"])
+def add_edition(data: dict[str, Any], guide_id: Any) -> Any:
+    """Add an edition.
+
+    The guide's next edition (multipart: `file` and the fields); whoever downloaded the guide
+    and left an e-mail address is told once. Staff only (bearer token)."""
+    name, content = read_file(data.pop("file"))
     return transact(
         guides.add_edition, store(), str(guide_id), data, name, content, _staff(), now()
     )
@@ -93,15 +100,17 @@ def add_edition(data: dict[str, Any], files: dict[str, Any], guide_id: Any) -> A
 @api.post("/guides/<uuid:guide_id>/toolbox-items")
 @require_role("staff")
 @takes_uploads(1)
-@api.arguments(ToolboxItemIn, location="form")
-@api.arguments(UploadIn, location="files")
+@api.arguments(ToolboxItemUpload, location="multipart")
 @api.response(201, ToolboxItemOut)
 @api.alt_response(413, description="Larger than the limit (GIA_GUIDE_MAX_BYTES)")
 @api.alt_response(415, description="Not a PDF or office document, judged by its content")
 @api.doc(security=STAFF)
-def add_toolbox_item(data: dict[str, Any], files: dict[str, Any], guide_id: Any) -> Any:
-    """One more example or tip in the guide's toolbox (multipart: `file` and the fields)."""
-    name, content = read_file(files["file"])
+def add_toolbox_item(data: dict[str, Any], guide_id: Any) -> Any:
+    """Add a toolbox item.
+
+    One more example or tip in the guide's toolbox (multipart: `file` and the fields). Staff
+    only (bearer token)."""
+    name, content = read_file(data.pop("file"))
     return transact(guides.add_toolbox_item, store(), str(guide_id), data, name, content, _staff())
 
 
@@ -110,7 +119,10 @@ def add_toolbox_item(data: dict[str, Any], files: dict[str, Any], guide_id: Any)
 @api.response(200, description=THE_FILE)
 @api.doc(security=STAFF)
 def staff_file(file_id: Any) -> Any:
-    """An edition's or a toolbox item's file, for staff to check; not counted as a download."""
+    """A stored file.
+
+    An edition's or a toolbox item's file, for staff to check; not counted as a download. Staff
+    only (bearer token)."""
     return send(transact(guides.stored_file, str(file_id)))
 
 
@@ -132,9 +144,11 @@ def _download(guide_id: Any, choice: Choice, downloader: dict[str, Any]) -> Resp
 @api.alt_response(409, description=NOT_YET)
 @api.alt_response(429, **REFUSED)
 def download_newest(downloader: dict[str, Any], guide_id: Any) -> Any:
-    """The newest edition. Name your municipality (`municipality_code`: its CBS code or its
-    name); role and e-mail address are optional. The download counts for the municipality,
-    never for you."""
+    """Download the newest edition.
+
+    Name your municipality (`municipality_code`: its CBS code or its name); role and e-mail
+    address are optional. The download counts for the municipality, never for you. Open to
+    anyone, limited per address."""
     return _download(guide_id, Choice(), downloader)
 
 
@@ -145,7 +159,9 @@ def download_newest(downloader: dict[str, Any], guide_id: Any) -> Any:
 @api.alt_response(409, description=NOT_YET)
 @api.alt_response(429, **REFUSED)
 def download_edition(downloader: dict[str, Any], guide_id: Any, number: int) -> Any:
-    """One edition, by its number; as the newest."""
+    """Download an edition.
+
+    One edition, by its number; counted as the newest is. Open to anyone, limited per address."""
     return _download(guide_id, Choice(edition=number), downloader)
 
 
@@ -156,7 +172,10 @@ def download_edition(downloader: dict[str, Any], guide_id: Any, number: int) -> 
 @api.alt_response(409, description=NOT_YET)
 @api.alt_response(429, **REFUSED)
 def download_toolbox_item(downloader: dict[str, Any], guide_id: Any, item_id: Any) -> Any:
-    """One item of the guide's toolbox; as the newest edition."""
+    """Download a toolbox item.
+
+    One item of the guide's toolbox; counted as the newest edition is. Open to anyone, limited
+    per address."""
     return _download(guide_id, Choice(toolbox_item_id=str(item_id)), downloader)
 
 
@@ -168,8 +187,10 @@ def download_toolbox_item(downloader: dict[str, Any], guide_id: Any, item_id: An
 @api.response(200, GuideCountOut(many=True))
 @api.doc(security=STAFF)
 def downloads_per_guide() -> Any:
-    """Per guide: downloads, municipalities and those of the target group, per edition, of
-    the toolbox, and per role given."""
+    """Downloads per guide.
+
+    Downloads, municipalities and those of the target group, per edition, of the toolbox, and
+    per role given. Staff only (bearer token)."""
     return transact(counts.per_guide, service_context().register)
 
 
@@ -178,6 +199,9 @@ def downloads_per_guide() -> Any:
 @api.response(200, description="The same, as CSV")
 @api.doc(security=STAFF)
 def downloads_per_guide_csv() -> Any:
+    """Downloads per guide, as CSV.
+
+    The same, for a spreadsheet. Staff only (bearer token)."""
     return csv_download(
         transact(exports.guides_csv, service_context().register), "downloads-per-handreiking.csv"
     )
@@ -188,7 +212,10 @@ def downloads_per_guide_csv() -> Any:
 @api.response(200, MunicipalityCountOut(many=True))
 @api.doc(security=STAFF)
 def downloads_per_municipality() -> Any:
-    """Per municipality whose officials downloaded: how often, per guide, first and last."""
+    """Downloads per municipality.
+
+    Per municipality whose officials downloaded: how often, per guide, first and last. Staff
+    only (bearer token)."""
     return transact(counts.per_municipality, service_context().register)
 
 
@@ -197,6 +224,9 @@ def downloads_per_municipality() -> Any:
 @api.response(200, description="The same, as CSV")
 @api.doc(security=STAFF)
 def downloads_per_municipality_csv() -> Any:
+    """Downloads per municipality, as CSV.
+
+    The same, for a spreadsheet. Staff only (bearer token)."""
     return csv_download(
         transact(exports.municipalities_csv, service_context().register),
         "downloads-per-gemeente.csv",

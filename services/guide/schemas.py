@@ -84,6 +84,14 @@ class UploadIn(Schema):
     file = Upload(required=True, metadata={"description": "A PDF or office document"})
 
 
+class EditionUpload(EditionIn, UploadIn):
+    """An edition as the API takes it: its fields and its file in one multipart body."""
+
+
+class ToolboxItemUpload(ToolboxItemIn, UploadIn):
+    """A toolbox item as the API takes it: its fields and its file in one multipart body."""
+
+
 class DownloaderIn(Schema):
     """Who downloads: only the municipality is required, and no account."""
 

@@ -49,7 +49,10 @@ STAFF = [{"bearer": []}]
 @api.arguments(IndicatorsQuery, location="query")
 @api.response(200, IndicatorsOut)
 def indicators(query: dict[str, Any]) -> Any:
-    """The three figures, of the target group (default) or of every municipality, per group."""
+    """The three figures.
+
+    Of the target group (default) or of every municipality, per group. Aggregates without
+    personal data, open to anyone."""
     register = service_context().register
     return transact(overviews.overview, register, query["scope"], query["group_by"])
 
@@ -57,9 +60,11 @@ def indicators(query: dict[str, Any]) -> Any:
 @api.get("/indicators/comparison")
 @api.response(200, ComparisonOut)
 def comparison_of_periods() -> Any:
-    """2008-2011 beside 2012: the evaluation's participation per region (table 4), awareness
-    per band (table 3) and the three figures in all, each with its table and page, beside
-    the live figures of every municipality (as 2008-2011 counted) and of the target group."""
+    """2008-2011 beside 2012.
+
+    The evaluation's participation per region (table 4), awareness per band (table 3) and the
+    three figures in all, each with its table and page, beside the live figures of every
+    municipality (as 2008-2011 counted) and of the target group. Open to anyone."""
     return transact(comparison.comparison, service_context().register)
 
 
@@ -68,7 +73,10 @@ def comparison_of_periods() -> Any:
 @api.doc(security=STAFF)
 @require_role("staff")
 def missing() -> Any:
-    """Per indicator, the target-group municipalities without evidence: whom to approach."""
+    """Municipalities without evidence.
+
+    Per indicator, the target-group municipalities without evidence: whom to approach. Staff
+    only (bearer token)."""
     return transact(overviews.missing, service_context().register)
 
 
@@ -77,7 +85,9 @@ def missing() -> Any:
 @api.doc(security=STAFF)
 @require_role("staff")
 def municipality(code: str) -> Any:
-    """A municipality's standing per indicator, and the evidence with the events behind it."""
+    """A municipality's standing.
+
+    Per indicator, and the evidence with the events behind it. Staff only (bearer token)."""
     return transact(explanations.explain, service_context().register, code)
 
 
@@ -86,7 +96,9 @@ def municipality(code: str) -> Any:
 @api.doc(security=STAFF)
 @require_role("staff")
 def event(event_id: uuid.UUID) -> Any:
-    """An event as it was received: what a piece of evidence came from."""
+    """One received event.
+
+    An event as it was received: what a piece of evidence came from. Staff only (bearer token)."""
     return transact(explanations.event_of, str(event_id))
 
 
@@ -104,10 +116,10 @@ def _municipality_or_staff(code: str) -> None:
 @api.doc(security=[{}, *STAFF])
 @require_access(_municipality_or_staff, roles=("staff",))
 def answer_survey(_query: dict[str, Any], answer: dict[str, Any], code: str) -> Any:
-    """Answer the monitor survey, with the municipality's personal link token or as staff.
+    """Answer the monitor survey.
 
-    The latest answer counts; each answer is an event of its own.
-    """
+    The latest answer counts; each answer is an event of its own. The municipality through its
+    personal link token, or staff."""
     context = service_context()
     source = context.settings.event_source("indicators")
     return transact(answers.answer_survey, context.register, source, code, answer)
@@ -119,8 +131,11 @@ def answer_survey(_query: dict[str, Any], answer: dict[str, Any], code: str) -> 
 @api.doc(security=STAFF)
 @require_role("staff")
 def survey_appreciation(query: dict[str, Any]) -> Any:
-    """What the survey asks as the 2008-2011 evaluation did (tables 6-11): the latest answers
-    per band or region, counted per answer, beside the evaluation's shares."""
+    """Appreciation in the survey.
+
+    What the survey asks as the 2008-2011 evaluation did (tables 6-11): the latest answers per
+    band or region, counted per answer, beside the evaluation's shares. Staff only (bearer
+    token)."""
     return transact(appreciation.appreciation, service_context().register, query["group_by"])
 
 
@@ -129,6 +144,9 @@ def survey_appreciation(query: dict[str, Any]) -> Any:
 @api.doc(security=STAFF)
 @require_role("staff")
 def survey_appreciation_csv() -> Any:
+    """Appreciation, as CSV.
+
+    By band and by region, one row per answer. Staff only (bearer token)."""
     return Response(
         transact(exports.appreciation_csv, service_context().register),
         mimetype="text/csv",
@@ -141,7 +159,10 @@ def survey_appreciation_csv() -> Any:
 @api.doc(security=STAFF)
 @require_role("staff")
 def survey_links_csv() -> Any:
-    """The register holds no addresses, so staff send the links from their own lists."""
+    """Survey links, as CSV.
+
+    Every municipality's personal survey link: the register holds no addresses, so staff send
+    the links from their own lists. Staff only (bearer token)."""
     context = service_context()
     return Response(
         exports.survey_links_csv(context.register, context.settings),
@@ -157,12 +178,12 @@ def survey_links_csv() -> Any:
 @api.doc(security=STAFF)
 @require_role("staff")
 def invite(query: dict[str, Any], lines: list[dict[str, Any]]) -> Any:
-    """Mail each listed official their municipality's personal survey link.
+    """Invite officials to the survey.
 
-    The list is checked as a whole (known municipality, valid address, no line
-    twice); one wrong line refuses it all with 422, naming the line by its
-    position from 0. The mails are queued: 202 with how many.
-    """
+    Mail each listed official their municipality's personal survey link. The list is checked as
+    a whole (known municipality, valid address, no line twice); one wrong line refuses it all,
+    naming the line by its position from 0. The mails are queued: 202 with how many. Staff only
+    (bearer token)."""
     by = bearer_principal().subject
     return transact(invitations.invite_listed, lines, query["only_unanswered"], by, now())
 
@@ -172,5 +193,8 @@ def invite(query: dict[str, Any], lines: list[dict[str, Any]]) -> Any:
 @api.doc(security=STAFF)
 @require_role("staff")
 def remind() -> Any:
-    """Remind every address invited for a municipality that has not answered since."""
+    """Remind who has not answered.
+
+    Every address invited for a municipality that has not answered since is reminded. Staff only
+    (bearer token)."""
     return invitations.Queued(transact(invitations.remind, bearer_principal().subject, now()))

@@ -110,7 +110,10 @@ def _moved_by_caller(
 @api.response(201, RequestView)
 @api.alt_response(429, **REFUSED)
 def submit(data: dict[str, Any]) -> Any:
-    """Ask for a praktijkteam; the answer carries the tracking link, which is also mailed."""
+    """Ask for a praktijkteam.
+
+    A municipality's request for support; the answer carries the tracking link, which is also
+    mailed to the contact person. Open to anyone, limited per address."""
     context = service_context()
     return transact(moves.submit, context.recorder, context.register, data)
 
@@ -121,7 +124,10 @@ def submit(data: dict[str, Any]) -> Any:
 @api.doc(security=STAFF)
 @require_role("staff")
 def queue(query: dict[str, Any]) -> Any:
-    """The queue: target-group municipalities first, then the longest waiting (``sort``)."""
+    """The queue of requests.
+
+    Target-group municipalities first, then the longest waiting (`sort`), optionally of one
+    status. Staff only (bearer token)."""
     return transact(requests.queue, now(), **query)
 
 
@@ -131,6 +137,10 @@ def queue(query: dict[str, Any]) -> Any:
 @api.doc(security=STAFF_OR_LINK)
 @require_access(_caller, roles=("staff",))
 def get_request(_query: dict[str, Any], request_id: Any) -> Any:
+    """One request.
+
+    Staff see all of it; through its tracking link the municipality sees its own request,
+    without internal notes."""
     by = granted(_caller)
     return _as_seen_by(transact(requests.get_request, str(request_id)), by)
 
@@ -142,8 +152,10 @@ def get_request(_query: dict[str, Any], request_id: Any) -> Any:
 @api.doc(security=STAFF)
 @require_role("staff")
 def transition(data: dict[str, Any], request_id: Any) -> Any:
-    """Move a request on: `reason` to decline, `dates` to plan (after assigning a team),
-    `report` and `agreements` to complete."""
+    """Move a request on.
+
+    `reason` to decline, `dates` to plan (after assigning a team), `report` and `agreements` to
+    complete. Staff only (bearer token)."""
     return transact(
         moves.transition, service_context().recorder, str(request_id), by=_staff(), **data
     )
@@ -157,7 +169,10 @@ def transition(data: dict[str, Any], request_id: Any) -> Any:
 @api.doc(security=STAFF_OR_LINK)
 @require_access(_caller, roles=("staff",))
 def withdraw(data: dict[str, Any], _query: dict[str, Any], request_id: Any) -> Any:
-    """The municipality takes its request back, until the team has started."""
+    """Withdraw a request.
+
+    The municipality takes its request back, until the team has started. Through the tracking
+    link, or staff for the municipality."""
     return _moved_by_caller(request_id, partial(moves.withdraw, **data))
 
 
@@ -169,7 +184,10 @@ def withdraw(data: dict[str, Any], _query: dict[str, Any], request_id: Any) -> A
 @api.doc(security=STAFF_OR_LINK)
 @require_access(_caller, roles=("staff",))
 def evaluate(data: dict[str, Any], _query: dict[str, Any], request_id: Any) -> Any:
-    """The municipality's evaluation (1-5 and a comment); it closes the request."""
+    """Evaluate a completed request.
+
+    The municipality's evaluation (1-5 and a comment); it closes the request. Through the
+    tracking link, or staff for the municipality."""
     return _moved_by_caller(request_id, partial(moves.evaluate, **data))
 
 
@@ -183,7 +201,9 @@ def evaluate(data: dict[str, Any], _query: dict[str, Any], request_id: Any) -> A
 @api.doc(security=STAFF_OR_LINK)
 @require_access(_caller, roles=("staff",))
 def add_message(data: dict[str, Any], _query: dict[str, Any], request_id: Any) -> Any:
-    """Staff ask a question (mailed to the contact person); through the tracking link the
+    """Add a message.
+
+    Staff ask a question (mailed to the contact person); through the tracking link the
     municipality answers one (`in_reply_to`) or adds information."""
     return transact(contributions.add_message, str(request_id), granted(_caller), **data)
 
@@ -194,7 +214,9 @@ def add_message(data: dict[str, Any], _query: dict[str, Any], request_id: Any) -
 @api.doc(security=STAFF)
 @require_role("staff")
 def add_note(data: dict[str, Any], request_id: Any) -> Any:
-    """An internal note: never shown to the municipality, never in an event."""
+    """Add an internal note.
+
+    Never shown to the municipality, never in an event. Staff only (bearer token)."""
     return transact(contributions.add_note, str(request_id), _staff(), data["body"])
 
 
@@ -204,6 +226,9 @@ def add_note(data: dict[str, Any], request_id: Any) -> Any:
 @api.doc(security=STAFF)
 @require_role("staff")
 def assign(data: dict[str, Any], request_id: Any) -> Any:
+    """Assign a team member.
+
+    A member of the praktijkteam takes part in the request. Staff only (bearer token)."""
     return transact(contributions.assign, str(request_id), _staff(), **data)
 
 
@@ -212,6 +237,9 @@ def assign(data: dict[str, Any], request_id: Any) -> Any:
 @api.doc(security=STAFF)
 @require_role("staff")
 def unassign(request_id: Any, assignment_id: Any) -> None:
+    """Take a team member off.
+
+    Removes an assignment from the request. Staff only (bearer token)."""
     transact(contributions.unassign, str(request_id), str(assignment_id))
 
 
@@ -221,7 +249,10 @@ def unassign(request_id: Any, assignment_id: Any) -> None:
 @api.doc(security=STAFF)
 @require_role("staff")
 def record_signal(data: dict[str, Any], request_id: Any) -> Any:
-    """What the ministry learned from the request; `shareable` ones are open to everyone."""
+    """Record a signal.
+
+    What the ministry learned from the request; `shareable` ones are open to every municipality.
+    Staff only (bearer token)."""
     return transact(contributions.record_signal, str(request_id), _staff(), **data)
 
 
@@ -235,7 +266,10 @@ def record_signal(data: dict[str, Any], request_id: Any) -> Any:
 @api.doc(security=STAFF_OR_LINK)
 @require_access(_caller, roles=("staff",))
 def add_attachment(files: dict[str, Any], _query: dict[str, Any], request_id: Any) -> Any:
-    """A PDF or office document (multipart field `file`)."""
+    """Attach a document.
+
+    A PDF or office document (multipart field `file`), judged by its content. Staff, or the
+    municipality through its tracking link."""
     return keep_upload(str(request_id), granted(_caller), files["file"])
 
 
@@ -245,6 +279,9 @@ def add_attachment(files: dict[str, Any], _query: dict[str, Any], request_id: An
 @api.doc(security=STAFF_OR_LINK)
 @require_access(_caller, roles=("staff",))
 def download_attachment(_query: dict[str, Any], request_id: Any, attachment_id: Any) -> Any:
+    """Download an attachment.
+
+    The document as it was uploaded. Staff, or the municipality through its tracking link."""
     return download(transact(contributions.get_attachment, str(request_id), str(attachment_id)))
 
 
@@ -254,9 +291,11 @@ def download_attachment(_query: dict[str, Any], request_id: Any, attachment_id: 
 @api.doc(security=STAFF)
 @require_role("staff")
 def erase(request_id: Any) -> Any:
-    """Erase a final request's personal data now instead of after the retention period
-    (`GIA_PRACTICETEAM_RETENTION_DAYS`): the contact person, their own texts, the team's
-    e-mail addresses and the documents; municipalities, themes, history and score stay."""
+    """Erase a request's personal data now.
+
+    Instead of after the retention period (`GIA_PRACTICETEAM_RETENTION_DAYS`): the contact
+    person, their own texts, the team's e-mail addresses and the documents; municipalities,
+    themes, history and score stay. Staff only (bearer token)."""
     return transact(erasure.erase, document_store(), str(request_id), now())
 
 
@@ -267,7 +306,10 @@ def erase(request_id: Any) -> Any:
 @api.arguments(SignalQuery, location="query")
 @api.response(200, SignalView(many=True))
 def shared_signals(query: dict[str, Any]) -> Any:
-    """What the ministry learned from praktijkteam requests and shares with every municipality."""
+    """Shared signals.
+
+    What the ministry learned from praktijkteam requests and shares with every municipality.
+    Open to anyone."""
     return transact(contributions.shared_signals, **query)
 
 
@@ -276,5 +318,7 @@ def shared_signals(query: dict[str, Any]) -> Any:
 @api.doc(security=STAFF)
 @require_role("staff")
 def capacity() -> Any:
-    """How many requests each team member holds per month."""
+    """The team's load.
+
+    How many requests each team member holds per month. Staff only (bearer token)."""
     return transact(requests.capacity)

@@ -66,6 +66,10 @@ def _staff_or_owner(registration_id: Any) -> None:
 @api.arguments(MeetingQuery, location="query")
 @api.response(200, MeetingOut(many=True))
 def list_meetings(query: dict[str, Any]) -> list[Meeting]:
+    """Upcoming meetings.
+
+    The meetings still to come, soonest first, optionally of one region, kind or theme. Open to
+    anyone: it is what people choose from before they register."""
     return transact(meetings.upcoming_meetings, now(), **query)
 
 
@@ -75,12 +79,19 @@ def list_meetings(query: dict[str, Any]) -> list[Meeting]:
 @api.doc(security=STAFF)
 @require_role("staff")
 def create_meeting(data: dict[str, Any]) -> Meeting:
+    """Plan a meeting.
+
+    A GIA or Raad voor Raad meeting with its venue, times, seats and registration deadline.
+    Staff only (bearer token)."""
     return transact(meetings.create_meeting, service_context().recorder, data)
 
 
 @api.get("/meetings/<uuid:meeting_id>")
 @api.response(200, MeetingOut)
 def get_meeting(meeting_id: Any) -> Meeting:
+    """One meeting.
+
+    The meeting with the seats left and how many people wait for one. Open to anyone."""
     return transact(meetings.get_meeting, str(meeting_id))
 
 
@@ -90,7 +101,10 @@ def get_meeting(meeting_id: Any) -> Meeting:
 @api.doc(security=STAFF)
 @require_role("staff")
 def change_meeting(data: dict[str, Any], meeting_id: Any) -> Meeting:
-    """Change a meeting; everyone registered is told, and more seats promote people waiting."""
+    """Change a meeting.
+
+    Any of its fields; everyone registered is told, and more seats promote people waiting. Staff
+    only (bearer token)."""
     return transact(meetings.change_meeting, service_context().recorder, str(meeting_id), data)
 
 
@@ -99,7 +113,9 @@ def change_meeting(data: dict[str, Any], meeting_id: Any) -> Meeting:
 @api.doc(security=STAFF)
 @require_role("staff")
 def cancel_meeting(meeting_id: Any) -> Meeting:
-    """Cancel a meeting: registration closes and everyone registered is told."""
+    """Cancel a meeting.
+
+    Registration closes and everyone registered is told. Staff only (bearer token)."""
     return transact(meetings.cancel_meeting, service_context().recorder, str(meeting_id), now())
 
 
@@ -108,6 +124,10 @@ def cancel_meeting(meeting_id: Any) -> Meeting:
 @api.doc(security=STAFF)
 @require_role("staff")
 def list_registrations(meeting_id: Any) -> list[Placed]:
+    """The meeting's registrations.
+
+    Everyone registered, waiting or cancelled, with their place in line. Staff only (bearer
+    token)."""
     return in_line(transact(registrations.registrations_of, str(meeting_id)))
 
 
@@ -116,6 +136,9 @@ def list_registrations(meeting_id: Any) -> list[Placed]:
 @api.doc(security=STAFF)
 @require_role("staff")
 def attendance_csv(meeting_id: Any) -> Any:
+    """The attendance list, as CSV.
+
+    Who was checked in at the meeting, with their municipality. Staff only (bearer token)."""
     roll = transact(registrations.roll_of, str(meeting_id))
     return exports.attendance(roll, service_context().register)
 
@@ -125,6 +148,10 @@ def attendance_csv(meeting_id: Any) -> Any:
 @api.doc(security=STAFF)
 @require_role("staff")
 def registrations_csv(meeting_id: Any) -> Any:
+    """The registrations, as CSV.
+
+    Every registration of the meeting with its status, for a spreadsheet. Staff only (bearer
+    token)."""
     roll = transact(registrations.roll_of, str(meeting_id))
     return exports.registrations(roll, service_context().register)
 
@@ -134,7 +161,10 @@ def registrations_csv(meeting_id: Any) -> Any:
 @api.doc(security=STAFF)
 @require_role("staff")
 def erase_personal_data(meeting_id: Any) -> Any:
-    """After the programme year: forget names and addresses, keep attendance by municipality."""
+    """Erase the meeting's personal data.
+
+    After the programme year: names and addresses are forgotten, attendance by municipality
+    stays. Staff only (bearer token)."""
     return {"erased": transact(erasure.erase_personal_data, str(meeting_id), now())}
 
 
@@ -148,6 +178,10 @@ def erase_personal_data(meeting_id: Any) -> Any:
 @api.alt_response(409, description="Closed, not for this role, or already registered")
 @api.alt_response(429, **REFUSED)
 def register(data: dict[str, Any], meeting_id: Any) -> Placed:
+    """Register for a meeting.
+
+    A seat if one is left, else a place on the waiting list; the personal link (to view or
+    cancel) is in the answer and is mailed. Open to anyone, limited per address."""
     registration = transact(
         registrations.register, service_context().recorder, str(meeting_id), data, now=now()
     )
@@ -160,8 +194,10 @@ def register(data: dict[str, Any], meeting_id: Any) -> Placed:
 @api.response(202, description="Taken; the same answer whether the address registered or not")
 @api.alt_response(429, **REFUSED)
 def send_link_again(data: dict[str, Any], meeting_id: Any) -> dict[str, str]:
-    """Mail the personal link again to the address that registered for this meeting (and
-    to no other); the answer never says whether it did."""
+    """Mail the personal link again.
+
+    Only to the address that registered for this meeting; the answer is the same whether it did
+    or not, so it tells nobody who registered. Open to anyone, limited per address."""
     transact(registrations.send_link_again, str(meeting_id), data["email"])
     return {"detail": LINK_AGAIN_SENT}
 
@@ -172,7 +208,10 @@ def send_link_again(data: dict[str, Any], meeting_id: Any) -> dict[str, str]:
 @api.doc(security=STAFF)
 @require_role("staff")
 def walk_in(data: dict[str, Any], meeting_id: Any) -> Placed:
-    """Someone at the door who did not register: registered and checked in at once."""
+    """Register a walk-in.
+
+    Someone at the door who did not register: registered and checked in at once, an e-mail
+    address optional. Staff only (bearer token)."""
     return Placed(transact(door.walk_in, service_context().recorder, str(meeting_id), data, now()))
 
 
@@ -182,7 +221,10 @@ def walk_in(data: dict[str, Any], meeting_id: Any) -> Placed:
 @api.doc(security=[*STAFF, {}])
 @require_access(_staff_or_owner, roles=("staff",))
 def get_registration(_query: dict[str, Any], registration_id: Any) -> Placed:
-    """For staff, or for the person through the token in their own link."""
+    """One registration.
+
+    Its status, place in line and links. For staff, or for the person through the token in their
+    own link."""
     return transact(registrations.placed, str(registration_id))
 
 
@@ -192,7 +234,10 @@ def get_registration(_query: dict[str, Any], registration_id: Any) -> Placed:
 @api.doc(security=[*STAFF, {}])
 @require_access(_staff_or_owner, roles=("staff",))
 def cancel_registration(_query: dict[str, Any], registration_id: Any) -> Placed:
-    """Cancel (the ``links.cancel`` address); the first person waiting gets the seat."""
+    """Cancel a registration.
+
+    The `links.cancel` address; the first person waiting gets the seat. For staff, or for the
+    person through the token in their own link."""
     return Placed(
         transact(
             registrations.cancel_registration,
@@ -208,6 +253,10 @@ def cancel_registration(_query: dict[str, Any], registration_id: Any) -> Placed:
 @api.doc(security=STAFF)
 @require_role("staff")
 def check_in(registration_id: Any) -> Placed:
+    """Check someone in.
+
+    Marks the registration as present at the meeting, for the attendance list. Staff only
+    (bearer token)."""
     return Placed(transact(door.check_in, service_context().recorder, str(registration_id), now()))
 
 
@@ -216,6 +265,9 @@ def check_in(registration_id: Any) -> Placed:
 @api.doc(security=STAFF)
 @require_role("staff")
 def undo_check_in(registration_id: Any) -> Placed:
+    """Undo a check-in.
+
+    For a check-in made by mistake. Staff only (bearer token)."""
     return Placed(transact(door.undo_check_in, service_context().recorder, str(registration_id)))
 
 
@@ -227,6 +279,10 @@ def undo_check_in(registration_id: Any) -> Placed:
 @api.doc(security=STAFF)
 @require_role("staff")
 def list_signals(meeting_id: Any) -> list[MeetingSignal]:
+    """The meeting's signals.
+
+    What municipalities raised at the meeting, with the ministry's answers. Staff only (bearer
+    token)."""
     return transact(signals.signals_of, str(meeting_id))
 
 
@@ -237,7 +293,10 @@ def list_signals(meeting_id: Any) -> list[MeetingSignal]:
 @api.alt_response(409, description="The meeting was cancelled or has not started yet")
 @api.doc(security=STAFF)
 def record_signal(data: dict[str, Any], meeting_id: Any) -> MeetingSignal:
-    """A signal municipalities raised at the meeting, written for publication (no names)."""
+    """Record a signal.
+
+    A signal municipalities raised at the meeting, written for publication (no names of people).
+    Staff only (bearer token)."""
     return transact(signals.record_signal, str(meeting_id), data, now())
 
 
@@ -246,6 +305,9 @@ def record_signal(data: dict[str, Any], meeting_id: Any) -> MeetingSignal:
 @api.doc(security=STAFF)
 @require_role("staff")
 def get_signal(signal_id: Any) -> MeetingSignal:
+    """One signal.
+
+    The signal with the ministry's answer, once given. Staff only (bearer token)."""
     return transact(signals.get_signal, str(signal_id))
 
 
@@ -256,8 +318,11 @@ def get_signal(signal_id: Any) -> MeetingSignal:
 @api.alt_response(409, description="The signal has already been answered")
 @api.doc(security=STAFF)
 def answer_signal(data: dict[str, Any], signal_id: Any) -> MeetingSignal:
-    """The ministry's answer: mailed to everyone from a municipality who was at the meeting,
-    and published as ``nl.gia.registration.signal_answered``, without names of people."""
+    """Answer a signal.
+
+    The ministry's answer: mailed to everyone from a municipality who was at the meeting, and
+    published as `nl.gia.registration.signal_answered`, without names of people. Staff only
+    (bearer token)."""
     return transact(signals.answer_signal, service_context().recorder, str(signal_id), data, now())
 
 
@@ -274,8 +339,11 @@ def _plan(year: int) -> PlanView:
 @api.doc(security=STAFF)
 @require_role("staff")
 def get_plan(year: int) -> PlanView:
-    """Per kind and region: meetings planned, scheduled, held (with an attendance list),
-    ended without one and cancelled, and the target-group municipalities not reached yet."""
+    """The year's meetings against the plan.
+
+    Per kind and region: meetings planned, scheduled, held (with an attendance list), ended
+    without one and cancelled, and the target-group municipalities not reached yet. Staff only
+    (bearer token)."""
     return _plan(year)
 
 
@@ -285,8 +353,10 @@ def get_plan(year: int) -> PlanView:
 @api.response(200, PlanOut)
 @api.doc(security=STAFF)
 def set_plan(data: dict[str, Any], year: int) -> PlanView:
-    """The year's plan becomes exactly this, e.g. ``{"gia": {"Noorden": 2, ...},
-    "raad_voor_raad": {"Noorden": 1, ...}}``; regions left out plan none."""
+    """Set the year's plan.
+
+    The plan becomes exactly this, e.g. `{"gia": {"Noorden": 2, ...}, "raad_voor_raad":
+    {"Noorden": 1, ...}}`; regions left out plan none. Staff only (bearer token)."""
     transact(plan.set_plan, year, data)
     return _plan(year)
 
@@ -296,7 +366,10 @@ def set_plan(data: dict[str, Any], year: int) -> PlanView:
 @api.doc(security=STAFF)
 @require_role("staff")
 def meeting_timeline(meeting_id: Any) -> Timeline:
-    """Registrations and cancellations per day (Amsterdam) and in total, beside the seats."""
+    """A meeting's registrations over time.
+
+    Registrations and cancellations per day (Amsterdam time) and in total, beside the seats.
+    Staff only (bearer token)."""
     return transact(timeline.meeting_timeline, str(meeting_id))
 
 
@@ -306,5 +379,8 @@ def meeting_timeline(meeting_id: Any) -> Timeline:
 @api.doc(security=STAFF)
 @require_role("staff")
 def registrations_timeline(query: dict[str, Any]) -> Timeline:
-    """The same over the meetings of a kind, region and/or programme year (not cancelled)."""
+    """Registrations over time.
+
+    The same over the meetings of a kind, region and/or programme year (not cancelled). Staff
+    only (bearer token)."""
     return transact(timeline.timeline, **query)

@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFProtect
 from marshmallow import Schema
 from sqlalchemy.orm import Session
 from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
 
 from shared.clock import Clock, utcnow
 from shared.db import Database
@@ -212,6 +213,13 @@ def register_api(app: Flask, api: ProblemApi, *blueprints: Any) -> None:
 class InputParser(FlaskParser):
     """webargs' parser, refusing text no database stores before any schema reads it."""
 
+    # A multipart body's fields and files read as one, so that one schema takes (and one
+    # request body documents) both.
+    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def load_multipart(self, req: Any, schema: Schema) -> Any:
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
     def pre_load(
         self, location_data: Mapping[str, Any], *, schema: Schema, req: Any, location: str
     ) -> Mapping[str, Any]:
@@ -222,3 +230,7 @@ class ApiBlueprint(SmorestBlueprint):
     """A service's API: flask-smorest's blueprint, parsing input with ``InputParser``."""
 
     ARGUMENTS_PARSER = InputParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **SmorestBlueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "multipart": "multipart/form-data",
+    }

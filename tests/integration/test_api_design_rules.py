@@ -134,3 +134,13 @@ def test_core_doc_openapi_operation_ids(document: dict[str, Any]) -> None:
     ids = [operation.get("operationId", "") for _, operation in operations(document)]
     assert ids and all(re.fullmatch(r"[a-z][a-zA-Z0-9]*", name) for name in ids), ids
     assert len(set(ids)) == len(ids), sorted(ids)
+
+
+def test_core_doc_openapi_descriptions(document: dict[str, Any]) -> None:
+    """/core/doc-openapi (summary, description): every operation says in one line what it
+    does, and beside it for what and who may call it (flask-smorest takes both from the view's
+    docstring)."""
+    for label, operation in operations(document):
+        summary, description = operation.get("summary", ""), operation.get("description", "")
+        assert summary and "\n" not in summary and len(summary) <= 80, label
+        assert len(description.split()) >= 5 and description != summary, label
