@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
+
+from werkzeug.exceptions import default_exceptions
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -30,7 +33,11 @@ class Conflict(Problem):
 
 
 class Invalid(Problem):
-    status = 422
+    """Input the API takes as well formed but cannot accept; 400 as the API Design Rules
+    have it (a page shows the form again with 422, see ``shared.web.forms``). ``errors``
+    names the fields, as marshmallow does."""
+
+    status = 400
     title = "Invalid input"
 
 
@@ -65,9 +72,22 @@ class Forbidden(Problem):
     title = "Forbidden"
 
 
+def default_detail(status: int) -> str:
+    """What a status means, for a problem raised without a sentence of its own."""
+    known = default_exceptions.get(status)
+    if known is not None and known.description:
+        return known.description
+    known_status = HTTPStatus(status)
+    return f"{known_status.description or known_status.phrase}."
+
+
 def problem_body(status: int, title: str, detail: str | None, **extra: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
+    """Every problem says what went wrong in ``detail`` too: clients show it to people."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail or default_detail(status),
+    }
     body.update({key: value for key, value in extra.items() if value is not None})
     return body

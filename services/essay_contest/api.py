@@ -310,7 +310,7 @@ def start_entry(_query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -
 @api.arguments(EntryIn)
 @api.response(200, EntryOut)
 @api.alt_response(409, description="Past the deadline (the deadline is in the message)")
-@api.alt_response(422, description="A submitted entry revised outside the word limits")
+@api.alt_response(400, description="A submitted entry revised outside the word limits")
 @api.doc(security=ENTRANT)
 def save_entry(_query: dict[str, Any], data: dict[str, Any], entrant_id: Any) -> Any:
     """Save the entry.
@@ -326,7 +326,7 @@ def save_entry(_query: dict[str, Any], data: dict[str, Any], entrant_id: Any) ->
 @api.arguments(TokenQuery, location="query")
 @api.response(200, EntryOut)
 @api.alt_response(409, description="Past the deadline, or a co-author has not confirmed")
-@api.alt_response(422, description="Outside the word limits (the count is in the answer)")
+@api.alt_response(400, description="Outside the word limits (the count is in the answer)")
 @api.doc(security=ENTRANT)
 def submit_entry(_query: dict[str, Any], entrant_id: Any) -> Any:
     """Submit the entry.

@@ -25,7 +25,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from shared.clock import AMSTERDAM
 from shared.problems import Problem
-from shared.web.errors import DUTCH_STATUS
+from shared.web.errors import DUTCH_STATUS, page_status
 from shared.web.fields import refuse_nul
 from shared.web.municipality_input import choice_name
 
@@ -171,10 +171,11 @@ class Phrasebook:
             )
             return Feedback(422, self._per_field(error.normalized_messages(), 422, kinds, counts))
         errors = error.extra.get("errors") or {}
+        status = page_status(error)
         return Feedback(
-            error.status,
-            self._per_field(errors, error.status),
-            None if errors else self.dutch(error.detail, error.status),
+            status,
+            self._per_field(errors, status),
+            None if errors else self.dutch(error.detail, status),
         )
 
     def _per_field(
@@ -260,7 +261,8 @@ def dutch_error_pages(pages: Blueprint, phrasebook: Phrasebook) -> None:
         return render_template("gia/error.html", message=message, back=back), status
 
     pages.register_error_handler(
-        Problem, lambda error: page(error.status, phrasebook.dutch(error.detail, error.status))
+        Problem,
+        lambda error: page(page_status(error), phrasebook.dutch(error.detail, page_status(error))),
     )
     pages.register_error_handler(
         ValidationError,

@@ -5,6 +5,7 @@ checks (the ADR's own ruleset is not on the package registries these machines re
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from importlib import import_module
 from pathlib import Path
@@ -17,7 +18,7 @@ from flask.testing import FlaskClient
 from gia.registry import SERVICES, manifest
 from shared.settings import load_settings
 from shared.web.service import API_PREFIX, API_VERSION, OPENAPI_PATH
-from tests.factories import serving, staff_headers
+from tests.factories import PRACTICETEAM_REQUEST, serving, staff_headers
 
 SEMANTIC = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 
@@ -144,3 +145,137 @@ def test_core_doc_openapi_descriptions(document: dict[str, Any]) -> None:
         summary, description = operation.get("summary", ""), operation.get("description", "")
         assert summary and "\n" not in summary and len(summary) <= 80, label
         assert len(description.split()) >= 5 and description != summary, label
+
+
+# What invalidParams' codes may be (shared.web.errors.CODES, and "invalid" for the rest).
+CODES = {"required", "null", "unknown", "parse_error", "too_long", "too_short", "length"}
+CODES |= {"choice", "range", "invalid"}
+PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+def json_operations(app: Flask, document: dict[str, Any]) -> list[tuple[str, str, dict[str, str]]]:
+    """Each operation that takes a JSON body and that a bearer token opens (or no one
+    guards), as method, a concrete path and the headers of a caller it lets in."""
+    found = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters":  # the path's own, not an operation
+                continue
+            content = operation.get("requestBody", {}).get("content", {})
+            security = operation.get("security", [])
+            if "application/json" not in content or security == [{}]:
+                continue
+            roles = operation.get("x-roles", ["staff"])
+            headers = staff_headers(app.extensions["gia"].settings, roles[0]) if security else {}
+            concrete = re.sub(r"\{[a-z_]*_id\}", str(uuid.uuid4()), path)
+            concrete = re.sub(r"\{(year|number)\}", "2012", concrete).replace("{handle}", "A1")
+            concrete = re.sub(r"\{(code|municipality)\}", "GM0599", concrete)
+            found.append((method, concrete, headers))
+    assert found
+    return found
+
+
+def test_core_problem_details_400_with_invalid_params(
+    client: FlaskClient, app: Flask, document: dict[str, Any]
+) -> None:
+    """/core/problem-details (400): invalid input is 400, and ``invalidParams`` lists every
+    error with the field's name, a code for programs and a reason for people."""
+    for method, path, headers in json_operations(app, document):
+        wrong = client.open(path, method=method, json="geen object", headers=headers)
+        assert wrong.status_code == 400, (method, path, wrong.json)
+        assert wrong.mimetype == "application/problem+json"
+        params = wrong.json["invalidParams"]
+        assert params and all(set(param) == {"name", "code", "reason"} for param in params)
+        assert {param["code"] for param in params} <= CODES, params
+        assert all(param["name"] and param["reason"] for param in params), params
+    method, path, headers = json_operations(app, document)[0]
+    not_json = client.open(
+        path, method=method, data="{nee", headers={**headers, "Content-Type": "application/json"}
+    )
+    assert not_json.status_code == 400
+    assert not_json.json["invalidParams"] == [
+        {"name": "body", "code": "parse_error", "reason": "Invalid JSON body."}
+    ]
+
+
+def test_core_problem_details_400_names_nested_fields(app: Flask, client: FlaskClient) -> None:
+    """/core/problem-details (400): a nested field is named by its dotted path."""
+    if app.extensions["gia"].name != "practiceteam":
+        pytest.skip("the practiceteam's request has a list and a nested object")
+    request = {**PRACTICETEAM_REQUEST, "municipality_codes": ["GM0599", 0]}
+    request["contact"] = {**request["contact"], "email": "geen adres"}
+    params = client.post(f"{API_PREFIX}/requests", json=request).json["invalidParams"]
+    assert {(param["name"], param["code"]) for param in params} == {
+        ("municipality_codes.1", "invalid"),
+        ("contact.email", "invalid"),
+    }
+
+
+def test_core_media_type_415(client: FlaskClient, app: Flask, document: dict[str, Any]) -> None:
+    """/core/media-type: a body of another type than the JSON an operation takes is 415,
+    said as a problem; not read as no body at all."""
+    for method, path, headers in json_operations(app, document):
+        form = client.open(path, method=method, data={"name": "x"}, headers=headers)
+        assert form.status_code == 415, (method, path, form.json)
+        assert form.mimetype == "application/problem+json"
+        assert "application/json" in form.json["detail"]
+
+
+def test_core_problem_detail_always(
+    client: FlaskClient, app: Flask, document: dict[str, Any]
+) -> None:
+    """/core/problem-details: every problem has type, title, status and a detail that says
+    what went wrong, and the document says so."""
+    answers = [
+        *some_answers(client, app, document),
+        client.delete(OPENAPI_PATH),  # 405
+        client.get(f"{API_PREFIX}/bestaat-niet", headers={"Accept": "application/json"}),
+        *(
+            client.open(path, method=method, json=None, data="x", headers=headers)
+            for method, path, headers in json_operations(app, document)
+        ),
+    ]
+    problems = [answer for answer in answers if answer.mimetype == "application/problem+json"]
+    assert len(problems) > 3
+    for answer in problems:
+        body = answer.json
+        assert {"type", "title", "status", "detail"} <= set(body), body
+        assert body["status"] == answer.status_code
+        assert isinstance(body["detail"], str) and len(body["detail"].split()) >= 2, body
+    required = document["components"]["schemas"]["Problem"]["required"]
+    assert {"type", "title", "status", "detail"} <= set(required)
+
+
+def test_core_doc_openapi_error_responses(document: dict[str, Any]) -> None:
+    """/core/doc-openapi: each operation documents the errors it can answer, as problem+json:
+    400 where it takes input, 401 where a bearer token opens it, 403 where anything guards
+    it, 404 where its path names a thing, 413 for a body and 415 for a JSON one; 429 (where
+    a limit applies) with when to try again."""
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            responses = operation["responses"]
+            security = operation.get("security", [])
+            parameters = [p["in"] for p in operation.get("parameters", [])]
+            body = operation.get("requestBody", {}).get("content", {})
+            wanted = {
+                "400": bool(body) or "query" in parameters,
+                "401": any("bearer" in requirement for requirement in security),
+                "403": bool(security),
+                "404": "{" in path,
+                "413": bool(body),
+                "415": "application/json" in body,
+            }
+            missing = [status for status, applies in wanted.items() if applies]
+            missing = [status for status in missing if status not in responses]
+            assert missing == [], (method, path, missing)
+            for status, response in responses.items():
+                if status == "default" or int(status) < 400:
+                    continue
+                found = response.get("$ref", "").rsplit("/", 1)[-1]
+                shown = document["components"]["responses"].get(found, response)
+                assert shown.get("description"), (method, path, status)
+                assert shown.get("content") == PROBLEM, (method, path, status, shown)
+                if status == "429":
+                    assert "Retry-After" in shown["headers"], (method, path)

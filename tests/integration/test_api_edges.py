@@ -64,7 +64,7 @@ def test_errors_are_documented_as_the_problem_json_they_are(serve: Serve, name: 
     assert list(default["content"]) == [PROBLEM_JSON]
     shape = document["components"]["schemas"]["Problem"]
     assert shape["properties"]["status"]["type"] == "integer"
-    assert set(shape["required"]) == {"type", "title", "status"}
+    assert set(shape["required"]) == {"type", "title", "status", "detail"}
 
 
 def test_a_body_that_is_not_json_is_400_saying_so(serve: Serve, staff: dict[str, str]) -> None:
@@ -80,44 +80,44 @@ def test_wrong_items_of_a_list_are_named_by_their_position(serve: Serve) -> None
     """marshmallow names them by number next to the list's own ``_schema`` message: in JSON
     both are text, and mixing them once made the error itself fail."""
     data = {**PRACTICETEAM_REQUEST, "municipality_codes": ["GM0599", 0, "GM0599"]}
-    body = problem(serve("practiceteam").post("/api/v1/requests", json=data), 422)
+    body = problem(serve("practiceteam").post("/api/v1/requests", json=data), 400)
     assert set(body["errors"]["municipality_codes"]) == {"1", "_schema"}  # type: ignore[index]
 
 
 @pytest.mark.parametrize("query", ["older_than_days=1000000", "page=1000000000000000000"])
-def test_a_queue_filter_past_any_date_or_page_is_422(
+def test_a_queue_filter_past_any_date_or_page_is_400(
     serve: Serve, staff: dict[str, str], query: str
 ) -> None:
-    body = problem(serve("practiceteam").get(f"/api/v1/requests?{query}", headers=staff), 422)
+    body = problem(serve("practiceteam").get(f"/api/v1/requests?{query}", headers=staff), 400)
     assert query.split("=")[0] in body["errors"]  # type: ignore[operator]
 
 
-def test_a_planned_date_outside_this_century_is_422(serve: Serve, staff: dict[str, str]) -> None:
+def test_a_planned_date_outside_this_century_is_400(serve: Serve, staff: dict[str, str]) -> None:
     """One at the end of the calendar made every later look at the request fail."""
     move = {"to": "planned", "dates": [{"date": "9999-12-31"}]}
     path = f"/api/v1/requests/{uuid.uuid4()}/transitions"
-    body = problem(serve("practiceteam").post(path, json=move, headers=staff), 422)
+    body = problem(serve("practiceteam").post(path, json=move, headers=staff), 400)
     assert body["errors"] == {"dates": {"0": {"date": ["Use a date between 2000 and 2099."]}}}
 
 
 @pytest.mark.parametrize(
     "starts_at", ["9999-12-31T20:00:00-05:00", "0001-01-01T01:00:00+05:00", "1999-12-31T10:00Z"]
 )
-def test_a_time_outside_this_century_is_422_and_stores_nothing(
+def test_a_time_outside_this_century_is_400_and_stores_nothing(
     serve: Serve, staff: dict[str, str], starts_at: str
 ) -> None:
     """At the ends of the calendar, with an offset, a time could not even be put in UTC."""
     client = serve("registration")
     meeting = {**MEETING, "starts_at": starts_at, "ends_at": starts_at}
-    body = problem(client.post("/api/v1/meetings", json=meeting, headers=staff), 422)
+    body = problem(client.post("/api/v1/meetings", json=meeting, headers=staff), 400)
     assert body["errors"]["starts_at"] == ["Use a date and time between 2000 and 2099."]  # type: ignore[index]
     assert client.get("/api/v1/meetings").json == []
 
 
-def test_a_juror_with_a_wrong_address_is_422(serve: Serve, staff: dict[str, str]) -> None:
+def test_a_juror_with_a_wrong_address_is_400(serve: Serve, staff: dict[str, str]) -> None:
     contest = {**ESSAY_CONTEST, "jury": [{"email": "geen adres", "name": "Jurylid"}]}
     body = problem(
-        serve("essay_contest").post("/api/v1/contests", json=contest, headers=staff), 422
+        serve("essay_contest").post("/api/v1/contests", json=contest, headers=staff), 400
     )
     assert "email" in body["errors"]["jury"]["0"]  # type: ignore[index]
 
@@ -129,7 +129,7 @@ def test_a_change_names_each_juror_whole(serve: Serve, staff: dict[str, str]) ->
     assert created.status_code == 201, created.get_data(as_text=True)
     path = f"/api/v1/contests/{created.json['id']}"
     change = {"jury": [{"name": "Jurylid Zonder Adres"}]}
-    body = problem(client.patch(path, json=change, headers=staff), 422)
+    body = problem(client.patch(path, json=change, headers=staff), 400)
     assert body["errors"] == {"jury": {"0": {"email": ["Missing data for required field."]}}}
     settings = client.get(f"{path}/settings", headers=staff).json
     assert settings["jury"] == [{**ESSAY_CONTEST["jury"][0], "municipality_code": None}]
@@ -137,18 +137,18 @@ def test_a_change_names_each_juror_whole(serve: Serve, staff: dict[str, str]) ->
 
 @pytest.mark.services
 @pytest.mark.parametrize("settings", ["postgresql"], indirect=True)
-def test_text_with_a_nul_character_is_422_and_stores_nothing(
+def test_text_with_a_nul_character_is_400_and_stores_nothing(
     serve: Serve, staff: dict[str, str]
 ) -> None:
     """PostgreSQL stores no NUL character: it got as far as the database, which refused it."""
     client = serve("registration")
     meeting = {**MEETING, "title": "Regio\x00bijeenkomst"}
-    body = problem(client.post("/api/v1/meetings", json=meeting, headers=staff), 422)
+    body = problem(client.post("/api/v1/meetings", json=meeting, headers=staff), 400)
     assert body["errors"] == {"title": ["Text may not contain the NUL character (U+0000)."]}
     assert client.get("/api/v1/meetings").json == []
     path = f"/api/v1/registrations/{uuid.uuid4()}?token=a%00b"
     # Staff get past the link check, which comes first, to the query's own check.
-    assert "token" in problem(client.get(path, headers=staff), 422)["errors"]  # type: ignore[operator]
+    assert "token" in problem(client.get(path, headers=staff), 400)["errors"]  # type: ignore[operator]
 
 
 def test_a_request_answers_as_its_document_says(serve: Serve, staff: dict[str, str]) -> None:

@@ -49,7 +49,7 @@ def anonymous_answers(var_dir: Path, mark: str) -> dict[str, int]:
     return answered
 
 
-def test_anonymous_writes_with_an_invalid_body_get_401_not_422(tmp_path: Path) -> None:
+def test_anonymous_writes_with_an_invalid_body_get_401_not_400(tmp_path: Path) -> None:
     answered = anonymous_answers(tmp_path, REQUIRED_ROLES)
     assert "registration POST /api/v1/meetings" in answered  # its body is parsed first
     assert len(answered) > 20
@@ -57,7 +57,7 @@ def test_anonymous_writes_with_an_invalid_body_get_401_not_422(tmp_path: Path) -
 
 
 def test_anonymous_writes_a_link_opens_refuse_before_reading_the_body(tmp_path: Path) -> None:
-    """401 or 403 (where a token may stand in for the link), never 422 about the body."""
+    """401 or 403 (where a token may stand in for the link), never 400 about the body."""
     answered = anonymous_answers(tmp_path, ACCESS_CHECK)
     assert "practiceteam POST /api/v1/requests/<uuid:request_id>/attachments" in answered
     assert "indicators POST /api/v1/municipalities/<string:code>/survey" in answered

@@ -15,7 +15,7 @@ alone:
   declared the caller then needs a token (401 without one, 403 for a role not in ``x-roles``),
   otherwise it is 403 whatever the caller sends.
 
-Whoever is let through may still hear 404 (an unknown id), 409 or 422 (an empty body), never
+Whoever is let through may still hear 400 (an empty body), 404 (an unknown id) or 409, never
 a server error. Whoever is refused hears problem+json, changes nothing in the service's
 database and reads none of the other record's data.
 """

@@ -226,12 +226,12 @@ def test_every_receipt_says_until_when_the_essay_can_be_revised_or_withdrawn(
 
 
 @pytest.mark.parametrize("words", [4, 21])
-def test_outside_the_word_limits_is_422_with_the_count(contest: Contestants, words: int) -> None:
+def test_outside_the_word_limits_is_400_with_the_count(contest: Contestants, words: int) -> None:
     anna = contest.sign_up(ANNA)
     text = " ".join(["woord"] * words)
     assert contest.entry(anna, json={"title": "Kort of lang", "text": text}).status_code == 201
     refused = contest.entry(anna, "/submit")
-    assert refused.status_code == 422
+    assert refused.status_code == 400
     assert refused.json["word_count"] == words and f"{words} words" in refused.json["detail"]
     own = contest.client.get(f"/api/v1/entrants/{anna[0]}?token={anna[1]}").json
     assert own["entry"]["status"] == "draft" and own["entry"]["fingerprint"] is None
@@ -423,13 +423,13 @@ def test_final_scores_stay_and_the_ranking_shows_spread_and_too_few(contest: Con
     again = score(JUROR, anna_entry, 10, 10)
     assert again.status_code == 409 and "final" in again.json["detail"]
     wrong = score(JUROR, bram_entry, 8, 11)
-    assert wrong.status_code == 422
+    assert wrong.status_code == 400
     missing = contest.client.put(
         f"{base}/jury/entries/{jury_handle(secret, JUROR, bram_entry)}/score",
         json={"scores": {"vision": 8}},
         headers=jury_headers(contest.settings, JUROR),
     )
-    assert missing.status_code == 422 and "scores" in missing.json["errors"]
+    assert missing.status_code == 400 and "scores" in missing.json["errors"]
     assert score(JUROR, bram_entry, 6, 6).status_code == 200
     assert score(JUROR_ROTTERDAM, bram_entry, 9, 5).status_code == 200
 
@@ -515,10 +515,10 @@ def test_each_role_is_refused_outside_it(contest: Contestants) -> None:
     ("path", "body", "status", "field"),
     [
         ("entrants", "{not json", 400, None),
-        ("entrants", {**ANNA, "municipality_code": "GM9999"}, 422, "municipality_code"),
-        ("entrants", {**ANNA, "email": "geen adres"}, 422, "email"),
-        ("entrants", {"name": "X"}, 422, "email"),
-        ("entrants", {**ANNA, "consent_to_publish": "misschien"}, 422, "consent_to_publish"),
+        ("entrants", {**ANNA, "municipality_code": "GM9999"}, 400, "municipality_code"),
+        ("entrants", {**ANNA, "email": "geen adres"}, 400, "email"),
+        ("entrants", {"name": "X"}, 400, "email"),
+        ("entrants", {**ANNA, "consent_to_publish": "misschien"}, 400, "consent_to_publish"),
     ],
 )
 def test_bad_sign_ups_are_4xx_and_write_nothing(
@@ -540,22 +540,22 @@ def test_bad_contests_and_entries_are_4xx_and_write_nothing(contest: Contestants
     staff = staff_headers(contest.settings)
     wrong_dates = {**CONTEST, "publishes_at": CONTEST["closes_at"]}
     answer = contest.client.post("/api/v1/contests", json=wrong_dates, headers=staff)
-    assert answer.status_code == 422 and "publishes_at" in json.dumps(answer.json)
+    assert answer.status_code == 400 and "publishes_at" in json.dumps(answer.json)
     limits = contest.client.patch(
         f"/api/v1/contests/{contest.contest_id}",
         json={"min_words": 50, "max_words": 10},
         headers=staff,
     )
-    assert limits.status_code == 422
+    assert limits.status_code == 400
     doubled = {**CONTEST, "criteria": [CONTEST["criteria"][0]] * 2}
-    assert contest.client.post("/api/v1/contests", json=doubled, headers=staff).status_code == 422
+    assert contest.client.post("/api/v1/contests", json=doubled, headers=staff).status_code == 400
     assert contest.count(Contest) == 1
     shown = contest.client.get(f"/api/v1/contests/{contest.contest_id}").json
     assert (shown["min_words"], shown["max_words"]) == (5, 20)
 
     anna = contest.sign_up(ANNA)
-    assert contest.entry(anna, json={"title": "", "text": "x"}).status_code == 422
-    assert contest.entry(anna, json={"text": "x" * 70_000, "title": "Lang"}).status_code == 422
+    assert contest.entry(anna, json={"title": "", "text": "x"}).status_code == 400
+    assert contest.entry(anna, json={"text": "x" * 70_000, "title": "Lang"}).status_code == 400
     assert contest.count(Entry) == 0
     unknown = contest.client.get("/api/v1/contests/00000000-0000-0000-0000-000000000000")
     assert unknown.status_code == 404
@@ -794,7 +794,7 @@ def test_an_entry_wins_one_place_at_most(contest: Contestants) -> None:
         json={"winners": twice, "jury_report": "Goed."},
         headers=staff_headers(contest.settings),
     )
-    assert chosen.status_code == 422 and "winners" in chosen.json["errors"]
+    assert chosen.status_code == 400 and "winners" in chosen.json["errors"]
     db = Database.for_service(contest.settings, "essay_contest")
     with db.transaction() as session:
         assert session.get(Entry, ids["anna"][1]).place is None

@@ -547,7 +547,7 @@ def test_bad_queries_and_unknown_things_get_problems(live: Indicators) -> None:
     client, headers = live.client, staff_headers(live.settings)
     for query in ({"scope": "everyone"}, {"group_by": "street"}):
         response = client.get("/api/v1/indicators", query_string=query)
-        assert response.status_code == 422 and response.mimetype == "application/problem+json"
+        assert response.status_code == 400 and response.mimetype == "application/problem+json"
     assert client.get("/api/v1/municipalities/GM9999", headers=headers).status_code == 404
     assert client.get(f"/api/v1/events/{uuid.uuid4()}", headers=headers).status_code == 404
     assert client.get("/api/v1/municipalities/GM0599").status_code == 401

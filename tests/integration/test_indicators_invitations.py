@@ -129,7 +129,7 @@ def test_one_wrong_line_refuses_the_whole_list_naming_every_wrong_line(
         {"municipality_code": "GM9999", "email": "b@example.nl"},
     ]
     answer = api.post("/api/v1/survey/invitations", json=bad, headers=headers)
-    assert answer.status_code == 422 and answer.mimetype == "application/problem+json"
+    assert answer.status_code == 400 and answer.mimetype == "application/problem+json"
     assert "GM9999" in answer.json["errors"]["1"]["municipality_code"][0]
     assert "0" not in answer.json["errors"] and queued(app) == 0
 

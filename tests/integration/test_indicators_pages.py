@@ -124,7 +124,7 @@ def test_the_survey_page_and_api_take_an_answer_through_the_personal_link(
     assert (
         client.post(url, json=body, headers=staff_headers(real_settings, "jury")).status_code == 403
     )
-    assert client.post(url, json={"uses": "x"}, query_string={"token": token}).status_code == 422
+    assert client.post(url, json={"uses": "x"}, query_string={"token": token}).status_code == 400
     created = client.post(url, json=body, query_string={"token": token})
     assert created.status_code == 201 and created.json["municipality_code"] == code
     use = next(

@@ -241,12 +241,12 @@ def test_of_two_answers_at_once_one_is_sent_and_the_other_refused(site: Site) ->
         ({"text": None}, "text"),
     ],
 )
-def test_a_wrong_signal_is_422_naming_the_field_and_stores_nothing(
+def test_a_wrong_signal_is_400_naming_the_field_and_stores_nothing(
     site: Site, body: dict[str, Any], field: str
 ) -> None:
     meeting_id = held_meeting(site)
     refused = record(site, meeting_id, **body)
-    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    assert refused.status_code == 400 and refused.mimetype == "application/problem+json"
     assert field in refused.json["errors"]
     assert signal_rows(site) == 0
 
@@ -282,7 +282,7 @@ def test_a_wrong_answer_is_refused_and_leaves_the_signal_unanswered(site: Site) 
     path = f"/api/v1/signals/{signal_id}/answer"
     for body in ({}, {"answer": "  \n "}, {"answer": "a" * 10_001}, {"answer": 42}):
         refused = site.client.post(path, json=body, headers=site.staff)
-        assert refused.status_code == 422 and "answer" in refused.json["errors"]
+        assert refused.status_code == 400 and "answer" in refused.json["errors"]
     assert site.client.post(path, json=ANSWER).status_code == 401
     unknown = "/api/v1/signals/00000000-0000-4000-8000-000000000000/answer"
     assert site.client.post(unknown, json=ANSWER, headers=site.staff).status_code == 404

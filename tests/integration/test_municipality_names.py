@@ -81,7 +81,7 @@ def staff(real_settings: Settings) -> dict[str, str]:
     return staff_headers(real_settings)
 
 
-def problem(response: Any, status: int = 422) -> dict[str, Any]:
+def problem(response: Any, status: int = 400) -> dict[str, Any]:
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == PROBLEM_JSON
     return response.json  # type: ignore[no-any-return]
@@ -132,7 +132,7 @@ def test_registration_and_walk_in_take_a_name(
     assert walked_in.json["municipality_code"] == code
 
 
-def test_an_unknown_name_is_422_listing_the_closest_names_and_registers_no_one(
+def test_an_unknown_name_is_400_listing_the_closest_names_and_registers_no_one(
     meeting: Meeting, staff: dict[str, str]
 ) -> None:
     refused = meeting.client.post(

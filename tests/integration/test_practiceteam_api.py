@@ -251,9 +251,9 @@ def test_illegal_moves_are_409_with_the_allowed_ones_and_change_nothing(
 
     move(client, staff, request_id, "intake")
     no_reason = move(client, staff, request_id, "declined")
-    assert no_reason.status_code == 422 and "reason" in no_reason.json["errors"]
+    assert no_reason.status_code == 400 and "reason" in no_reason.json["errors"]
     unused = move(client, staff, request_id, "accepted", report="Te vroeg.")
-    assert unused.status_code == 422 and "report" in unused.json["errors"]
+    assert unused.status_code == 400 and "report" in unused.json["errors"]
     stale = move(client, staff, request_id, "accepted", version=1)
     assert stale.status_code == 409 and "version" in stale.json["detail"]
     accepted = move(client, staff, request_id, "accepted", version=2)
@@ -408,16 +408,16 @@ GROUP = PRACTICETEAM_REQUEST
     ("body", "status", "field"),
     [
         ("{not json", 400, None),
-        ({**GROUP, "municipality_codes": ["GM9999"]}, 422, "municipality_codes"),
-        ({**GROUP, "municipality_codes": []}, 422, "municipality_codes"),
-        ({**GROUP, "question": ""}, 422, "question"),
-        ({**GROUP, "question": "   "}, 422, "question"),
-        ({**GROUP, "lead_municipality_code": None}, 422, "lead_municipality_code"),
-        ({**GROUP, "lead_municipality_code": "GM0363"}, 422, "lead_municipality_code"),
-        ({**GROUP, "themes": ["weather"]}, 422, "themes"),
-        ({**GROUP, "themes": []}, 422, "themes"),
-        ({**GROUP, "contact": {**CONTACT, "email": "geen adres"}}, 422, "contact"),
-        ({**GROUP, "surprise": True}, 422, "surprise"),
+        ({**GROUP, "municipality_codes": ["GM9999"]}, 400, "municipality_codes"),
+        ({**GROUP, "municipality_codes": []}, 400, "municipality_codes"),
+        ({**GROUP, "question": ""}, 400, "question"),
+        ({**GROUP, "question": "   "}, 400, "question"),
+        ({**GROUP, "lead_municipality_code": None}, 400, "lead_municipality_code"),
+        ({**GROUP, "lead_municipality_code": "GM0363"}, 400, "lead_municipality_code"),
+        ({**GROUP, "themes": ["weather"]}, 400, "themes"),
+        ({**GROUP, "themes": []}, 400, "themes"),
+        ({**GROUP, "contact": {**CONTACT, "email": "geen adres"}}, 400, "contact"),
+        ({**GROUP, "surprise": True}, 400, "surprise"),
         ({**GROUP, "question": "x" * 2 * 1024 * 1024}, 413, None),
     ],
 )
@@ -490,7 +490,7 @@ def test_attachments_are_judged_by_content_size_limited_and_kept_outside(
     assert huge.status_code == 413 and huge.mimetype == "application/problem+json"
     just_over = b"%PDF-1.4\n" + bytes(settings.attachment_max_bytes)
     assert upload(client, url, just_over, "net te groot.pdf").status_code == 413
-    assert upload(client, url, b"", "leeg.pdf").status_code == 422
+    assert upload(client, url, b"", "leeg.pdf").status_code == 400
 
     # A transaction that fails after the file was written takes the file with it.
     store = DocumentStore.from_settings(settings)
@@ -523,8 +523,8 @@ def test_questions_answers_and_information(
     own_reply = client.post(
         f"{url}?token={token}", json={"body": "x", "in_reply_to": answer.json["id"]}
     )
-    assert own_reply.status_code == 422 and "in_reply_to" in own_reply.json["errors"]
-    assert client.post(f"{url}?token={token}", json={"body": " "}).status_code == 422
+    assert own_reply.status_code == 400 and "in_reply_to" in own_reply.json["errors"]
+    assert client.post(f"{url}?token={token}", json={"body": " "}).status_code == 400
 
     shown = client.get(f"/api/v1/requests/{request_id}?token={token}").json["messages"]
     assert [(m["actor"], m["kind"]) for m in shown] == [
@@ -569,7 +569,7 @@ def test_the_queue_puts_the_target_group_first_and_filters(
     assert ids("?older_than_days=1") == []
     assert ids("?per_page=1&page=2") == [the_hague]
     assert client.get("/api/v1/requests?per_page=1", headers=staff).json["total"] == 3
-    assert client.get("/api/v1/requests?region=Mars", headers=staff).status_code == 422
+    assert client.get("/api/v1/requests?region=Mars", headers=staff).status_code == 400
     assert all(
         not item["overdue"] for item in client.get("/api/v1/requests", headers=staff).json["items"]
     )

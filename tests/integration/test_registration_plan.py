@@ -201,14 +201,14 @@ def test_setting_the_plan_again_replaces_it(client: FlaskClient, staff: dict[str
     ("body", "status", "field"),
     [
         ("{not json", 400, None),
-        ({"gia": {"Atlantis": 1}}, 422, "gia"),
-        ({"gia": {"Noorden": -1}}, 422, "gia"),
-        ({"gia": {"Noorden": 101}}, 422, "gia"),
-        ({"gia": {"Noorden": "veel"}}, 422, "gia"),
-        ({"gia": {"Noorden": None}}, 422, "gia"),
-        ({"gia": [2, 3]}, 422, "gia"),
-        ({"elsewhere": {"Noorden": 1}}, 422, "elsewhere"),
-        ({"raad_voor_raad": {"Noorden": 1.5}}, 422, "raad_voor_raad"),
+        ({"gia": {"Atlantis": 1}}, 400, "gia"),
+        ({"gia": {"Noorden": -1}}, 400, "gia"),
+        ({"gia": {"Noorden": 101}}, 400, "gia"),
+        ({"gia": {"Noorden": "veel"}}, 400, "gia"),
+        ({"gia": {"Noorden": None}}, 400, "gia"),
+        ({"gia": [2, 3]}, 400, "gia"),
+        ({"elsewhere": {"Noorden": 1}}, 400, "elsewhere"),
+        ({"raad_voor_raad": {"Noorden": 1.5}}, 400, "raad_voor_raad"),
     ],
 )
 def test_a_bad_plan_is_a_clear_problem_and_changes_nothing(
@@ -283,13 +283,13 @@ def test_a_bad_organiser_or_host_is_refused(
     client: FlaskClient, staff: dict[str, str], change: dict[str, Any]
 ) -> None:
     created = client.post("/api/v1/meetings", json={**MEETING, **change}, headers=staff)
-    assert created.status_code == 422 and set(change) <= set(created.json["errors"])
+    assert created.status_code == 400 and set(change) <= set(created.json["errors"])
     assert client.get("/api/v1/meetings", headers=staff).json == []
     existing = meeting(
         client, staff, "2030-10-10", registration_deadline="2030-10-09T12:00:00+02:00"
     )
     changed = client.patch(f"/api/v1/meetings/{existing['id']}", json=change, headers=staff)
-    assert changed.status_code == 422
+    assert changed.status_code == 400
     kept = client.get(f"/api/v1/meetings/{existing['id']}").json
     assert kept["organiser"] is None and kept["host_municipality_code"] is None
 

@@ -109,5 +109,5 @@ def test_a_bad_role_is_refused_before_the_rule(client: FlaskClient, staff: dict[
         refused = client.post(
             f"/api/v1/meetings/{meeting_id}/registrations", json={**PERSON, "role": role}
         )
-        assert refused.status_code == 422 and "role" in refused.json["errors"]
+        assert refused.status_code == 400 and "role" in refused.json["errors"]
     assert roles_in(client, staff, meeting_id) == []

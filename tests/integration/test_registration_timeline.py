@@ -197,7 +197,7 @@ def test_bad_choices_are_a_clear_problem(
     client: FlaskClient, staff: dict[str, str], query: str, field: str
 ) -> None:
     found = client.get(f"/api/v1/timeline{query}", headers=staff)
-    assert found.status_code == 422 and found.mimetype == "application/problem+json"
+    assert found.status_code == 400 and found.mimetype == "application/problem+json"
     assert field in found.json["errors"]
 
 
