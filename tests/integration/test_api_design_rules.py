@@ -198,10 +198,10 @@ def test_core_problem_details_400_with_invalid_params(
     ]
 
 
-def test_core_problem_details_400_names_nested_fields(app: Flask, client: FlaskClient) -> None:
-    """/core/problem-details (400): a nested field is named by its dotted path."""
-    if app.extensions["gia"].name != "practiceteam":
-        pytest.skip("the practiceteam's request has a list and a nested object")
+@pytest.mark.parametrize("app", ["practiceteam"], indirect=True)
+def test_core_problem_details_400_names_nested_fields(client: FlaskClient) -> None:
+    """/core/problem-details (400): a nested field is named by its dotted path (the
+    practiceteam's request has a list and a nested object)."""
     request = {**PRACTICETEAM_REQUEST, "municipality_codes": ["GM0599", 0]}
     request["contact"] = {**request["contact"], "email": "geen adres"}
     params = client.post(f"{API_PREFIX}/requests", json=request).json["invalidParams"]
