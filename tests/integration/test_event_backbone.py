@@ -129,9 +129,9 @@ def test_duplicate_counts_once_and_malformed_is_parked(backbone: Backbone) -> No
         thread.join(5)
 
 
-def test_event_written_while_broker_unreachable_is_sent_when_it_is_back(
-    backbone: Backbone,
-) -> None:
+def behind_a_proxy(backbone: Backbone) -> tuple[TcpProxy, Relay, Settings]:
+    """A switched-off TCP proxy in front of the broker, a relay that reaches the broker only
+    through it, and the settings that name it."""
     port = free_port()
     proxy = TcpProxy(port, ("127.0.0.1", 5672))
     via_proxy = replace(backbone.settings, broker_url=f"amqp://guest:guest@127.0.0.1:{port}//")
@@ -141,8 +141,19 @@ def test_event_written_while_broker_unreachable_is_sent_when_it_is_back(
         lambda: broker_connection(via_proxy),
         registry.topology(backbone.settings),
     )
+    return proxy, relay, via_proxy
+
+
+def record_one(backbone: Backbone) -> None:
     with backbone.registration.transaction() as session:
         backbone.recorder.record(session, ATTENDED, subject="r", data=attendance_data())
+
+
+def test_event_written_while_broker_unreachable_is_sent_when_it_is_back(
+    backbone: Backbone,
+) -> None:
+    proxy, relay, _ = behind_a_proxy(backbone)
+    record_one(backbone)
     stop_relay, relay_thread = running(relay.run)
     stop_consumer, consumer_thread = running(backbone.consumer.run)
     try:
@@ -164,11 +175,6 @@ def test_event_written_while_broker_unreachable_is_sent_when_it_is_back(
         consumer_thread.join(5)
 
 
-def record_one(backbone: Backbone) -> None:
-    with backbone.registration.transaction() as session:
-        backbone.recorder.record(session, ATTENDED, subject="r", data=attendance_data())
-
-
 # Past the retry at 15.5 s of a back-off doubling from 0.5 s: uncapped, the next would wait 16 s.
 OUTAGE_SECONDS = 16.0
 RECOVERY_SECONDS = 5.0
@@ -177,15 +183,7 @@ RECOVERY_SECONDS = 5.0
 def test_events_written_while_the_broker_is_away_are_counted_within_seconds_of_its_return(
     backbone: Backbone,
 ) -> None:
-    port = free_port()
-    proxy = TcpProxy(port, ("127.0.0.1", 5672))
-    via_proxy = replace(backbone.settings, broker_url=f"amqp://guest:guest@127.0.0.1:{port}//")
-    relay = Relay(
-        backbone.registration,
-        Outbox,
-        lambda: broker_connection(via_proxy),
-        registry.topology(backbone.settings),
-    )
+    proxy, relay, via_proxy = behind_a_proxy(backbone)
     backbone.consumer.connect = lambda: broker_connection(via_proxy)
     proxy.start()
     stop_relay, relay_thread = running(relay.run)
